@@ -1,0 +1,3 @@
+module memtop.test/leaky
+
+go 1.19

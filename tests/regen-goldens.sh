@@ -1,0 +1,102 @@
+#!/bin/bash
+# Regenerates tests/golden/ from the oracle, `go tool pprof` (Debian's golang-go,
+# Go 1.19). Run from anywhere; paths below are relative to the repository root, and
+# the pprof fixtures are read from ../shared/fixtures/pprof-testdata (CI clones the
+# repository with shared/ beside it).
+#
+# Every golden is exactly the standard output of one command run in the repository
+# root; tests/golden/goldens.tsv lists, per golden, the profile and the options:
+#
+#   go tool pprof -top -nodefraction=0 -sample_index=I -unit=U FILE > tests/golden/NAME.I.top
+#
+# for every protobuf profile FILE in tests/data/go/ (NAME = file name without .pb.gz)
+# and for ../shared/fixtures/pprof-testdata/sample.cpu and large.cpu (NAME = sample.cpu,
+# large.cpu), for every sample index I (0..n-1, read from `go tool pprof -raw FILE`),
+# with U = ns when the sample type's unit is a time unit and U = B otherwise (so counts
+# print as e.g. "5B", and values are exact integers). Then, for tests/data/go/heap.pb.gz
+# at its default sample index (inuse_space, no -sample_index given):
+#
+#   go tool pprof -top -nodefraction=0 -unit=B -lines FILE    > heap.lines.top
+#   go tool pprof -top -nodefraction=0 -unit=B -files FILE    > heap.files.top
+#   go tool pprof -top -nodefraction=0 -unit=B -focus=leakyCache FILE    > heap.focus.top
+#   go tool pprof -top -nodefraction=0 -unit=B -ignore=main\.buildTree FILE > heap.ignore.top
+#   go tool pprof -top -nodefraction=0 -unit=B -hide=main\.newBuf FILE   > heap.hide.top
+#   go tool pprof -top -nodefraction=0 -unit=B -show=^main\. FILE        > heap.show.top
+#   go tool pprof -top -nodefraction=0 -unit=B -cum FILE                 > heap.cum.top
+#   go tool pprof -top -nodefraction=0 -unit=B -base=tests/data/go/heap.pb.gz \
+#       tests/data/go/heap2.pb.gz                                        > heap.base.top
+#
+# pprof's command line has no -granularity flag: -lines and -files are its
+# spellings of memtop's --granularity lines|files.
+# Options must come before the file: pprof takes every later argument as another
+# profile source and merges what it can fetch ("Fetched 1 source profiles out of 3").
+#
+# The profiles carry their own symbols; PPROF_BINARY_PATH points nowhere so that no
+# local binary can change what pprof shows. Check any change of a golden by hand
+# (git diff) before committing it: the goldens are the oracle's, never memtop's.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+fixtures=../shared/fixtures/pprof-testdata
+out=tests/golden
+: "${GOCACHE:=${TMPDIR:-/tmp}/memtop-gocache}"
+export GOCACHE PPROF_BINARY_PATH=/nonexistent PPROF_TMPDIR=${TMPDIR:-/tmp}
+
+for f in "$fixtures/sample.cpu" "$fixtures/large.cpu"; do
+	[ -r "$f" ] || { echo "regen-goldens: $f missing (clone shared/ beside the repository)" >&2; exit 1; }
+done
+
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
+
+mkdir -p "$out"
+rm -f "$out"/*.top
+manifest="$out/goldens.tsv"
+printf '# golden\tprofile\tpprof options (after: go tool pprof -top -nodefraction=0; before the profile)\n' >"$manifest"
+
+# golden NAME FILE OPTION... : runs pprof and records the golden in the manifest.
+golden() {
+	local name=$1 file=$2
+	shift 2
+	if ! go tool pprof -top -nodefraction=0 "$@" "$file" >"$out/$name" 2>"$err"; then
+		echo "regen-goldens: go tool pprof -top -nodefraction=0 $* $file failed:" >&2
+		cat "$err" >&2
+		exit 1
+	fi
+	printf '%s\t%s\t%s\n' "$name" "$file" "$*" >>"$manifest"
+}
+
+# sample_types FILE: prints "type/unit" per sample index, one a line.
+sample_types() {
+	go tool pprof -raw "$1" 2>/dev/null |
+		awk 'found == 1 { for (i = 1; i <= NF; i++) { sub(/\[dflt\]$/, "", $i); print $i }; found = 2 }
+		     /^Samples:$/ { found = 1 }'
+}
+
+for file in tests/data/go/*.pb.gz "$fixtures/sample.cpu" "$fixtures/large.cpu"; do
+	name=$(basename "$file" .pb.gz)
+	i=0
+	types=$(sample_types "$file")
+	[ -n "$types" ] || { echo "regen-goldens: no sample types in $file" >&2; exit 1; }
+	for t in $types; do
+		case ${t#*/} in
+		nanoseconds | microseconds | milliseconds | seconds | ns | us | ms | s) unit=ns ;;
+		*) unit=B ;;
+		esac
+		golden "$name.$i.top" "$file" "-sample_index=$i" "-unit=$unit"
+		i=$((i + 1))
+	done
+done
+
+heap=tests/data/go/heap.pb.gz
+golden heap.lines.top "$heap" -unit=B -lines
+golden heap.files.top "$heap" -unit=B -files
+golden heap.focus.top "$heap" -unit=B -focus=leakyCache
+golden heap.ignore.top "$heap" -unit=B '-ignore=main\.buildTree'
+golden heap.hide.top "$heap" -unit=B '-hide=main\.newBuf'
+golden heap.show.top "$heap" -unit=B '-show=^main\.'
+golden heap.cum.top "$heap" -unit=B -cum
+golden heap.base.top tests/data/go/heap2.pb.gz -unit=B "-base=$heap"
+
+ls -l "$out"
