@@ -1,0 +1,53 @@
+/* cli.c - helpers shared by the subcommands: errors, loading, JSON. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../reader.h"
+
+void cli_err(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	if (what && *what)
+		fprintf(stderr, "memtop: %s: ", what);
+	else
+		fprintf(stderr, "memtop: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+struct profile *cli_load(struct cli *c, const char *arg)
+{
+	struct profile *p = NULL;
+	struct mt_err e = {{0}};
+	if (reader_load_file(arg, &c->lim, &p, &e)) {
+		cli_err(arg, "%s", e.msg);
+		return NULL;
+	}
+	return p;
+}
+
+void cli_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}

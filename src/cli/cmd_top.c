@@ -1,0 +1,223 @@
+/* cmd_top.c - `memtop top`: pprof's -top report as text or JSON. */
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../top.h"
+#include "../units.h"
+#include "cli.h"
+
+/* Go's "Jan 2, 2006 at 3:04pm (MST)" in local time. */
+static void go_time(char *buf, size_t n, int64_t nanos)
+{
+	time_t t = (time_t)(nanos / 1000000000);
+	if (nanos < 0 && nanos % 1000000000)
+		t--;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	static const char *mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	int h = tm.tm_hour % 12;
+	char zone[64];
+	strftime(zone, sizeof zone, "%Z", &tm);
+	snprintf(buf, n, "%s %d, %d at %d:%02d%s (%s)", mon[tm.tm_mon], tm.tm_mday,
+		 tm.tm_year + 1900, h ? h : 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm",
+		 zone);
+}
+
+static void print_header(FILE *f, const struct cli *c, const struct profile *p,
+			 const char *stype, const char *sunit, const char *outunit,
+			 int64_t total)
+{
+	if (p->mappings.n) {
+		const char *file = profile_str(p, p->mappings.v[0].file);
+		if (*file) {
+			const char *b = strrchr(file, '/');
+			fprintf(f, "File: %s\n", b && b[1] ? b + 1 : file);
+		}
+		const char *bid = profile_str(p, p->mappings.v[0].build_id);
+		if (*bid)
+			fprintf(f, "Build ID: %s\n", bid);
+	}
+	for (size_t i = 0; i < p->comments.n; i++) {
+		const char *s = profile_str(p, p->comments.v[i]);
+		if (s[0] != '#')
+			fprintf(f, "%s\n", s);
+	}
+	fprintf(f, "Type: %s\n", stype);
+	if (p->time_nanos) {
+		char tb[128];
+		go_time(tb, sizeof tb, p->time_nanos);
+		fprintf(f, "Time: %s\n", tb);
+	}
+	if (p->duration_nanos) {
+		char d[64], t[64], ratio[32] = "";
+		mt_scaled_label(d, sizeof d, p->duration_nanos, "nanoseconds", "auto");
+		mt_scaled_label(t, sizeof t, total, sunit, outunit);
+		const char *u;
+		double ns = mt_scale(total, sunit, "nanoseconds", &u);
+		if (strcmp(u, "ns") == 0 && ns != 0) {
+			char pct[16];
+			mt_percentage(pct, sizeof pct, (int64_t)ns, p->duration_nanos);
+			snprintf(ratio, sizeof ratio, "(%s)", pct);
+		}
+		fprintf(f, "Duration: %s, Total samples = %s %s\n", d, t, ratio);
+	}
+	const char *filters[][2] = {{"focus", c->focus}, {"ignore", c->ignore},
+				    {"hide", c->hide}, {"show", c->show}};
+	bool any = false;
+	for (size_t i = 0; i < 4; i++) {
+		if (!filters[i][1] || !*filters[i][1])
+			continue;
+		if (!any)
+			fprintf(f, "Active filters:\n");
+		any = true;
+		fprintf(f, "   %s=%.80s%s\n", filters[i][0], filters[i][1],
+			strlen(filters[i][1]) > 80 ? "\xe2\x80\xa6" : "");
+	}
+}
+
+static bool compile(struct mt_regex **re, const char *pat)
+{
+	if (!pat || !*pat)
+		return true;
+	struct mt_err e;
+	if (mt_regex_compile(re, pat, false, &e)) {
+		cli_err("", "%s", e.msg);
+		return false;
+	}
+	return true;
+}
+
+int cmd_top(struct cli *c)
+{
+	if (c->nargs != 1) {
+		cli_err("top", "expects one profile (try memtop --help)");
+		return EXIT_USAGE;
+	}
+	const char *path = c->args[0];
+	struct profile *p = cli_load(c, path);
+	if (!p)
+		return EXIT_BAD;
+	int rc = EXIT_BAD;
+	struct mt_err e;
+	int index;
+	struct mt_regex *focus = NULL, *ignore = NULL, *hide = NULL, *show = NULL;
+	struct mt_nodes nodes = {0};
+	struct mt_top top = {0};
+	int64_t *mins = NULL;
+
+	if (profile_sample_index(p, c->sample_index, &index, &e)) {
+		cli_err(path, "%s", e.msg);
+		goto out;
+	}
+	if (!compile(&focus, c->focus) || !compile(&ignore, c->ignore) ||
+	    !compile(&hide, c->hide) || !compile(&show, c->show)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	struct mt_filters flt = {focus, ignore, hide, show};
+	if (mt_nodes_init(&nodes, p, c->gran, &flt, &e)) {
+		cli_err(path, "%s", e.msg);
+		goto out;
+	}
+	mt_top_build(&top, &nodes, index);
+
+	/* pprof drops nodes whose cum is at most nodefraction of the total
+	 * (0 by default here, so nothing is hidden unless asked). */
+	size_t orig = top.n, dropped = 0;
+	int64_t cutoff = (int64_t)((double)top.total * c->nodefraction);
+	if (cutoff < 0)
+		cutoff = -cutoff;
+	if (cutoff > 0) {
+		size_t k = 0;
+		for (size_t i = 0; i < top.n; i++) {
+			int64_t cum = top.rows[i].cum < 0 ? -top.rows[i].cum : top.rows[i].cum;
+			if (cum > cutoff)
+				top.rows[k++] = top.rows[i];
+		}
+		dropped = top.n - k;
+		top.n = k;
+		orig = k;
+	}
+	mt_top_sort(&top, &nodes, c->cum ? MT_SORT_CUM : MT_SORT_FLAT);
+	if (c->nodecount > 0 && (size_t)c->nodecount < top.n)
+		top.n = (size_t)c->nodecount;
+	int64_t flat_sum = 0;
+	for (size_t i = 0; i < top.n; i++)
+		flat_sum += top.rows[i].flat;
+
+	const struct mt_value_type *vt = &p->sample_types.v[index];
+	const char *stype = profile_str(p, vt->type);
+	const char *sunit = profile_str(p, vt->unit);
+
+	if (c->format == CLI_JSON) {
+		printf("{\"sample_type\": ");
+		cli_json_str(stdout, stype);
+		printf(", \"unit\": ");
+		cli_json_str(stdout, sunit);
+		printf(", \"total\": %" PRId64 ", \"rows\": [", top.total);
+		for (size_t i = 0; i < top.n; i++) {
+			printf("%s\n  {\"name\": ", i ? "," : "");
+			cli_json_str(stdout, mt_node_name(&nodes, top.rows[i].node));
+			printf(", \"flat\": %" PRId64 ", \"cum\": %" PRId64 "}",
+			       top.rows[i].flat, top.rows[i].cum);
+		}
+		printf("%s]}\n", top.n ? "\n" : "");
+		rc = EXIT_OK;
+		goto out;
+	}
+
+	const char *outunit = c->unit ? c->unit : "minimum";
+	if (strcmp(outunit, "minimum") == 0 && top.n) {
+		mins = xmalloc(top.n * sizeof *mins);
+		for (size_t i = 0; i < top.n; i++)
+			mins[i] = top.rows[i].flat ? top.rows[i].flat : top.rows[i].cum;
+		outunit = mt_select_unit(mins, top.n, top.total, sunit);
+	}
+	mt_top_inline_labels(&top, &nodes, index, top.n, 0.001);
+	print_header(stdout, c, p, stype, sunit, outunit, top.total);
+	char a[64], b[64], pc[16];
+	mt_scaled_label(a, sizeof a, flat_sum, sunit, outunit);
+	mt_scaled_label(b, sizeof b, top.total, sunit, outunit);
+	mt_percentage(pc, sizeof pc, flat_sum, top.total);
+	printf("Showing nodes accounting for %s, %s of %s total\n", a,
+	       pc + strspn(pc, " "), b);
+	if (top.total != 0) {
+		if (dropped) {
+			mt_scaled_label(a, sizeof a, cutoff, sunit, outunit);
+			printf("Dropped %zu node%s (cum <= %s)\n", dropped,
+			       dropped > 1 ? "s" : "", a);
+		}
+		if (top.n > 0 && top.n < orig)
+			printf("Showing top %zu nodes out of %zu\n", top.n, orig);
+	}
+	printf("%10s %5s%% %5s%% %10s %5s%%\n", "flat", "flat", "sum", "cum", "cum");
+	int64_t sum = 0;
+	for (size_t i = 0; i < top.n; i++) {
+		const struct mt_top_row *r = &top.rows[i];
+		char fl[64], cu[64], fp[16], sp[16], cp[16];
+		sum += r->flat;
+		mt_scaled_label(fl, sizeof fl, r->flat, sunit, outunit);
+		mt_scaled_label(cu, sizeof cu, r->cum, sunit, outunit);
+		mt_percentage(fp, sizeof fp, r->flat, top.total);
+		mt_percentage(sp, sizeof sp, sum, top.total);
+		mt_percentage(cp, sizeof cp, r->cum, top.total);
+		const char *inl = mt_top_inline_label(r);
+		printf("%10s %s %s %10s %s  %s%s%s\n", fl, fp, sp, cu, cp,
+		       mt_node_name(&nodes, r->node), *inl ? " " : "", inl);
+	}
+	rc = EXIT_OK;
+out:
+	free(mins);
+	mt_top_done(&top);
+	mt_nodes_done(&nodes);
+	mt_regex_free(focus);
+	mt_regex_free(ignore);
+	mt_regex_free(hide);
+	mt_regex_free(show);
+	profile_free(p);
+	return rc;
+}

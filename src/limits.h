@@ -1,0 +1,26 @@
+/* limits.h - explicit bounds on what one input may make memtop allocate. */
+#ifndef MT_LIMITS_H
+#define MT_LIMITS_H
+
+#include <stddef.h>
+
+struct mt_limits {
+	size_t max_inflate;   /* bytes after gzip */
+	size_t max_file;      /* bytes read from a file */
+	size_t max_samples;   /* samples in one profile */
+	size_t max_frames;    /* locations in one sample */
+	size_t max_string;    /* bytes in one string */
+	size_t max_goroutines;
+};
+
+/* Defaults: generous for real services, finite for hostile input. */
+#define MT_LIMITS_DEFAULT                                                      \
+	{                                                                      \
+		.max_inflate = (size_t)4 << 30, .max_file = (size_t)4 << 30,   \
+		.max_samples = 50000000, .max_frames = 100000,                 \
+		.max_string = 1 << 20, .max_goroutines = 10000000,            \
+	}
+
+extern const struct mt_limits mt_limits_default;
+
+#endif

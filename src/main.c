@@ -1,0 +1,226 @@
+/* main.c - memtop's entry point: parses the command line and runs a
+ * subcommand (or, with profiles and no subcommand, the interactive UI). */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef MEMTOP_VERSION
+#define MEMTOP_VERSION "0.1.0"
+#endif
+
+static const char usage[] =
+	"usage: memtop [OPTIONS] PROFILE...        open the interactive viewer\n"
+	"       memtop top [OPTIONS] PROFILE       the top table, like go tool pprof -top\n"
+	"\n"
+	"PROFILE is a file: pprof protobuf (gzip or raw). The format is detected\n"
+	"from the content.\n"
+	"\n"
+	"options (pprof's names where pprof has them):\n"
+	"  -i, --sample-index NAME|N  sample type (default: the profile's default,\n"
+	"                             else its last type)\n"
+	"  -n, --nodecount N          show at most N rows (0 = all, the default)\n"
+	"      --nodefraction F       hide nodes with cum <= F of the total (default 0)\n"
+	"      --cum                  sort by cumulative value\n"
+	"      --unit UNIT            B, kB, MB, GB, ns, us, ms, s, auto or minimum\n"
+	"      --focus REGEX          keep samples with a frame matching REGEX\n"
+	"      --ignore REGEX         drop samples with a frame matching REGEX\n"
+	"      --hide REGEX           remove matching frames from stacks\n"
+	"      --show REGEX           keep only matching frames in stacks\n"
+	"      --granularity G        functions (default), filefunctions, files,\n"
+	"                             lines or addresses\n"
+	"      --format text|json     output format (default text)\n"
+	"      --max-inflate BYTES    refuse gzip data inflating past BYTES (4 GiB)\n"
+	"      --max-samples N        refuse profiles with more samples (50M)\n"
+	"      --max-frames N         refuse stacks deeper than N (100000)\n"
+	"  -h, --help                 this help\n"
+	"      --version              memtop's version\n"
+	"\n"
+	"Exit status: 0 success, 1 bad input or failed operation, 2 bad usage.\n";
+
+enum {
+	OPT_CUM = 256,
+	OPT_UNIT,
+	OPT_FOCUS,
+	OPT_IGNORE,
+	OPT_HIDE,
+	OPT_SHOW,
+	OPT_GRAN,
+	OPT_FORMAT,
+	OPT_DB,
+	OPT_BASE,
+	OPT_DIFF_BASE,
+	OPT_BINARY,
+	OPT_NODEFRACTION,
+	OPT_MAX_INFLATE,
+	OPT_MAX_SAMPLES,
+	OPT_MAX_FRAMES,
+	OPT_VERSION,
+	OPT_SCRIPT,
+	OPT_SCREEN,
+};
+
+static const struct option long_opts[] = {
+	{"sample-index", required_argument, NULL, 'i'},
+	{"nodecount", required_argument, NULL, 'n'},
+	{"nodefraction", required_argument, NULL, OPT_NODEFRACTION},
+	{"cum", no_argument, NULL, OPT_CUM},
+	{"unit", required_argument, NULL, OPT_UNIT},
+	{"focus", required_argument, NULL, OPT_FOCUS},
+	{"ignore", required_argument, NULL, OPT_IGNORE},
+	{"hide", required_argument, NULL, OPT_HIDE},
+	{"show", required_argument, NULL, OPT_SHOW},
+	{"granularity", required_argument, NULL, OPT_GRAN},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"db", required_argument, NULL, OPT_DB},
+	{"base", required_argument, NULL, OPT_BASE},
+	{"diff-base", required_argument, NULL, OPT_DIFF_BASE},
+	{"binary", required_argument, NULL, OPT_BINARY},
+	{"max-inflate", required_argument, NULL, OPT_MAX_INFLATE},
+	{"max-samples", required_argument, NULL, OPT_MAX_SAMPLES},
+	{"max-frames", required_argument, NULL, OPT_MAX_FRAMES},
+	{"script", required_argument, NULL, OPT_SCRIPT},
+	{"screen", required_argument, NULL, OPT_SCREEN},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{0},
+};
+
+static const struct {
+	const char *name;
+	int (*run)(struct cli *);
+} commands[] = {
+	{"top", cmd_top},
+};
+
+static bool parse_size(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return false;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end)
+		return false;
+	*out = (size_t)v;
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "");
+	struct cli c = {.prog = "memtop", .gran = MT_GRAN_FUNCTIONS,
+			.lim = MT_LIMITS_DEFAULT};
+	c.db = getenv("MEMTOP_DB");
+	int opt;
+	/* Subcommand first, then options anywhere after it. */
+	int first = 1;
+	if (argc > 1 && argv[1][0] != '-') {
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (strcmp(argv[1], commands[i].name) == 0)
+				c.cmd = argv[1];
+		if (c.cmd)
+			first = 2;
+	}
+	optind = first;
+	while ((opt = getopt_long(argc, argv, "hi:n:", long_opts, NULL)) != -1) {
+		size_t sz;
+		char *end;
+		switch (opt) {
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		case OPT_VERSION:
+			printf("memtop %s\n", MEMTOP_VERSION);
+			return EXIT_OK;
+		case 'i': c.sample_index = optarg; break;
+		case 'n':
+			c.nodecount = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || c.nodecount < 0) {
+				cli_err("", "bad --nodecount \"%s\"", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_NODEFRACTION:
+			c.nodefraction = strtod(optarg, &end);
+			if (*end || end == optarg || c.nodefraction < 0) {
+				cli_err("", "bad --nodefraction \"%s\"", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_CUM: c.cum = true; break;
+		case OPT_UNIT: c.unit = optarg; break;
+		case OPT_FOCUS: c.focus = optarg; break;
+		case OPT_IGNORE: c.ignore = optarg; break;
+		case OPT_HIDE: c.hide = optarg; break;
+		case OPT_SHOW: c.show = optarg; break;
+		case OPT_GRAN: {
+			int g = mt_granularity_parse(optarg);
+			if (g < 0) {
+				cli_err("", "bad --granularity \"%s\" (functions, "
+					    "filefunctions, files, lines, addresses)",
+					optarg);
+				return EXIT_USAGE;
+			}
+			c.gran = (enum mt_granularity)g;
+			break;
+		}
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0) {
+				c.format = CLI_JSON;
+			} else if (strcmp(optarg, "text") == 0) {
+				c.format = CLI_TEXT;
+			} else {
+				cli_err("", "bad --format \"%s\" (text or json)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_DB: c.db = optarg; break;
+		case OPT_BASE: c.base = optarg; break;
+		case OPT_DIFF_BASE: c.diff_base = optarg; break;
+		case OPT_BINARY: c.binary = optarg; break;
+		case OPT_SCRIPT: c.script = optarg; break;
+		case OPT_SCREEN: c.screen = optarg; break;
+		case OPT_MAX_INFLATE:
+		case OPT_MAX_SAMPLES:
+		case OPT_MAX_FRAMES:
+			if (!parse_size(optarg, &sz) || sz == 0) {
+				cli_err("", "bad limit \"%s\"", optarg);
+				return EXIT_USAGE;
+			}
+			if (opt == OPT_MAX_INFLATE)
+				c.lim.max_inflate = sz;
+			else if (opt == OPT_MAX_SAMPLES)
+				c.lim.max_samples = sz;
+			else
+				c.lim.max_frames = sz;
+			break;
+		default:
+			fputs("try memtop --help\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	c.args = argv + optind;
+	c.nargs = argc - optind;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (c.cmd && strcmp(c.cmd, commands[i].name) == 0)
+			return commands[i].run(&c);
+	if (c.nargs == 0) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	/* The interactive viewer comes with the ui/ layer; until a terminal
+	 * is available, show the top table. */
+	c.cmd = "top";
+	if (c.nargs > 1)
+		c.args += c.nargs - 1, c.nargs = 1;
+	return cmd_top(&c);
+}

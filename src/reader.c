@@ -1,0 +1,119 @@
+/* reader.c - format detection and dispatch to the parsers. */
+#include "reader.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gz.h"
+#include "pprof_read.h"
+
+static const struct {
+	const char *name;
+	reader_parse_fn parse;
+} formats[] = {
+	[MT_FMT_UNKNOWN] = {.name = "unknown"},
+	[MT_FMT_PPROF] = {.name = "pprof protobuf", .parse = pprof_parse},
+	[MT_FMT_GO_HEAP_TEXT] = {.name = "Go heap text"},
+	[MT_FMT_GO_COUNT_TEXT] = {.name = "Go goroutine/threadcreate text"},
+	[MT_FMT_GO_CONTENTION_TEXT] = {.name = "Go contention text"},
+	[MT_FMT_GOROUTINE_DUMP] = {.name = "goroutine dump"},
+	[MT_FMT_TCMALLOC_HEAP] = {.name = "tcmalloc heap"},
+	[MT_FMT_JEMALLOC_HEAP] = {.name = "jemalloc heap"},
+	[MT_FMT_CONTENTIONZ] = {.name = "gperftools contention"},
+};
+
+const char *reader_format_name(enum mt_format f)
+{
+	if ((size_t)f < sizeof formats / sizeof formats[0] && formats[f].name)
+		return formats[f].name;
+	return "unknown";
+}
+
+static int starts(const uint8_t *d, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	return n >= k && memcmp(d, s, k) == 0;
+}
+
+enum mt_format reader_detect(const uint8_t *d, size_t n)
+{
+	/* Skip leading blank lines of text formats. */
+	size_t i = 0;
+	while (i < n && (d[i] == '\n' || d[i] == '\r' || d[i] == ' '))
+		i++;
+	const uint8_t *t = d + i;
+	size_t m = n - i;
+	if (starts(t, m, "heap profile:"))
+		return strstr((const char *)t, "@ heap_v2/") &&
+				       !strstr((const char *)t, "heapprofile")
+			       ? MT_FMT_JEMALLOC_HEAP
+			       : MT_FMT_GO_HEAP_TEXT;
+	if (starts(t, m, "goroutine profile:") || starts(t, m, "threadcreate profile:"))
+		return MT_FMT_GO_COUNT_TEXT;
+	if (starts(t, m, "--- mutex:") || starts(t, m, "--- contention:"))
+		return MT_FMT_GO_CONTENTION_TEXT;
+	if (starts(t, m, "--- contentionz"))
+		return MT_FMT_CONTENTIONZ;
+	if (starts(t, m, "goroutine ") || starts(t, m, "panic: ") ||
+	    starts(t, m, "fatal error: ") || starts(t, m, "SIGQUIT"))
+		return MT_FMT_GOROUTINE_DUMP;
+	if (pprof_sniff(d, n))
+		return MT_FMT_PPROF;
+	return MT_FMT_UNKNOWN;
+}
+
+enum mt_status reader_load_bytes(const uint8_t *data, size_t n,
+				 const struct mt_limits *lim, struct profile **out,
+				 struct mt_err *e)
+{
+	if (!lim)
+		lim = &mt_limits_default;
+	uint8_t *raw = NULL;
+	size_t rawlen = n;
+	enum mt_status st;
+	if (n == 0)
+		return mt_errf(e, MT_ERR_FORMAT, "empty file");
+	if (gz_is_gzip(data, n)) {
+		if ((st = gz_inflate(data, n, lim->max_inflate, &raw, &rawlen, e)))
+			return st;
+		data = raw;
+	}
+	enum mt_format f = reader_detect(data, rawlen);
+	if (f == MT_FMT_UNKNOWN || !formats[f].parse) {
+		free(raw);
+		if (f == MT_FMT_UNKNOWN)
+			return mt_errf(e, MT_ERR_FORMAT,
+				       "not a profile memtop can read (no known "
+				       "header, not profile.proto)");
+		return mt_errf(e, MT_ERR_FORMAT, "%s profiles are not supported yet",
+			       reader_format_name(f));
+	}
+	struct profile *p = profile_new();
+	st = formats[f].parse(data, rawlen, p, lim, e);
+	if (!st)
+		st = profile_check(p, e);
+	if (!st)
+		st = profile_prune(p, e);
+	free(raw);
+	if (st) {
+		profile_free(p);
+		return st;
+	}
+	*out = p;
+	return MT_OK;
+}
+
+enum mt_status reader_load_file(const char *path, const struct mt_limits *lim,
+				struct profile **out, struct mt_err *e)
+{
+	if (!lim)
+		lim = &mt_limits_default;
+	uint8_t *data;
+	size_t n;
+	enum mt_status st = mt_read_file(path, &data, &n, lim->max_file, e);
+	if (st)
+		return st;
+	st = reader_load_bytes(data, n, lim, out, e);
+	free(data);
+	return st;
+}

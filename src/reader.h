@@ -1,0 +1,35 @@
+/* reader.h - opens any profile memtop understands: reads the bytes, inflates
+ * gzip, detects the format from the content (never the file name), parses,
+ * and applies pprof's load-time pruning (drop_frames). */
+#ifndef MT_READER_H
+#define MT_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "profile.h"
+
+/* Detects the format of (inflated) bytes. */
+enum mt_format reader_detect(const uint8_t *data, size_t n);
+
+/* A human name of a format ("pprof protobuf", "Go heap text", ...). */
+const char *reader_format_name(enum mt_format f);
+
+/* Reads a profile from bytes (gzip or not). The caller owns *out. */
+enum mt_status reader_load_bytes(const uint8_t *data, size_t n,
+				 const struct mt_limits *lim, struct profile **out,
+				 struct mt_err *e);
+
+/* Reads a profile from a file. The caller owns *out. */
+enum mt_status reader_load_file(const char *path, const struct mt_limits *lim,
+				struct profile **out, struct mt_err *e);
+
+/* A parser of one text or binary format: fills a fresh profile from
+ * data[0..n), which is NUL-terminated at data[n]. */
+typedef enum mt_status (*reader_parse_fn)(const uint8_t *data, size_t n,
+					  struct profile *p,
+					  const struct mt_limits *lim,
+					  struct mt_err *e);
+
+#endif

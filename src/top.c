@@ -1,0 +1,211 @@
+/* top.c - flat/cum aggregation over the shared sample walk. */
+#include "top.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void mt_top_build(struct mt_top *t, const struct mt_nodes *m, int index)
+{
+	const struct profile *p = m->p;
+	size_t nn = m->n;
+	struct mt_top_row *acc = xcalloc(nn ? nn : 1, sizeof *acc);
+	uint32_t *stamp = xcalloc(nn ? nn : 1, sizeof *stamp);
+	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
+	size_t nst = p->sample_types.n;
+	const int64_t *vals = p->values.v + index;
+
+	memset(t, 0, sizeof *t);
+	t->total = mt_profile_total(p, index);
+	for (size_t s = 0; s < p->samples.n; s++) {
+		int64_t w = vals[s * nst];
+		if (w == 0)
+			continue;
+		size_t k = mt_nodes_frames(m, s, fr);
+		if (k == 0)
+			continue;
+		uint32_t mark = (uint32_t)s + 1;
+		for (size_t i = 0; i < k; i++) {
+			uint32_t n = fr[i].node;
+			if (stamp[n] != mark) {
+				stamp[n] = mark;
+				acc[n].cum += w;
+			}
+		}
+		acc[fr[0].node].flat += w;
+	}
+	size_t rows = 0;
+	for (size_t n = 0; n < nn; n++) {
+		if (acc[n].flat == 0 && acc[n].cum == 0)
+			continue;
+		acc[n].node = (uint32_t)n;
+		acc[rows++] = acc[n];
+		t->flat_sum += acc[n].flat;
+	}
+	t->rows = acc;
+	t->n = rows;
+	free(stamp);
+	free(fr);
+}
+
+/* The caller->callee edges into the labelled nodes: weight (once per
+ * sample) and whether every counted occurrence was inline. */
+struct edge {
+	uint64_t key; /* (caller << 32 | callee) + 1, 0 = empty */
+	int64_t weight;
+	uint32_t stamp;
+	bool inl;
+};
+
+struct edges {
+	struct edge *v;
+	size_t n, cap;
+};
+
+static struct edge *edge_get(struct edges *es, uint32_t a, uint32_t b)
+{
+	if ((es->n + 1) * 2 > es->cap) {
+		struct edges old = *es;
+		es->cap = old.cap ? old.cap * 2 : 1024;
+		es->v = xcalloc(es->cap, sizeof *es->v);
+		for (size_t i = 0; i < old.cap; i++) {
+			if (!old.v[i].key)
+				continue;
+			size_t j = mt_hash_u64(old.v[i].key) & (es->cap - 1);
+			while (es->v[j].key)
+				j = (j + 1) & (es->cap - 1);
+			es->v[j] = old.v[i];
+		}
+		free(old.v);
+	}
+	uint64_t key = ((uint64_t)a << 32 | b) + 1;
+	size_t j = mt_hash_u64(key) & (es->cap - 1);
+	while (es->v[j].key) {
+		if (es->v[j].key == key)
+			return &es->v[j];
+		j = (j + 1) & (es->cap - 1);
+	}
+	es->v[j] = (struct edge){.key = key, .inl = true};
+	es->n++;
+	return &es->v[j];
+}
+
+void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
+			  size_t nrows, double edge_fraction)
+{
+	const struct profile *p = m->p;
+	size_t nn = m->n;
+	if (nrows > t->n)
+		nrows = t->n;
+	uint32_t *row_of = xmalloc((nn ? nn : 1) * sizeof *row_of);
+	memset(row_of, 0xff, (nn ? nn : 1) * sizeof *row_of);
+	for (size_t i = 0; i < nrows; i++)
+		row_of[t->rows[i].node] = (uint32_t)i;
+	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
+	size_t nst = p->sample_types.n;
+	const int64_t *vals = p->values.v + index;
+	struct edges es = {0};
+
+	/* Walk root to leaf as pprof does; an edge counts once per sample,
+	 * with the inline flag of its first occurrence. */
+	for (size_t s = 0; s < p->samples.n; s++) {
+		int64_t w = vals[s * nst];
+		if (w == 0)
+			continue;
+		size_t k = mt_nodes_frames(m, s, fr);
+		uint32_t mark = (uint32_t)s + 1, parent = MT_NONE;
+		for (size_t i = k; i-- > 0; parent = fr[i].node) {
+			uint32_t n = fr[i].node;
+			if (parent == MT_NONE || n == parent || row_of[n] == MT_NONE)
+				continue;
+			struct edge *e = edge_get(&es, parent, n);
+			if (e->stamp == mark)
+				continue;
+			e->stamp = mark;
+			e->weight += w;
+			if (!fr[i].inl)
+				e->inl = false;
+		}
+	}
+	/* pprof drops edges lighter than edgefraction of the flat sum before it
+	 * looks at them. */
+	int64_t cutoff = (int64_t)((double)t->flat_sum * edge_fraction);
+	if (cutoff < 0)
+		cutoff = -cutoff;
+	for (size_t j = 0; j < es.cap; j++) {
+		const struct edge *e = &es.v[j];
+		if (!e->key)
+			continue;
+		int64_t aw = e->weight < 0 ? -e->weight : e->weight;
+		if (aw < cutoff)
+			continue;
+		struct mt_top_row *r = &t->rows[row_of[(uint32_t)(e->key - 1)]];
+		if (e->inl)
+			r->inl = true;
+		else
+			r->noinl = true;
+	}
+	free(es.v);
+	free(fr);
+	free(row_of);
+}
+
+static const struct mt_nodes *sort_nodes;
+
+static inline int64_t abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+static int cmp_name(const struct mt_top_row *a, const struct mt_top_row *b)
+{
+	return strcmp(mt_node_name(sort_nodes, a->node),
+		      mt_node_name(sort_nodes, b->node));
+}
+
+/* pprof's FlatNameOrder: |flat| desc, name, |cum| desc. */
+static int cmp_flat(const void *x, const void *y)
+{
+	const struct mt_top_row *a = x, *b = y;
+	if (abs64(a->flat) != abs64(b->flat))
+		return abs64(a->flat) > abs64(b->flat) ? -1 : 1;
+	int c = cmp_name(a, b);
+	if (c)
+		return c;
+	if (abs64(a->cum) != abs64(b->cum))
+		return abs64(a->cum) > abs64(b->cum) ? -1 : 1;
+	return 0;
+}
+
+/* pprof's CumNameOrder: |cum| desc, name, |flat| desc. */
+static int cmp_cum(const void *x, const void *y)
+{
+	const struct mt_top_row *a = x, *b = y;
+	if (abs64(a->cum) != abs64(b->cum))
+		return abs64(a->cum) > abs64(b->cum) ? -1 : 1;
+	int c = cmp_name(a, b);
+	if (c)
+		return c;
+	if (abs64(a->flat) != abs64(b->flat))
+		return abs64(a->flat) > abs64(b->flat) ? -1 : 1;
+	return 0;
+}
+
+static int cmp_byname(const void *x, const void *y)
+{
+	int c = cmp_name(x, y);
+	return c ? c : cmp_flat(x, y);
+}
+
+void mt_top_sort(struct mt_top *t, const struct mt_nodes *m, enum mt_sort by)
+{
+	sort_nodes = m;
+	qsort(t->rows, t->n, sizeof *t->rows,
+	      by == MT_SORT_CUM ? cmp_cum : by == MT_SORT_NAME ? cmp_byname : cmp_flat);
+	sort_nodes = NULL;
+}
+
+void mt_top_done(struct mt_top *t)
+{
+	free(t->rows);
+	memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,44 @@
+/* top.h - the top table: flat and cum per node with pprof's semantics (flat
+ * to the leaf, cum once per sample however often a node recurses), sorted in
+ * pprof's order. */
+#ifndef MT_TOP_H
+#define MT_TOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nodes.h"
+
+struct mt_top_row {
+	uint32_t node;
+	int64_t flat, cum;
+	bool inl, noinl; /* reached through inlined / ordinary calls */
+};
+
+struct mt_top {
+	struct mt_top_row *rows; /* sorted; only nodes with flat or cum != 0 */
+	size_t n;
+	int64_t total;   /* pprof's total (before focus) */
+	int64_t flat_sum; /* sum of flat over rows */
+};
+
+enum mt_sort { MT_SORT_FLAT, MT_SORT_CUM, MT_SORT_NAME };
+
+/* Aggregates sample value `index` of m's profile. The caller owns t and frees
+ * it with mt_top_done. */
+void mt_top_build(struct mt_top *t, const struct mt_nodes *m, int index);
+/* Sets inl/noinl of the first nrows rows like pprof's text report: from the
+ * caller edges into each node that weigh at least edge_fraction (pprof's
+ * -edgefraction, 0.001) of the flat sum. Costs a walk of all samples. */
+void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
+			  size_t nrows, double edge_fraction);
+void mt_top_sort(struct mt_top *t, const struct mt_nodes *m, enum mt_sort by);
+void mt_top_done(struct mt_top *t);
+
+/* Lines "label: ..." of pprof's inline marker for a row. */
+static inline const char *mt_top_inline_label(const struct mt_top_row *r)
+{
+	return r->inl ? (r->noinl ? "(partial-inline)" : "(inline)") : "";
+}
+
+#endif

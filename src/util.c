@@ -1,0 +1,178 @@
+/* util.c - allocation, hashing and file reading shared by the whole core. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void (*mt_oom_hook)(void);
+
+static const char *status_msgs[] = {
+#define MT_X(code, msg) [code] = msg,
+	MT_STATUS_LIST(MT_X)
+#undef MT_X
+};
+
+const char *mt_status_str(enum mt_status st)
+{
+	if ((size_t)st < sizeof status_msgs / sizeof status_msgs[0])
+		return status_msgs[st];
+	return "unknown error";
+}
+
+enum mt_status mt_errf(struct mt_err *e, enum mt_status st, const char *fmt, ...)
+{
+	if (e) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+		va_end(ap);
+	}
+	return st;
+}
+
+static void oom(size_t n)
+{
+	if (mt_oom_hook)
+		mt_oom_hook();
+	fprintf(stderr, "memtop: out of memory (allocating %zu bytes)\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void xgrow(void **p, size_t *cap, size_t need, size_t elsz)
+{
+	size_t c = *cap ? *cap : 8;
+	while (c < need)
+		c *= 2;
+	if (c > SIZE_MAX / elsz)
+		oom(SIZE_MAX);
+	*p = xrealloc(*p, c * elsz);
+	*cap = c;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *d = xmalloc(n + 1);
+	memcpy(d, s, n);
+	d[n] = 0;
+	return d;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+static inline uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+uint64_t mt_hash(const void *data, size_t n, uint64_t seed)
+{
+	const uint8_t *p = data;
+	const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL;
+	uint64_t h = seed ^ k0 ^ n;
+	while (n >= 16) {
+		h = mix(rd64(p) ^ k1, rd64(p + 8) ^ h);
+		p += 16;
+		n -= 16;
+	}
+	uint64_t a = 0, b = 0;
+	if (n >= 8) {
+		a = rd64(p);
+		b = rd64(p + n - 8);
+	} else if (n > 0) {
+		for (size_t i = 0; i < n; i++)
+			a |= (uint64_t)p[i] << (8 * i);
+	}
+	return mix(a ^ k1, b ^ h ^ k0);
+}
+
+enum mt_status mt_read_file(const char *path, uint8_t **data, size_t *len,
+			    size_t max, struct mt_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mt_errf(e, MT_ERR_IO, "%s", strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return mt_errf(e, MT_ERR_IO, "%s", strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return mt_errf(e, MT_ERR_IO, "is a directory");
+	}
+	size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 1 << 16;
+	if (max && cap > max + 1) {
+		close(fd);
+		return mt_errf(e, MT_ERR_LIMIT,
+			       "file is %zu bytes, over the limit of %zu (--max-file)",
+			       cap - 1, max);
+	}
+	uint8_t *buf = xmalloc(cap);
+	size_t n = 0;
+	for (;;) {
+		if (n + 1 >= cap) {
+			if (max && n >= max) {
+				free(buf);
+				close(fd);
+				return mt_errf(e, MT_ERR_LIMIT,
+					       "file is over the limit of %zu bytes", max);
+			}
+			xgrow((void **)&buf, &cap, cap * 2, 1);
+		}
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			close(fd);
+			return mt_errf(e, MT_ERR_IO, "%s", strerror(errno));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = 0;
+	*data = buf;
+	*len = n;
+	return MT_OK;
+}

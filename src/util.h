@@ -1,0 +1,62 @@
+/* util.h - allocation that never returns NULL, growable arrays, hashing.
+ *
+ * Out of memory is not a condition memtop recovers from: xmalloc and friends
+ * call mt_oom_hook (the UI sets it to restore the terminal) and abort with a
+ * message.
+ */
+#ifndef MT_UTIL_H
+#define MT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+extern void (*mt_oom_hook)(void);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows *p (an array of elements of size elsz with capacity *cap) to hold at
+ * least need elements, at least doubling. */
+void xgrow(void **p, size_t *cap, size_t need, size_t elsz);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A growable array of T: `VEC(int) v = {0}; VEC_PUSH(v, 3); free(v.v);` */
+#define VEC(T)                                                                 \
+	struct {                                                               \
+		T *v;                                                          \
+		size_t n, cap;                                                 \
+	}
+#define VEC_RESERVE(vec, need)                                                 \
+	do {                                                                   \
+		if ((need) > (vec).cap)                                        \
+			xgrow((void **)&(vec).v, &(vec).cap, (need),           \
+			      sizeof *(vec).v);                                \
+	} while (0)
+#define VEC_PUSH(vec, x)                                                       \
+	do {                                                                   \
+		VEC_RESERVE(vec, (vec).n + 1);                                 \
+		(vec).v[(vec).n++] = (x);                                      \
+	} while (0)
+
+/* A fast 64-bit hash of bytes (not cryptographic). */
+uint64_t mt_hash(const void *p, size_t n, uint64_t seed);
+
+static inline uint64_t mt_hash_u64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Reads a whole file into a malloc'd buffer; NUL-terminated for text readers. */
+#include "status.h"
+enum mt_status mt_read_file(const char *path, uint8_t **data, size_t *len,
+			    size_t max, struct mt_err *e);
+
+#endif
