@@ -375,10 +375,23 @@ size_t mt_nodes_frames(const struct mt_nodes *m, size_t s, struct mt_frame *out)
 
 int64_t mt_profile_total(const struct profile *p, int index)
 {
-	int64_t total = 0;
+	int64_t total = 0, diff_total = 0;
 	size_t nst = p->sample_types.n;
 	const int64_t *v = p->values.v + index;
-	for (size_t s = 0; s < p->samples.n; s++, v += nst)
-		total += *v < 0 ? -*v : *v;
-	return total;
+	mt_str base_key = strtab_find(&p->strs, "pprof::base", 11);
+	for (size_t s = 0; s < p->samples.n; s++, v += nst) {
+		int64_t a = *v < 0 ? -*v : *v;
+		bool is_base = false;
+		if (base_key != (mt_str)-1) {
+			const struct mt_sample *sm = &p->samples.v[s];
+			for (uint32_t j = 0; j < sm->nlabel; j++)
+				is_base |= p->labels.v[sm->label0 + j].key == base_key;
+		}
+		if (is_base)
+			diff_total += a;
+		else
+			total += a;
+	}
+	/* pprof's -diff_base: percentages are of the base's total. */
+	return diff_total > 0 ? diff_total : total;
 }

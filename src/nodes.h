@@ -68,7 +68,8 @@ size_t mt_nodes_frames(const struct mt_nodes *m, size_t s, struct mt_frame *out)
 /* An upper bound of the frames of any sample. */
 size_t mt_nodes_max_frames(const struct mt_nodes *m);
 
-/* pprof's total: sum of |value| over all samples (before focus). */
+/* pprof's total: sum of |value| over all samples (before focus), or over
+ * the samples labelled pprof::base when there are any (-diff_base). */
 int64_t mt_profile_total(const struct profile *p, int index);
 
 #endif

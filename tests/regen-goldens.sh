@@ -25,6 +25,7 @@
 #   go tool pprof -top -nodefraction=0 -unit=B -cum FILE                 > heap.cum.top
 #   go tool pprof -top -nodefraction=0 -unit=B -base=tests/data/go/heap.pb.gz \
 #       tests/data/go/heap2.pb.gz                                        > heap.base.top
+#   (and likewise -diff_base, -focus with -ignore, -filefunctions, and -show on cpu)
 #
 # pprof's command line has no -granularity flag: -lines and -files are its
 # spellings of memtop's --granularity lines|files.
@@ -98,5 +99,9 @@ golden heap.hide.top "$heap" -unit=B '-hide=main\.newBuf'
 golden heap.show.top "$heap" -unit=B '-show=^main\.'
 golden heap.cum.top "$heap" -unit=B -cum
 golden heap.base.top tests/data/go/heap2.pb.gz -unit=B "-base=$heap"
+golden heap.diffbase.top tests/data/go/heap2.pb.gz -unit=B "-diff_base=$heap"
+golden heap.focusignore.top "$heap" -unit=B -focus=main -ignore=leakyCache
+golden heap.filefunctions.top "$heap" -unit=B -filefunctions
+golden cpu.show.top tests/data/go/cpu.pb.gz -unit=ns "-show=^main"
 
 ls -l "$out"

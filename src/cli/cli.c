@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../merge.h"
 #include "../reader.h"
 
 void cli_err(const char *what, const char *fmt, ...)
@@ -30,6 +31,31 @@ struct profile *cli_load(struct cli *c, const char *arg)
 		return NULL;
 	}
 	return p;
+}
+
+struct profile *cli_load_compared(struct cli *c, const char *arg)
+{
+	struct profile *p = cli_load(c, arg);
+	const char *basearg = c->base ? c->base : c->diff_base;
+	if (!p || !basearg)
+		return p;
+	struct profile *base = cli_load(c, basearg);
+	if (!base) {
+		profile_free(p);
+		return NULL;
+	}
+	struct profile *srcs[2] = {p, base}, *merged = NULL;
+	int scale[2] = {1, -1};
+	bool diff[2] = {false, c->diff_base != NULL};
+	struct mt_err e = {{0}};
+	enum mt_status st = profile_merge(srcs, scale, diff, 2, &merged, &e);
+	profile_free(p);
+	profile_free(base);
+	if (st) {
+		cli_err(basearg, "%s", e.msg);
+		return NULL;
+	}
+	return merged;
 }
 
 void cli_json_str(FILE *f, const char *s)

@@ -44,6 +44,10 @@ void cli_err(const char *what, const char *fmt, ...)
  * and returns NULL. */
 struct profile *cli_load(struct cli *c, const char *arg);
 
+/* Loads a profile argument and, with --base or --diff-base, subtracts the
+ * base the way pprof does (a merge with the base negated). */
+struct profile *cli_load_compared(struct cli *c, const char *arg);
+
 /* Writes s as a JSON string literal. */
 void cli_json_str(FILE *f, const char *s);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../merge.h"
 #include "../top.h"
 #include "../units.h"
 #include "cli.h"
@@ -98,7 +99,7 @@ int cmd_top(struct cli *c)
 		return EXIT_USAGE;
 	}
 	const char *path = c->args[0];
-	struct profile *p = cli_load(c, path);
+	struct profile *p = cli_load_compared(c, path);
 	if (!p)
 		return EXIT_BAD;
 	int rc = EXIT_BAD;
