@@ -119,8 +119,9 @@ static enum mt_status next_field(struct rd *r, const uint8_t **pp,
 	}
 	case WT_LEN: {
 		uint64_t len;
+		const uint8_t *lenat = p;
 		if (!(p = varint(p, end, &len)))
-			return FAIL(r, f->at, "truncated or corrupt length");
+			return FAIL(r, lenat, "truncated or corrupt length");
 		if (len > (uint64_t)(end - p))
 			return FAIL(r, f->at,
 				    "field %u claims %" PRIu64 " bytes, only %zu left",
@@ -766,15 +767,27 @@ out:
 
 int pprof_sniff(const uint8_t *data, size_t n)
 {
-	/* The first field of a profile is almost always sample_type (1) or
-	 * another message field with a valid length. */
+	/* A profile starts with a field of the Profile message, most often
+	 * sample_type (1), with the wire type that field has. Only the tag is
+	 * checked: a corrupt length is the reader's to report, with its
+	 * position. */
 	if (n < 2)
 		return 0;
-	uint8_t tag = data[0];
-	int num = tag >> 3, wt = tag & 7;
+	uint64_t tag;
+	if (!varint(data, data + n, &tag))
+		return 0;
+	uint64_t num = tag >> 3, wt = tag & 7;
 	if (num < 1 || num > 14)
 		return 0;
-	if (num <= 6 || num == 11)
-		return wt == WT_LEN;
-	return wt == WT_VARINT || (num == 13 && wt == WT_LEN);
+	bool len_field = num <= 6 || num == 11 || num == 13;
+	if (len_field ? wt != WT_LEN : wt != WT_VARINT)
+		return 0;
+	/* Text that happens to start like a tag is text: a real profile has
+	 * control bytes (tags, small varints) within its first bytes. */
+	size_t k = n < 64 ? n : 64;
+	for (size_t i = 0; i < k; i++)
+		if ((data[i] < 0x20 && data[i] != '\n' && data[i] != '\t' &&
+		     data[i] != '\r') || data[i] > 0x7e)
+			return 1;
+	return 0;
 }
