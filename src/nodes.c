@@ -317,21 +317,19 @@ void mt_nodes_done(struct mt_nodes *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* A bound, not the exact maximum: the deepest sample times the most lines of
+ * any location, which avoids a walk of every frame of every sample. */
 size_t mt_nodes_max_frames(const struct mt_nodes *m)
 {
 	const struct profile *p = m->p;
-	size_t max = 0;
-	for (size_t s = 0; s < p->samples.n; s++) {
-		const struct mt_sample *sm = &p->samples.v[s];
-		size_t k = 0;
-		for (uint32_t i = 0; i < sm->nloc; i++) {
-			uint32_t nl = p->locations.v[p->sample_locs.v[sm->loc0 + i]].nline;
-			k += nl ? nl : 1;
-		}
-		if (k > max)
-			max = k;
-	}
-	return max;
+	size_t maxloc = 0, maxlines = 1;
+	for (size_t s = 0; s < p->samples.n; s++)
+		if (p->samples.v[s].nloc > maxloc)
+			maxloc = p->samples.v[s].nloc;
+	for (size_t l = 0; l < p->locations.n; l++)
+		if (p->locations.v[l].nline > maxlines)
+			maxlines = p->locations.v[l].nline;
+	return maxloc * maxlines;
 }
 
 size_t mt_nodes_frames(const struct mt_nodes *m, size_t s, struct mt_frame *out)

@@ -65,7 +65,7 @@ static inline const char *mt_node_name(const struct mt_nodes *m, uint32_t node)
  * the sample or hide/show leave it empty. */
 size_t mt_nodes_frames(const struct mt_nodes *m, size_t s, struct mt_frame *out);
 
-/* An upper bound of the frames of any sample. */
+/* An upper bound of the frames of any sample (cheap to compute). */
 size_t mt_nodes_max_frames(const struct mt_nodes *m);
 
 /* pprof's total: sum of |value| over all samples (before focus), or over
