@@ -5,8 +5,10 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "../ui/ui.h"
 
 #ifndef MEMTOP_VERSION
 #define MEMTOP_VERSION "0.1.0"
@@ -15,6 +17,12 @@
 static const char usage[] =
 	"usage: memtop [OPTIONS] PROFILE...        open the interactive viewer\n"
 	"       memtop top [OPTIONS] PROFILE       the top table, like go tool pprof -top\n"
+	"       memtop diff [OPTIONS] BASE NEW     base, new and delta per function\n"
+	"       memtop import FILE...              store profiles in the database, print their ids\n"
+	"       memtop ls                          list stored snapshots\n"
+	"       memtop rm ID...                    remove snapshots (and what only they used)\n"
+	"       memtop collect [OPTIONS] URL...    scrape pprof endpoints into the database\n"
+	"       memtop goroutines [OPTIONS] DUMP   goroutines grouped by state and stack\n"
 	"\n"
 	"PROFILE is a file: pprof protobuf (gzip or raw). The format is detected\n"
 	"from the content.\n"
@@ -30,9 +38,24 @@ static const char usage[] =
 	"      --ignore REGEX         drop samples with a frame matching REGEX\n"
 	"      --hide REGEX           remove matching frames from stacks\n"
 	"      --show REGEX           keep only matching frames in stacks\n"
+	"      --state REGEX          goroutines: keep groups whose state matches\n"
+	"                             (--focus: a frame's function or file matches)\n"
 	"      --granularity G        functions (default), filefunctions, files,\n"
 	"                             lines or addresses\n"
 	"      --format text|json     output format (default text)\n"
+	"      --base PROFILE         subtract PROFILE first (pprof's -base)\n"
+	"      --diff-base PROFILE    compare with PROFILE, percentages of its total\n"
+	"      --normalize            diff: scale NEW to BASE's total first\n"
+	"      --db PATH              snapshot database (default $MEMTOP_DB, else\n"
+	"                             $XDG_DATA_HOME/memtop/memtop.db); :memory: for none\n"
+	"collect options:\n"
+	"      --interval SECONDS     time between rounds (default 10)\n"
+	"      --count N              stop after N rounds (default 0: until stopped)\n"
+	"      --timeout SECONDS      per request, beyond profile?seconds=N (default 30)\n"
+	"      --max-body BYTES       refuse larger responses (default 512 MiB)\n"
+	"      --gc                   add gc=1 to heap requests\n"
+	"      --retain N|AGE         keep the newest N snapshots, or those younger\n"
+	"                             than AGE (90s, 30m, 12h, 7d)\n"
 	"      --max-inflate BYTES    refuse gzip data inflating past BYTES (4 GiB)\n"
 	"      --max-samples N        refuse profiles with more samples (50M)\n"
 	"      --max-frames N         refuse stacks deeper than N (100000)\n"
@@ -61,6 +84,14 @@ enum {
 	OPT_VERSION,
 	OPT_SCRIPT,
 	OPT_SCREEN,
+	OPT_NORMALIZE,
+	OPT_INTERVAL,
+	OPT_COUNT,
+	OPT_TIMEOUT,
+	OPT_MAX_BODY,
+	OPT_RETAIN,
+	OPT_GC,
+	OPT_STATE,
 };
 
 static const struct option long_opts[] = {
@@ -82,8 +113,16 @@ static const struct option long_opts[] = {
 	{"max-inflate", required_argument, NULL, OPT_MAX_INFLATE},
 	{"max-samples", required_argument, NULL, OPT_MAX_SAMPLES},
 	{"max-frames", required_argument, NULL, OPT_MAX_FRAMES},
+	{"normalize", no_argument, NULL, OPT_NORMALIZE},
 	{"script", required_argument, NULL, OPT_SCRIPT},
 	{"screen", required_argument, NULL, OPT_SCREEN},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"count", required_argument, NULL, OPT_COUNT},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"max-body", required_argument, NULL, OPT_MAX_BODY},
+	{"retain", required_argument, NULL, OPT_RETAIN},
+	{"gc", no_argument, NULL, OPT_GC},
+	{"state", required_argument, NULL, OPT_STATE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{0},
@@ -94,6 +133,12 @@ static const struct {
 	int (*run)(struct cli *);
 } commands[] = {
 	{"top", cmd_top},
+	{"diff", cmd_diff},
+	{"import", cmd_import},
+	{"ls", cmd_ls},
+	{"rm", cmd_rm},
+	{"collect", cmd_collect},
+	{"goroutines", cmd_goroutines},
 };
 
 static bool parse_size(const char *s, size_t *out)
@@ -187,8 +232,16 @@ int main(int argc, char **argv)
 		case OPT_BASE: c.base = optarg; break;
 		case OPT_DIFF_BASE: c.diff_base = optarg; break;
 		case OPT_BINARY: c.binary = optarg; break;
+		case OPT_NORMALIZE: c.normalize = true; break;
 		case OPT_SCRIPT: c.script = optarg; break;
 		case OPT_SCREEN: c.screen = optarg; break;
+		case OPT_INTERVAL: c.interval = optarg; break;
+		case OPT_COUNT: c.count = optarg; break;
+		case OPT_TIMEOUT: c.timeout = optarg; break;
+		case OPT_MAX_BODY: c.max_body = optarg; break;
+		case OPT_RETAIN: c.retain = optarg; break;
+		case OPT_GC: c.gc = true; break;
+		case OPT_STATE: c.state = optarg; break;
 		case OPT_MAX_INFLATE:
 		case OPT_MAX_SAMPLES:
 		case OPT_MAX_FRAMES:
@@ -217,8 +270,10 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	/* The interactive viewer comes with the ui/ layer; until a terminal
-	 * is available, show the top table. */
+	/* The interactive viewer; without a terminal (and no --script) the
+	 * top table is what can be shown. */
+	if (c.script || isatty(STDOUT_FILENO))
+		return ui_main(&c);
 	c.cmd = "top";
 	if (c.nargs > 1)
 		c.args += c.nargs - 1, c.nargs = 1;

@@ -26,6 +26,9 @@ struct profile *cli_load(struct cli *c, const char *arg)
 {
 	struct profile *p = NULL;
 	struct mt_err e = {{0}};
+	int64_t id;
+	if (arg[0] == '@' && cli_snapshot_id(arg, &id))
+		return cli_load_snapshot(c, arg);
 	if (reader_load_file(arg, &c->lim, &p, &e)) {
 		cli_err(arg, "%s", e.msg);
 		return NULL;
@@ -56,6 +59,52 @@ struct profile *cli_load_compared(struct cli *c, const char *arg)
 		return NULL;
 	}
 	return merged;
+}
+
+static bool compile(struct mt_regex **re, const char *pat)
+{
+	*re = NULL;
+	if (!pat || !*pat)
+		return true;
+	struct mt_err e;
+	if (mt_regex_compile(re, pat, false, &e)) {
+		cli_err("", "%s", e.msg);
+		return false;
+	}
+	return true;
+}
+
+int cli_report_open(struct cli *c, const struct profile *p, const char *what,
+		    struct cli_report *r)
+{
+	memset(r, 0, sizeof *r);
+	struct mt_err e;
+	if (profile_sample_index(p, c->sample_index, &r->index, &e)) {
+		cli_err(what, "%s", e.msg);
+		return EXIT_BAD;
+	}
+	if (!compile(&r->re[0], c->focus) || !compile(&r->re[1], c->ignore) ||
+	    !compile(&r->re[2], c->hide) || !compile(&r->re[3], c->show)) {
+		cli_report_close(r);
+		return EXIT_USAGE;
+	}
+	struct mt_filters f = {r->re[0], r->re[1], r->re[2], r->re[3]};
+	if (mt_nodes_init(&r->nodes, p, c->gran, &f, &e)) {
+		cli_err(what, "%s", e.msg);
+		cli_report_close(r);
+		return EXIT_BAD;
+	}
+	mt_top_build(&r->top, &r->nodes, r->index);
+	return EXIT_OK;
+}
+
+void cli_report_close(struct cli_report *r)
+{
+	mt_top_done(&r->top);
+	mt_nodes_done(&r->nodes);
+	for (int i = 0; i < 4; i++)
+		mt_regex_free(r->re[i]);
+	memset(r, 0, sizeof *r);
 }
 
 void cli_json_str(FILE *f, const char *s)

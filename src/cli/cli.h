@@ -9,6 +9,7 @@
 #include "../limits.h"
 #include "../nodes.h"
 #include "../profile.h"
+#include "../top.h"
 
 enum cli_format { CLI_TEXT, CLI_JSON };
 
@@ -23,14 +24,19 @@ struct cli {
 	int nodecount;      /* 0 = all */
 	double nodefraction;
 	bool cum;
+	bool normalize;
 	const char *unit;
 	const char *focus, *ignore, *hide, *show;
+	const char *state; /* goroutines --state REGEX */
 	enum mt_granularity gran;
 	const char *base, *diff_base;
 	const char *binary;
 	enum cli_format format;
 	const char *script, *screen;
 	struct mt_limits lim;
+	/* collect */
+	const char *interval, *count, *timeout, *max_body, *retain, *watch;
+	bool gc;
 };
 
 /* Exit statuses of DESIGN.md. */
@@ -48,9 +54,37 @@ struct profile *cli_load(struct cli *c, const char *arg);
  * base the way pprof does (a merge with the base negated). */
 struct profile *cli_load_compared(struct cli *c, const char *arg);
 
+/* A profile aggregated under the command line's sample index, granularity
+ * and filters. */
+struct cli_report {
+	int index;
+	struct mt_regex *re[4]; /* focus, ignore, hide, show */
+	struct mt_nodes nodes;
+	struct mt_top top; /* unsorted */
+};
+
+/* Builds r for p (borrowed; must outlive r); on failure prints the error
+ * (naming `what`) and returns the exit status. */
+int cli_report_open(struct cli *c, const struct profile *p, const char *what,
+		    struct cli_report *r);
+void cli_report_close(struct cli_report *r);
+
 /* Writes s as a JSON string literal. */
 void cli_json_str(FILE *f, const char *s);
 
 int cmd_top(struct cli *c);
+int cmd_diff(struct cli *c);
+int cmd_import(struct cli *c);
+int cmd_ls(struct cli *c);
+int cmd_rm(struct cli *c);
+int cmd_collect(struct cli *c);
+
+/* The store of --db (cmd_store.c): open it (printing the error) or load
+ * snapshot "@N" from it. */
+struct store;
+struct store *cli_store_open(struct cli *c, bool create);
+bool cli_snapshot_id(const char *arg, int64_t *id);
+struct profile *cli_load_snapshot(struct cli *c, const char *arg);
+int cmd_goroutines(struct cli *c);
 
 #endif

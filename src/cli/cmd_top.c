@@ -80,18 +80,6 @@ static void print_header(FILE *f, const struct cli *c, const struct profile *p,
 	}
 }
 
-static bool compile(struct mt_regex **re, const char *pat)
-{
-	if (!pat || !*pat)
-		return true;
-	struct mt_err e;
-	if (mt_regex_compile(re, pat, false, &e)) {
-		cli_err("", "%s", e.msg);
-		return false;
-	}
-	return true;
-}
-
 int cmd_top(struct cli *c)
 {
 	if (c->nargs != 1) {
@@ -103,28 +91,16 @@ int cmd_top(struct cli *c)
 	if (!p)
 		return EXIT_BAD;
 	int rc = EXIT_BAD;
-	struct mt_err e;
-	int index;
-	struct mt_regex *focus = NULL, *ignore = NULL, *hide = NULL, *show = NULL;
-	struct mt_nodes nodes = {0};
-	struct mt_top top = {0};
 	int64_t *mins = NULL;
-
-	if (profile_sample_index(p, c->sample_index, &index, &e)) {
-		cli_err(path, "%s", e.msg);
-		goto out;
+	struct cli_report rep;
+	int st = cli_report_open(c, p, path, &rep);
+	if (st != EXIT_OK) {
+		profile_free(p);
+		return st;
 	}
-	if (!compile(&focus, c->focus) || !compile(&ignore, c->ignore) ||
-	    !compile(&hide, c->hide) || !compile(&show, c->show)) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	struct mt_filters flt = {focus, ignore, hide, show};
-	if (mt_nodes_init(&nodes, p, c->gran, &flt, &e)) {
-		cli_err(path, "%s", e.msg);
-		goto out;
-	}
-	mt_top_build(&top, &nodes, index);
+	struct mt_nodes nodes = rep.nodes;
+	struct mt_top top = rep.top;
+	int index = rep.index;
 
 	/* pprof drops nodes whose cum is at most nodefraction of the total
 	 * (0 by default here, so nothing is hidden unless asked). */
@@ -213,12 +189,8 @@ int cmd_top(struct cli *c)
 	rc = EXIT_OK;
 out:
 	free(mins);
-	mt_top_done(&top);
-	mt_nodes_done(&nodes);
-	mt_regex_free(focus);
-	mt_regex_free(ignore);
-	mt_regex_free(hide);
-	mt_regex_free(show);
+	rep.top = top; /* rows may have been trimmed in place */
+	cli_report_close(&rep);
 	profile_free(p);
 	return rc;
 }

@@ -1,0 +1,140 @@
+/* diff.c - joining two top tables by name, and pprof's normalization. */
+#include "diff.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add(struct mt_diff *d, const struct mt_nodes *m, const struct mt_top *t,
+		bool is_new, size_t *cap)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct mt_top_row *r = &t->rows[i];
+		const char *name = mt_node_name(m, r->node);
+		size_t before = d->names.n;
+		mt_str id = strtab_intern(&d->names, name, strlen(name));
+		if (d->names.n != before) {
+			if (d->n == *cap)
+				xgrow((void **)&d->rows, cap, d->n + 1, sizeof *d->rows);
+			d->rows[d->n++] = (struct mt_diff_row){.name = id};
+		}
+		/* ids are dense in order of first appearance: row id - 1 */
+		struct mt_diff_row *dr = &d->rows[id - 1];
+		if (is_new) {
+			dr->new_flat += r->flat;
+			dr->new_cum += r->cum;
+		} else {
+			dr->base_flat += r->flat;
+			dr->base_cum += r->cum;
+		}
+	}
+}
+
+void mt_diff_build(struct mt_diff *d, const struct mt_nodes *bm,
+		   const struct mt_top *bt, const struct mt_nodes *nm,
+		   const struct mt_top *nt)
+{
+	memset(d, 0, sizeof *d);
+	strtab_init(&d->names);
+	size_t cap = 0;
+	add(d, bm, bt, false, &cap);
+	add(d, nm, nt, true, &cap);
+	d->base_total = bt->total;
+	d->new_total = nt->total;
+}
+
+static const struct mt_diff *sort_diff;
+
+static int by_name(const struct mt_diff_row *a, const struct mt_diff_row *b)
+{
+	return strcmp(strtab_get(&sort_diff->names, a->name),
+		      strtab_get(&sort_diff->names, b->name));
+}
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+	return a > b ? -1 : a < b;
+}
+
+static int cmp_growth(const void *x, const void *y)
+{
+	const struct mt_diff_row *a = x, *b = y;
+	int c = cmp_i64(a->new_flat - a->base_flat, b->new_flat - b->base_flat);
+	if (!c)
+		c = cmp_i64(a->new_cum - a->base_cum, b->new_cum - b->base_cum);
+	return c ? c : by_name(a, b);
+}
+
+static int cmp_cum(const void *x, const void *y)
+{
+	const struct mt_diff_row *a = x, *b = y;
+	int c = cmp_i64(a->new_cum - a->base_cum, b->new_cum - b->base_cum);
+	if (!c)
+		c = cmp_i64(a->new_flat - a->base_flat, b->new_flat - b->base_flat);
+	return c ? c : by_name(a, b);
+}
+
+static int cmp_flat(const void *x, const void *y)
+{
+	const struct mt_diff_row *a = x, *b = y;
+	int c = cmp_i64(a->new_flat, b->new_flat);
+	return c ? c : by_name(a, b);
+}
+
+void mt_diff_sort(struct mt_diff *d, enum mt_diff_sort by)
+{
+	sort_diff = d;
+	qsort(d->rows, d->n, sizeof *d->rows,
+	      by == MT_DIFF_CUM ? cmp_cum : by == MT_DIFF_FLAT ? cmp_flat : cmp_growth);
+	sort_diff = NULL;
+}
+
+void mt_diff_done(struct mt_diff *d)
+{
+	strtab_done(&d->names);
+	free(d->rows);
+	memset(d, 0, sizeof *d);
+}
+
+void profile_normalize(struct profile *p, const struct profile *base)
+{
+	size_t nst = p->sample_types.n;
+	if (nst != base->sample_types.n || nst == 0)
+		return;
+	double *ratio = xmalloc(nst * sizeof *ratio);
+	bool all_ones = true;
+	for (size_t t = 0; t < nst; t++) {
+		/* pprof sums the values as they are, not their absolutes. */
+		int64_t bt = 0, pt = 0;
+		for (size_t s = 0; s < base->samples.n; s++)
+			bt += profile_values(base, s)[t];
+		for (size_t s = 0; s < p->samples.n; s++)
+			pt += profile_values(p, s)[t];
+		ratio[t] = pt != 0 ? (double)bt / (double)pt : 0;
+		all_ones &= ratio[t] == 1;
+	}
+	if (all_ones) {
+		free(ratio);
+		return;
+	}
+	size_t keep = 0;
+	for (size_t s = 0; s < p->samples.n; s++) {
+		int64_t *v = p->values.v + s * nst;
+		bool nonzero = false;
+		for (size_t t = 0; t < nst; t++) {
+			if (ratio[t] != 1)
+				v[t] = (int64_t)llround((double)v[t] * ratio[t]);
+			nonzero |= v[t] != 0;
+		}
+		if (!nonzero)
+			continue;
+		if (keep != s) {
+			p->samples.v[keep] = p->samples.v[s];
+			memmove(p->values.v + keep * nst, v, nst * sizeof *v);
+		}
+		keep++;
+	}
+	p->samples.n = keep;
+	p->values.n = keep * nst;
+	free(ratio);
+}
