@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gz.h"
+#include "legacy_read.h"
 #include "pprof_read.h"
 
 static const struct {
@@ -13,13 +14,17 @@ static const struct {
 } formats[] = {
 	[MT_FMT_UNKNOWN] = {.name = "unknown"},
 	[MT_FMT_PPROF] = {.name = "pprof protobuf", .parse = pprof_parse},
-	[MT_FMT_GO_HEAP_TEXT] = {.name = "Go heap text"},
-	[MT_FMT_GO_COUNT_TEXT] = {.name = "Go goroutine/threadcreate text"},
-	[MT_FMT_GO_CONTENTION_TEXT] = {.name = "Go contention text"},
+	[MT_FMT_GO_HEAP_TEXT] = {.name = "Go heap text", .parse = legacy_parse_heap},
+	[MT_FMT_GO_COUNT_TEXT] = {.name = "Go goroutine/threadcreate text",
+				  .parse = legacy_parse_count},
+	[MT_FMT_GO_CONTENTION_TEXT] = {.name = "Go contention text",
+				       .parse = legacy_parse_contention},
 	[MT_FMT_GOROUTINE_DUMP] = {.name = "goroutine dump"},
-	[MT_FMT_TCMALLOC_HEAP] = {.name = "tcmalloc heap"},
-	[MT_FMT_JEMALLOC_HEAP] = {.name = "jemalloc heap"},
-	[MT_FMT_CONTENTIONZ] = {.name = "gperftools contention"},
+	[MT_FMT_TCMALLOC_HEAP] = {.name = "tcmalloc heap", .parse = legacy_parse_heap},
+	[MT_FMT_JEMALLOC_HEAP] = {.name = "jemalloc heap",
+				  .parse = legacy_parse_jemalloc},
+	[MT_FMT_CONTENTIONZ] = {.name = "gperftools contention",
+				.parse = legacy_parse_contention},
 };
 
 const char *reader_format_name(enum mt_format f)
@@ -43,11 +48,16 @@ enum mt_format reader_detect(const uint8_t *d, size_t n)
 		i++;
 	const uint8_t *t = d + i;
 	size_t m = n - i;
-	if (starts(t, m, "heap profile:"))
-		return strstr((const char *)t, "@ heap_v2/") &&
-				       !strstr((const char *)t, "heapprofile")
-			       ? MT_FMT_JEMALLOC_HEAP
-			       : MT_FMT_GO_HEAP_TEXT;
+	if (starts(t, m, "heap profile:")) {
+		/* Go writes `@ heap/2R`; gperftools `@ heapprofile`,
+		 * `@ heap_v2/R`, `@ growthz` (first line only). */
+		const uint8_t *nl = memchr(t, '\n', m);
+		size_t hl = nl ? (size_t)(nl - t) : m;
+		return memmem(t, hl, "@ heap/", 7) ? MT_FMT_GO_HEAP_TEXT
+						   : MT_FMT_TCMALLOC_HEAP;
+	}
+	if (starts(t, m, "heap_v2/"))
+		return MT_FMT_JEMALLOC_HEAP;
 	if (starts(t, m, "goroutine profile:") || starts(t, m, "threadcreate profile:"))
 		return MT_FMT_GO_COUNT_TEXT;
 	if (starts(t, m, "--- mutex:") || starts(t, m, "--- contention:"))

@@ -1,0 +1,100 @@
+/* legacy_int.h - the builder the legacy text readers share (internal to
+ * legacy_read.c, gotext_read.c and cheap_read.c).
+ *
+ * The builder borrows the input bytes and the profile it fills; names are
+ * interned into the profile's string table as frames are met, functions and
+ * locations are deduplicated by hash, and samples are appended in input
+ * order, so location ids follow pprof's order of first use.
+ */
+#ifndef MT_LEGACY_INT_H
+#define MT_LEGACY_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "legacy_read.h"
+#include "util.h"
+
+/* A line without its newline and surrounding blanks. */
+struct span {
+	const char *s, *e;
+};
+
+/* One `#` frame line of a Go text; nname == 0 when it names no function. */
+struct frame {
+	uint64_t addr, entry;
+	const char *name, *file;
+	size_t nname, nfile;
+	int64_t line;
+	bool has_entry;
+};
+
+struct cache_ent {
+	uint64_t hash;
+	uint32_t func;
+	int64_t line;
+};
+
+struct lb {
+	struct profile *p;
+	const struct mt_limits *lim;
+	struct mt_err *e;
+	const char *base, *cur, *end;
+	uint32_t *lslots, *fslots, *cslots; /* id + 1, 0 = empty */
+	size_t nlslots, nfslots, ncslots;
+	VEC(uint64_t) lhash;
+	VEC(uint64_t) fhash;
+	VEC(struct cache_ent) cache;
+	/* the sample being read */
+	VEC(uint64_t) addrs;
+	VEC(struct frame) frames;
+	VEC(struct mt_label) lbls;
+	/* scratch */
+	VEC(struct mt_line) lines;
+	VEC(uint32_t) locs;
+	bool any_named;
+};
+
+void lb_init(struct lb *b, const uint8_t *data, size_t n, struct profile *p,
+	     const struct mt_limits *lim, struct mt_err *e);
+void lb_done(struct lb *b);
+
+/* Formats "msg (at byte N)" into the error buffer; returns MT_ERR_CORRUPT. */
+enum mt_status lb_fail(struct lb *b, const char *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The next line, trimmed of blanks and CR; false at the end. */
+bool lb_next_line(struct lb *b, struct span *l);
+bool span_prefix(const struct span *l, const char *pfx);
+bool span_contains(const struct span *l, const char *needle);
+const char *skip_ws(const char *p, const char *e);
+/* Decimal (optionally signed) and hex numbers; NULL on overflow or no
+ * digit, else the position after the number. */
+const char *parse_i64(const char *p, const char *e, bool sign, int64_t *v);
+const char *parse_hex(const char *p, const char *e, uint64_t *v);
+
+/* Reads blank-separated 0x addresses up to e into b->addrs; NULL on
+ * anything else (or more than max_frames). */
+const char *lb_parse_addrs(struct lb *b, const char *p, const char *e);
+
+/* A line starting with '#': a frame, a `labels:` line or a comment. */
+enum mt_status lb_hash_line(struct lb *b, const struct span *l);
+
+/* Appends the sample made of b->addrs / b->frames / b->lbls with values
+ * vals (one per sample type) and clears them for the next. */
+enum mt_status lb_sample(struct lb *b, const int64_t *vals, const char *at);
+
+void lb_types(struct lb *b, const char *const *types, size_t n);
+void lb_period(struct lb *b, const char *type, const char *unit, int64_t period);
+
+bool lb_is_map_sentinel(const struct span *l);
+/* Reads the memory map lines that follow a sentinel until the end. */
+enum mt_status lb_parse_maps(struct lb *b);
+/* pprof's parseAdditionalSections: skips to a map sentinel (cur may be
+ * one) and reads the maps after it. */
+enum mt_status lb_additional_sections(struct lb *b, const struct span *cur);
+
+/* Mapping heuristics, mapping of locations, drop_frames; sets the format. */
+enum mt_status lb_finish(struct lb *b, enum mt_format fmt);
+
+#endif
