@@ -1,0 +1,84 @@
+-- memtop's store, schema version 1 (PRAGMA user_version).
+--
+-- Functions, locations, mappings and stacks are stored once and shared by
+-- every snapshot. A stack is the sequence of its location ids, leaf first,
+-- as unsigned LEB128 varints in a BLOB, found again by a 64-bit hash of that
+-- BLOB. A snapshot's samples point at stacks and carry all of their values
+-- (zigzag varints, one per sample type) and their labels.
+--
+-- Unsigned 64-bit numbers (addresses, mapping bounds) are stored as the
+-- signed integer with the same bits. Times are nanoseconds since the epoch.
+-- Changing this file means adding a migration in src/store.c, never editing
+-- a released version in place.
+
+CREATE TABLE mapping (
+	id INTEGER PRIMARY KEY,
+	start INTEGER NOT NULL,
+	lim INTEGER NOT NULL,
+	off INTEGER NOT NULL,
+	file TEXT NOT NULL,
+	build_id TEXT NOT NULL,
+	flags INTEGER NOT NULL -- 1 functions, 2 filenames, 4 line numbers, 8 inline frames
+);
+
+CREATE TABLE function (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,
+	system_name TEXT NOT NULL,
+	filename TEXT NOT NULL,
+	start_line INTEGER NOT NULL
+);
+
+-- lines: per line, innermost inlined function first: varint function id + 1
+-- (0 = none), zigzag varint line number.
+CREATE TABLE location (
+	id INTEGER PRIMARY KEY,
+	mapping INTEGER,          -- NULL: none
+	address INTEGER NOT NULL,
+	folded INTEGER NOT NULL,
+	lines BLOB NOT NULL
+);
+
+CREATE TABLE stack (
+	id INTEGER PRIMARY KEY,
+	hash INTEGER NOT NULL,
+	locs BLOB NOT NULL
+);
+CREATE INDEX stack_hash ON stack (hash);
+
+CREATE TABLE snapshot (
+	id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: @ID stays unambiguous
+	hash TEXT NOT NULL UNIQUE,  -- SHA-256 of the bytes as read or fetched
+	source TEXT NOT NULL,       -- file path or URL
+	kind TEXT NOT NULL,         -- heap, allocs, goroutine, mutex, block, ...
+	format INTEGER NOT NULL,    -- enum mt_format of the reader
+	time INTEGER NOT NULL,      -- capture time
+	stored INTEGER NOT NULL,    -- when it was imported
+	sample_types BLOB NOT NULL, -- type NUL unit NUL, per sample type
+	default_type TEXT NOT NULL,
+	period_type TEXT NOT NULL,
+	period_unit TEXT NOT NULL,
+	period INTEGER NOT NULL,
+	time_nanos INTEGER NOT NULL, -- the profile's own fields, as read
+	duration_nanos INTEGER NOT NULL,
+	drop_frames TEXT NOT NULL,
+	keep_frames TEXT NOT NULL,
+	comments BLOB NOT NULL,     -- NUL-terminated strings
+	mappings BLOB NOT NULL,     -- varint mapping ids, in the profile's order
+	strings BLOB NOT NULL,      -- NUL-terminated label strings; index 0 is ""
+	nsample INTEGER NOT NULL,
+	total INTEGER NOT NULL      -- pprof's total of the default sample type
+);
+CREATE INDEX snapshot_time ON snapshot (time);
+
+-- labels: varint count, then per label: varint key, varint flags (1 = num),
+-- then zigzag num and varint unit, or varint str; strings index the
+-- snapshot's strings.
+CREATE TABLE sample (
+	snapshot INTEGER NOT NULL,
+	idx INTEGER NOT NULL,
+	stack INTEGER NOT NULL,
+	vals BLOB NOT NULL,
+	labels BLOB,
+	PRIMARY KEY (snapshot, idx)
+) WITHOUT ROWID;

@@ -1,0 +1,138 @@
+/* store_int.h - the store's private parts, shared by store*.c only: the
+ * compact encodings of its BLOBs (varints, zigzag numbers), the in-memory
+ * maps that dedupe functions, locations, mappings and stacks against the
+ * database, and the open store itself. */
+#ifndef MT_STORE_INT_H
+#define MT_STORE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "status.h"
+#include "util.h"
+
+typedef VEC(uint8_t) mt_bytes;
+
+static inline void put_uv(mt_bytes *b, uint64_t v)
+{
+	VEC_RESERVE(*b, b->n + 10);
+	while (v >= 0x80) {
+		b->v[b->n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	b->v[b->n++] = (uint8_t)v;
+}
+
+static inline void put_sv(mt_bytes *b, int64_t v)
+{
+	put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+static inline void put_str(mt_bytes *b, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	VEC_RESERVE(*b, b->n + n);
+	memcpy(b->v + b->n, s, n);
+	b->n += n;
+}
+
+/* A cursor over an encoded BLOB; ok turns false on the first bad read and
+ * stays false, so a decoder checks once at the end. */
+struct cur {
+	const uint8_t *p, *end;
+	bool ok;
+};
+
+static inline uint64_t get_uv(struct cur *c)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (c->p >= c->end) {
+			c->ok = false;
+			return 0;
+		}
+		uint8_t x = *c->p++;
+		v |= (uint64_t)(x & 0x7f) << shift;
+		if (!(x & 0x80))
+			return v;
+	}
+	c->ok = false;
+	return 0;
+}
+
+static inline int64_t get_sv(struct cur *c)
+{
+	uint64_t u = get_uv(c);
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+/* Byte strings to row ids, open addressing. */
+struct keymap {
+	struct km_slot {
+		uint64_t hash;
+		size_t off;
+		uint32_t len;
+		int64_t id; /* 0 = empty slot */
+	} *slots;
+	size_t nslots, n;
+	mt_bytes arena;
+};
+
+void km_clear(struct keymap *m);
+/* The id stored for key k[0..n) with hash h, or 0. */
+int64_t km_find(const struct keymap *m, const void *k, size_t n, uint64_t h);
+void km_add(struct keymap *m, const void *k, size_t n, uint64_t h, int64_t id);
+
+/* Row ids to small indices (0 = absent, so callers store index + 1). */
+struct idmap {
+	struct im_slot {
+		int64_t key;
+		uint32_t val;
+	} *slots;
+	size_t nslots, n;
+};
+
+void im_clear(struct idmap *m);
+uint32_t im_get(const struct idmap *m, int64_t key);
+void im_put(struct idmap *m, int64_t key, uint32_t val);
+
+/* Slots of the prepared statements. */
+enum store_st {
+	ST_SNAP_BY_HASH,
+	ST_INS_MAP,
+	ST_INS_FUNC,
+	ST_INS_LOC,
+	ST_FIND_STACK,
+	ST_INS_STACK,
+	ST_INS_SNAP,
+	ST_INS_SAMPLE,
+	ST_GET_SNAP,
+	ST_GET_MAP,
+	ST_GET_LOC,
+	ST_GET_FUNC,
+	ST_GET_SAMPLES,
+	ST_DEL_SAMPLES,
+	ST_DEL_SNAP,
+	ST_COUNT
+};
+
+/* The open store: its connection, prepared statements, and the dedupe
+ * caches, valid while data_version says no other connection wrote. */
+struct store {
+	sqlite3 *db;
+	char *path;
+	bool cached;          /* caches hold every mapping, function, location */
+	int64_t data_version; /* of the database when the caches were filled */
+	struct keymap maps, funcs, locs, stacks;
+	sqlite3_stmt *st[ST_COUNT];
+};
+
+/* Formats the connection's last error as "what: message". */
+enum mt_status store_dberr(struct store *s, struct mt_err *e, const char *what);
+/* Prepares (once) statement slot i with sql. */
+sqlite3_stmt *store_stmt(struct store *s, int i, const char *sql, struct mt_err *e);
+
+#endif

@@ -1,0 +1,466 @@
+/* store_read.c - reading snapshots back: one profile with exactly the
+ * numbers it was stored with, and the list of snapshots. Every BLOB is
+ * decoded with bounds checks: a damaged database is an error, not a crash. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_int.h"
+
+typedef VEC(mt_str) str_vec;
+struct stk_range {
+	uint32_t loc0, nloc;
+};
+
+/* The state of one load. */
+struct ld {
+	struct store *s;
+	struct profile *p;
+	struct idmap maps, funcs, locs, stacks; /* db id -> local index + 1 */
+	VEC(struct stk_range) stk;
+	int64_t snap;
+	struct mt_err *e;
+};
+
+static enum mt_status bad(struct ld *l, const char *what)
+{
+	return mt_errf(l->e, MT_ERR_CORRUPT, "snapshot @%lld: bad %s in the database",
+		       (long long)l->snap, what);
+}
+
+static mt_str intern_col(struct profile *p, sqlite3_stmt *q, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(q, col);
+	return t ? strtab_intern(&p->strs, t, (size_t)sqlite3_column_bytes(q, col)) : 0;
+}
+
+/* Returns the local index of mapping id, reading it on first use. */
+static uint32_t load_mapping(struct ld *l, int64_t id, enum mt_status *st)
+{
+	uint32_t v = im_get(&l->maps, id);
+	if (v)
+		return v - 1;
+	sqlite3_stmt *q = store_stmt(l->s, ST_GET_MAP,
+		"SELECT start, lim, off, flags, file, build_id FROM mapping WHERE id = ?",
+		l->e);
+	if (!q) {
+		*st = MT_ERR_DB;
+		return 0;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		*st = bad(l, "mapping");
+		return 0;
+	}
+	int64_t flags = sqlite3_column_int64(q, 3);
+	struct mt_mapping m = {
+		.id = (uint64_t)id,
+		.start = (uint64_t)sqlite3_column_int64(q, 0),
+		.limit = (uint64_t)sqlite3_column_int64(q, 1),
+		.offset = (uint64_t)sqlite3_column_int64(q, 2),
+		.file = intern_col(l->p, q, 4),
+		.build_id = intern_col(l->p, q, 5),
+		.has_functions = flags & 1,
+		.has_filenames = flags >> 1 & 1,
+		.has_line_numbers = flags >> 2 & 1,
+		.has_inline_frames = flags >> 3 & 1,
+	};
+	sqlite3_reset(q);
+	VEC_PUSH(l->p->mappings, m);
+	im_put(&l->maps, id, (uint32_t)l->p->mappings.n);
+	return (uint32_t)l->p->mappings.n - 1;
+}
+
+static uint32_t load_function(struct ld *l, int64_t id, enum mt_status *st)
+{
+	uint32_t v = im_get(&l->funcs, id);
+	if (v)
+		return v - 1;
+	sqlite3_stmt *q = store_stmt(l->s, ST_GET_FUNC,
+		"SELECT name, system_name, filename, start_line FROM function "
+		"WHERE id = ?", l->e);
+	if (!q) {
+		*st = MT_ERR_DB;
+		return 0;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		*st = bad(l, "function");
+		return 0;
+	}
+	struct mt_function f = {
+		.id = (uint64_t)id,
+		.name = intern_col(l->p, q, 0),
+		.system_name = intern_col(l->p, q, 1),
+		.filename = intern_col(l->p, q, 2),
+		.start_line = sqlite3_column_int64(q, 3),
+	};
+	sqlite3_reset(q);
+	VEC_PUSH(l->p->functions, f);
+	im_put(&l->funcs, id, (uint32_t)l->p->functions.n);
+	return (uint32_t)l->p->functions.n - 1;
+}
+
+static uint32_t load_location(struct ld *l, int64_t id, enum mt_status *st)
+{
+	uint32_t v = im_get(&l->locs, id);
+	if (v)
+		return v - 1;
+	sqlite3_stmt *q = store_stmt(l->s, ST_GET_LOC,
+		"SELECT mapping, address, folded, lines FROM location WHERE id = ?",
+		l->e);
+	if (!q) {
+		*st = MT_ERR_DB;
+		return 0;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		*st = bad(l, "location");
+		return 0;
+	}
+	int64_t map = sqlite3_column_int64(q, 0);
+	struct mt_location loc = {
+		.id = (uint64_t)id,
+		.address = (uint64_t)sqlite3_column_int64(q, 1),
+		.is_folded = sqlite3_column_int(q, 2) != 0,
+		.mapping = MT_NONE,
+	};
+	/* Copy the lines: loading functions reuses other statements. */
+	size_t n = (size_t)sqlite3_column_bytes(q, 3);
+	uint8_t *b = xmalloc(n + 1);
+	if (n)
+		memcpy(b, sqlite3_column_blob(q, 3), n);
+	sqlite3_reset(q);
+	if (map && (loc.mapping = load_mapping(l, map, st), *st)) {
+		free(b);
+		return 0;
+	}
+	VEC(struct mt_line) lines = {0};
+	struct cur c = {b, b + n, true};
+	while (c.ok && c.p < c.end) {
+		int64_t f = (int64_t)get_uv(&c);
+		struct mt_line ln = {.func = MT_NONE, .line = get_sv(&c)};
+		if (!c.ok)
+			break;
+		if (f && (ln.func = load_function(l, f, st), *st))
+			break;
+		VEC_PUSH(lines, ln);
+	}
+	free(b);
+	if (!*st && !c.ok)
+		*st = bad(l, "location lines");
+	if (*st) {
+		free(lines.v);
+		return 0;
+	}
+	loc.line0 = (uint32_t)l->p->lines.n;
+	loc.nline = (uint32_t)lines.n;
+	for (size_t i = 0; i < lines.n; i++)
+		VEC_PUSH(l->p->lines, lines.v[i]);
+	free(lines.v);
+	VEC_PUSH(l->p->locations, loc);
+	im_put(&l->locs, id, (uint32_t)l->p->locations.n);
+	return (uint32_t)l->p->locations.n - 1;
+}
+
+/* Reads the snapshot row into the profile's header fields. */
+static enum mt_status load_header(struct ld *l, str_vec *strs)
+{
+	struct profile *p = l->p;
+	sqlite3_stmt *q = store_stmt(l->s, ST_GET_SNAP,
+		"SELECT format, sample_types, default_type, period_type, period_unit, "
+		"period, time_nanos, duration_nanos, drop_frames, keep_frames, comments, "
+		"mappings, strings FROM snapshot WHERE id = ?", l->e);
+	if (!q)
+		return MT_ERR_DB;
+	sqlite3_bind_int64(q, 1, l->snap);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE)
+		return mt_errf(l->e, MT_ERR_NOTFOUND, "no snapshot @%lld in %s",
+			       (long long)l->snap, store_path(l->s));
+	if (rc != SQLITE_ROW)
+		return store_dberr(l->s, l->e, "reading a snapshot");
+	p->format = (enum mt_format)sqlite3_column_int(q, 0);
+	VEC(mt_str) tmp = {0};
+	struct {
+		const uint8_t *b;
+		size_t n;
+	} col[13];
+	for (int i = 0; i < 13; i++) {
+		col[i].b = sqlite3_column_blob(q, i);
+		col[i].n = (size_t)sqlite3_column_bytes(q, i);
+	}
+	bool ok = true;
+	/* sample types: pairs of strings */
+	{
+		const uint8_t *b = col[1].b;
+		size_t n = col[1].n, i = 0;
+		while (ok && i < n) {
+			const uint8_t *z = memchr(b + i, 0, n - i);
+			if (!z) {
+				ok = false;
+				break;
+			}
+			VEC_PUSH(tmp, strtab_intern(&p->strs, (const char *)b + i,
+						    (size_t)(z - b - i)));
+			i = (size_t)(z - b) + 1;
+		}
+		if (tmp.n % 2)
+			ok = false;
+		for (size_t j = 0; ok && j + 1 < tmp.n; j += 2)
+			VEC_PUSH(p->sample_types,
+				 ((struct mt_value_type){tmp.v[j], tmp.v[j + 1]}));
+		tmp.n = 0;
+	}
+	p->default_sample_type = intern_col(p, q, 2);
+	p->period_type.type = intern_col(p, q, 3);
+	p->period_type.unit = intern_col(p, q, 4);
+	p->period = sqlite3_column_int64(q, 5);
+	p->time_nanos = sqlite3_column_int64(q, 6);
+	p->duration_nanos = sqlite3_column_int64(q, 7);
+	p->drop_frames = intern_col(p, q, 8);
+	p->keep_frames = intern_col(p, q, 9);
+	for (size_t i = 0; ok && i < col[10].n;) {
+		const uint8_t *z = memchr(col[10].b + i, 0, col[10].n - i);
+		if (!z) {
+			ok = false;
+			break;
+		}
+		VEC_PUSH(p->comments, strtab_intern(&p->strs, (const char *)col[10].b + i,
+						    (size_t)(z - col[10].b - i)));
+		i = (size_t)(z - col[10].b) + 1;
+	}
+	for (size_t i = 0; ok && i < col[12].n;) {
+		const uint8_t *z = memchr(col[12].b + i, 0, col[12].n - i);
+		if (!z) {
+			ok = false;
+			break;
+		}
+		VEC_PUSH(*strs, strtab_intern(&p->strs, (const char *)col[12].b + i,
+					      (size_t)(z - col[12].b - i)));
+		i = (size_t)(z - col[12].b) + 1;
+	}
+	/* Copy the mapping ids: loading them reuses statements. */
+	size_t nm = col[11].n;
+	uint8_t *mb = xmalloc(nm + 1);
+	if (nm)
+		memcpy(mb, col[11].b, nm);
+	sqlite3_reset(q);
+	free(tmp.v);
+	if (!ok) {
+		free(mb);
+		return bad(l, "snapshot strings");
+	}
+	struct cur c = {mb, mb + nm, true};
+	enum mt_status st = MT_OK;
+	while (!st && c.ok && c.p < c.end) {
+		int64_t id = (int64_t)get_uv(&c);
+		if (c.ok)
+			load_mapping(l, id, &st);
+	}
+	free(mb);
+	if (!st && !c.ok)
+		st = bad(l, "mapping list");
+	return st;
+}
+
+/* Decodes one sample's stack (shared by every sample with the same stack). */
+static enum mt_status load_stack(struct ld *l, int64_t id, const uint8_t *b, size_t n,
+				 uint32_t *loc0, uint32_t *nloc)
+{
+	uint32_t v = im_get(&l->stacks, id);
+	if (v) {
+		*loc0 = l->stk.v[v - 1].loc0;
+		*nloc = l->stk.v[v - 1].nloc;
+		return MT_OK;
+	}
+	enum mt_status st = MT_OK;
+	struct profile *p = l->p;
+	size_t start = p->sample_locs.n;
+	struct cur c = {b, b + n, true};
+	while (c.ok && c.p < c.end) {
+		int64_t lid = (int64_t)get_uv(&c);
+		if (!c.ok)
+			break;
+		uint32_t li = load_location(l, lid, &st);
+		if (st)
+			return st;
+		VEC_PUSH(p->sample_locs, li);
+	}
+	if (!c.ok)
+		return bad(l, "stack");
+	*loc0 = (uint32_t)start;
+	*nloc = (uint32_t)(p->sample_locs.n - start);
+	VEC_RESERVE(l->stk, l->stk.n + 1);
+	l->stk.v[l->stk.n].loc0 = *loc0;
+	l->stk.v[l->stk.n].nloc = *nloc;
+	l->stk.n++;
+	im_put(&l->stacks, id, (uint32_t)l->stk.n);
+	return MT_OK;
+}
+
+/* Reads the samples in their stored order. */
+static enum mt_status load_samples(struct ld *l, const mt_str *strs, size_t nstrs)
+{
+	struct profile *p = l->p;
+	size_t nst = p->sample_types.n;
+	/* The location, function and mapping lookups use other statements, so
+	 * the rows are read with a statement of their own. */
+	sqlite3_stmt *q = store_stmt(l->s, ST_GET_SAMPLES,
+		"SELECT s.stack, s.vals, s.labels, t.locs FROM sample s "
+		"JOIN stack t ON t.id = s.stack WHERE s.snapshot = ? ORDER BY s.idx",
+		l->e);
+	if (!q)
+		return MT_ERR_DB;
+	sqlite3_bind_int64(q, 1, l->snap);
+	enum mt_status st = MT_OK;
+	int rc;
+	while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct mt_sample sm = {0};
+		st = load_stack(l, sqlite3_column_int64(q, 0), sqlite3_column_blob(q, 3),
+				(size_t)sqlite3_column_bytes(q, 3), &sm.loc0, &sm.nloc);
+		if (st)
+			break;
+		const uint8_t *vb = sqlite3_column_blob(q, 1);
+		struct cur c = {vb, vb + sqlite3_column_bytes(q, 1), true};
+		VEC_RESERVE(p->values, p->values.n + nst);
+		for (size_t j = 0; j < nst; j++)
+			p->values.v[p->values.n + j] = get_sv(&c);
+		p->values.n += nst;
+		if (!c.ok || c.p != c.end) {
+			st = bad(l, "sample values");
+			break;
+		}
+		const uint8_t *lb = sqlite3_column_blob(q, 2);
+		c = (struct cur){lb, lb + sqlite3_column_bytes(q, 2), true};
+		sm.label0 = (uint32_t)p->labels.n;
+		uint64_t nl = lb ? get_uv(&c) : 0;
+		for (uint64_t j = 0; c.ok && j < nl; j++) {
+			struct mt_label lab = {0};
+			uint64_t k = get_uv(&c);
+			lab.is_num = get_uv(&c) & 1;
+			uint64_t s2 = 0;
+			if (lab.is_num) {
+				lab.num = get_sv(&c);
+				s2 = get_uv(&c);
+			} else {
+				s2 = get_uv(&c);
+			}
+			if (!c.ok || k >= nstrs || s2 >= nstrs) {
+				c.ok = false;
+				break;
+			}
+			lab.key = strs[k];
+			if (lab.is_num)
+				lab.unit = strs[s2];
+			else
+				lab.str = strs[s2];
+			VEC_PUSH(p->labels, lab);
+		}
+		if (!c.ok || c.p != c.end) {
+			st = bad(l, "sample labels");
+			break;
+		}
+		sm.nlabel = (uint32_t)(p->labels.n - sm.label0);
+		VEC_PUSH(p->samples, sm);
+	}
+	if (!st && rc != SQLITE_DONE)
+		st = store_dberr(l->s, l->e, "reading samples");
+	sqlite3_reset(q);
+	return st;
+}
+
+enum mt_status store_load(struct store *s, int64_t id, struct profile **out,
+			  struct mt_err *e)
+{
+	struct ld l = {.s = s, .p = profile_new(), .snap = id, .e = e};
+	str_vec strs = {0};
+	/* One read transaction: a concurrent writer cannot tear the snapshot. */
+	enum mt_status st = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
+				    ? MT_OK
+				    : store_dberr(s, e, "reading");
+	if (!st)
+		st = load_header(&l, &strs);
+	if (!st)
+		st = load_samples(&l, strs.v, strs.n);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (!st)
+		st = profile_check(l.p, e);
+	im_clear(&l.maps);
+	im_clear(&l.funcs);
+	im_clear(&l.locs);
+	im_clear(&l.stacks);
+	free(l.stk.v);
+	free(strs.v);
+	if (st) {
+		profile_free(l.p);
+		return st;
+	}
+	*out = l.p;
+	return MT_OK;
+}
+
+enum mt_status store_list(struct store *s, struct store_list *out, struct mt_err *e)
+{
+	sqlite3_stmt *q;
+	memset(out, 0, sizeof *out);
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT id, kind, source, time, sample_types, default_type, "
+			       "total, nsample FROM snapshot ORDER BY id",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_dberr(s, e, "listing snapshots");
+	VEC(struct store_entry) v = {0};
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_entry en = {
+			.id = sqlite3_column_int64(q, 0),
+			.kind = xstrdup((const char *)sqlite3_column_text(q, 1)),
+			.source = xstrdup((const char *)sqlite3_column_text(q, 2)),
+			.time = sqlite3_column_int64(q, 3),
+			.total = sqlite3_column_int64(q, 6),
+			.nsample = sqlite3_column_int64(q, 7),
+			.default_index = -1,
+		};
+		const char *b = sqlite3_column_blob(q, 4);
+		size_t n = (size_t)sqlite3_column_bytes(q, 4);
+		const char *def = (const char *)sqlite3_column_text(q, 5);
+		for (size_t i = 0, k = 0; i < n; k++) {
+			const char *z = memchr(b + i, 0, n - i);
+			if (!z)
+				break;
+			if (k % 2 == 0) {
+				en.types = xrealloc(en.types, (en.ntypes + 1) * sizeof *en.types);
+				en.types[en.ntypes] = xstrndup(b + i, (size_t)(z - b - i));
+				if (def && *def && strcmp(en.types[en.ntypes], def) == 0)
+					en.default_index = (int)en.ntypes;
+				en.ntypes++;
+			}
+			i = (size_t)(z - b) + 1;
+		}
+		if (en.default_index < 0)
+			en.default_index = (int)en.ntypes - 1;
+		VEC_PUSH(v, en);
+	}
+	sqlite3_finalize(q);
+	out->v = v.v;
+	out->n = v.n;
+	if (rc != SQLITE_DONE) {
+		store_list_done(out);
+		return store_dberr(s, e, "listing snapshots");
+	}
+	return MT_OK;
+}
+
+void store_list_done(struct store_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].kind);
+		free(l->v[i].source);
+		for (size_t j = 0; j < l->v[i].ntypes; j++)
+			free(l->v[i].types[j]);
+		free(l->v[i].types);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
