@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "goroutines.h"
 #include "gz.h"
 #include "legacy_read.h"
 #include "pprof_read.h"
@@ -19,7 +20,8 @@ static const struct {
 				  .parse = legacy_parse_count},
 	[MT_FMT_GO_CONTENTION_TEXT] = {.name = "Go contention text",
 				       .parse = legacy_parse_contention},
-	[MT_FMT_GOROUTINE_DUMP] = {.name = "goroutine dump"},
+	[MT_FMT_GOROUTINE_DUMP] = {.name = "goroutine dump",
+				   .parse = goroutines_parse_profile},
 	[MT_FMT_TCMALLOC_HEAP] = {.name = "tcmalloc heap", .parse = legacy_parse_heap},
 	[MT_FMT_JEMALLOC_HEAP] = {.name = "jemalloc heap",
 				  .parse = legacy_parse_jemalloc},

@@ -1,0 +1,182 @@
+/* cmd_goroutines.c - `memtop goroutines DUMP`: a goroutine dump (debug=2,
+ * panic or SIGQUIT output) grouped by state, stack and creator, as text or
+ * JSON. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../goroutines.h"
+#include "../gz.h"
+#include "../regex.h"
+#include "cli.h"
+
+static bool compile(struct mt_regex **re, const char *pat)
+{
+	if (!pat || !*pat)
+		return true;
+	struct mt_err e;
+	if (mt_regex_compile(re, pat, false, &e)) {
+		cli_err("", "%s", e.msg);
+		return false;
+	}
+	return true;
+}
+
+static bool str_match(const struct mt_regex *re, const struct mt_goroutines *d, mt_str s)
+{
+	return mt_regex_match(re, goroutines_str(d, s), strtab_len(&d->strs, s));
+}
+
+/* Whether a group passes --state (its state) and --focus (a frame's function
+ * or file, pprof's focus on the goroutine's own stack). */
+static bool keep(const struct mt_goroutines *d, const struct mt_ggroup *grp,
+		 const struct mt_regex *state, const struct mt_regex *focus)
+{
+	const struct mt_goroutine *gr = &d->gs.v[grp->first];
+	if (state && !str_match(state, d, gr->state))
+		return false;
+	if (!focus)
+		return true;
+	for (uint32_t i = 0; i < gr->nframe; i++) {
+		const struct mt_gframe *f = &d->frames.v[gr->frame0 + i];
+		if (str_match(focus, d, f->func) || str_match(focus, d, f->file))
+			return true;
+	}
+	return false;
+}
+
+static void print_json(const struct mt_goroutines *d, const uint32_t *sel, size_t n,
+		       size_t total)
+{
+	printf("{\"total\": %zu, \"groups\": [", total);
+	for (size_t k = 0; k < n; k++) {
+		const struct mt_ggroup *grp = &d->groups.v[sel[k]];
+		const struct mt_goroutine *gr = &d->gs.v[grp->first];
+		printf("%s\n  {\"state\": ", k ? "," : "");
+		cli_json_str(stdout, goroutines_str(d, gr->state));
+		printf(", \"count\": %zu, \"wait_minutes_min\": %" PRId64
+		       ", \"wait_minutes_max\": %" PRId64 ", \"frames\": [",
+		       grp->count, grp->wait_min, grp->wait_max);
+		for (uint32_t i = 0; i < gr->nframe; i++) {
+			const struct mt_gframe *f = &d->frames.v[gr->frame0 + i];
+			printf("%s{\"function\": ", i ? ", " : "");
+			cli_json_str(stdout, goroutines_str(d, f->func));
+			printf(", \"file\": ");
+			cli_json_str(stdout, goroutines_str(d, f->file));
+			printf(", \"line\": %" PRId64 "}", f->line);
+		}
+		printf("]}");
+	}
+	printf("%s]}\n", n ? "\n" : "");
+}
+
+static void print_text(const struct mt_goroutines *d, const uint32_t *sel, size_t n,
+		       size_t total)
+{
+	if (d->reason)
+		printf("%s\n", goroutines_str(d, d->reason));
+	printf("%zu goroutine%s in %zu group%s", total, total == 1 ? "" : "s", n,
+	       n == 1 ? "" : "s");
+	if (total != d->gs.n)
+		printf(" (of %zu goroutines)", d->gs.n);
+	printf("\n");
+	for (size_t k = 0; k < n; k++) {
+		const struct mt_ggroup *grp = &d->groups.v[sel[k]];
+		const struct mt_goroutine *gr = &d->gs.v[grp->first];
+		printf("\n%zu: %s", grp->count, goroutines_str(d, gr->state));
+		if (grp->wait_max > 0) {
+			if (grp->wait_min == grp->wait_max)
+				printf(", %" PRId64 " minutes", grp->wait_max);
+			else
+				printf(", %" PRId64 "-%" PRId64 " minutes", grp->wait_min,
+				       grp->wait_max);
+		}
+		if (grp->locked)
+			printf(", %zu locked to thread", grp->locked);
+		printf(" [goroutine%s", grp->count == 1 ? "" : "s");
+		for (uint32_t i = 0; i < grp->nids; i++)
+			printf("%s %" PRIu64, i ? "," : "", grp->ids[i]);
+		printf("%s]\n", grp->count > grp->nids ? ", ..." : "");
+		for (uint32_t i = 0; i < gr->nframe; i++) {
+			const struct mt_gframe *f = &d->frames.v[gr->frame0 + i];
+			printf("    %s%s\n        %s:%" PRId64 "\n",
+			       goroutines_str(d, f->func), f->inlined ? " (inline)" : "",
+			       goroutines_str(d, f->file), f->line);
+		}
+		if (gr->elided)
+			printf("    ...additional frames elided...\n");
+		if (gr->created_by) {
+			printf("    created by %s\n", goroutines_str(d, gr->created_by));
+			if (gr->created_file)
+				printf("        %s:%" PRId64 "\n",
+				       goroutines_str(d, gr->created_file), gr->created_line);
+		}
+	}
+}
+
+int cmd_goroutines(struct cli *c)
+{
+	if (c->nargs != 1) {
+		cli_err("goroutines", "expects one goroutine dump (try memtop --help)");
+		return EXIT_USAGE;
+	}
+	const char *path = c->args[0];
+	struct mt_regex *state = NULL, *focus = NULL;
+	if (!compile(&state, c->state) || !compile(&focus, c->focus)) {
+		mt_regex_free(state);
+		return EXIT_USAGE;
+	}
+	int rc = EXIT_BAD;
+	struct mt_err e = {{0}};
+	uint8_t *data = NULL, *raw = NULL;
+	size_t n = 0, rawn = 0;
+	uint32_t *sel = NULL;
+	struct mt_goroutines d;
+	goroutines_init(&d);
+	if (mt_read_file(path, &data, &n, c->lim.max_file, &e)) {
+		cli_err(path, "%s", e.msg);
+		goto out;
+	}
+	if (gz_is_gzip(data, n)) {
+		if (gz_inflate(data, n, c->lim.max_inflate, &raw, &rawn, &e)) {
+			cli_err(path, "%s", e.msg);
+			goto out;
+		}
+		free(data);
+		data = raw, n = rawn, raw = NULL;
+	}
+	if (goroutines_parse(&d, data, n, &c->lim, &e)) {
+		cli_err(path, "%s", e.msg);
+		goto out;
+	}
+	free(data);
+	data = NULL;
+	if (d.incomplete)
+		cli_err(path, "warning: %zu incomplete goroutine%s at the end ignored "
+			      "(at byte %zu)", d.incomplete, d.incomplete == 1 ? "" : "s",
+			d.incomplete_at);
+	goroutines_group(&d);
+
+	sel = xmalloc((d.groups.n + 1) * sizeof *sel);
+	size_t nsel = 0, total = 0;
+	for (size_t k = 0; k < d.groups.n; k++) {
+		if (!keep(&d, &d.groups.v[k], state, focus))
+			continue;
+		sel[nsel++] = (uint32_t)k;
+		total += d.groups.v[k].count;
+	}
+	if (c->nodecount > 0 && (size_t)c->nodecount < nsel)
+		nsel = (size_t)c->nodecount;
+	if (c->format == CLI_JSON)
+		print_json(&d, sel, nsel, total);
+	else
+		print_text(&d, sel, nsel, total);
+	rc = EXIT_OK;
+out:
+	free(sel);
+	free(data);
+	goroutines_done(&d);
+	mt_regex_free(state);
+	mt_regex_free(focus);
+	return rc;
+}

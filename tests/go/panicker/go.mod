@@ -1,0 +1,3 @@
+module memtop.test/panicker
+
+go 1.19
