@@ -1,0 +1,352 @@
+/* calltree.c - frames of every sample in one array, pprof's totals and peek
+ * over it, and the lazily expanded call-path trie. */
+#include "calltree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static inline int64_t abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+/* ---- frames ---------------------------------------------------------- */
+
+void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
+{
+	const struct profile *p = m->p;
+	memset(f, 0, sizeof *f);
+	f->m = m;
+	f->p = p;
+	f->nst = p->sample_types.n;
+	f->ns = p->samples.n;
+	f->off = xmalloc((f->ns + 1) * sizeof *f->off);
+	f->total = xcalloc(f->nst ? f->nst : 1, sizeof *f->total);
+	size_t max = mt_nodes_max_frames(m);
+	struct mt_frame *buf = xmalloc((max + 1) * sizeof *buf);
+	VEC(uint32_t) fr = {0};
+	VEC_RESERVE(fr, f->ns * 8 + 16);
+	for (size_t s = 0; s < f->ns; s++) {
+		const int64_t *v = profile_values(p, s);
+		for (size_t c = 0; c < f->nst; c++)
+			f->total[c] += abs64(v[c]);
+		f->off[s] = fr.n;
+		size_t k = mt_nodes_frames(m, s, buf);
+		VEC_RESERVE(fr, fr.n + k);
+		for (size_t i = 0; i < k; i++)
+			fr.v[fr.n + i] = buf[k - 1 - i].node;
+		fr.n += k;
+	}
+	f->off[f->ns] = fr.n;
+	f->fr = fr.v;
+	free(buf);
+}
+
+void ct_frames_done(struct ct_frames *f)
+{
+	free(f->fr);
+	free(f->off);
+	free(f->total);
+	memset(f, 0, sizeof *f);
+}
+
+void ct_frames_totals(const struct ct_frames *f, int64_t *flat, int64_t *cum)
+{
+	size_t nf = f->m->n, nst = f->nst;
+	memset(flat, 0, nf * nst * sizeof *flat);
+	memset(cum, 0, nf * nst * sizeof *cum);
+	uint32_t *stamp = xcalloc(nf ? nf : 1, sizeof *stamp);
+	for (size_t s = 0; s < f->ns; s++) {
+		size_t a = f->off[s], b = f->off[s + 1];
+		if (a == b)
+			continue;
+		const int64_t *v = profile_values(f->p, s);
+		uint32_t mark = (uint32_t)s + 1;
+		for (size_t i = a; i < b; i++) {
+			uint32_t fn = f->fr[i];
+			if (stamp[fn] == mark)
+				continue;
+			stamp[fn] = mark;
+			for (size_t c = 0; c < nst; c++)
+				cum[fn * nst + c] += v[c];
+		}
+		uint32_t leaf = f->fr[b - 1];
+		for (size_t c = 0; c < nst; c++)
+			flat[leaf * nst + c] += v[c];
+	}
+	free(stamp);
+}
+
+static const struct mt_nodes *edge_nodes;
+
+static int cmp_edge(const void *x, const void *y)
+{
+	const struct ct_edge *a = x, *b = y;
+	if (abs64(a->weight) != abs64(b->weight))
+		return abs64(a->weight) > abs64(b->weight) ? -1 : 1;
+	return strcmp(mt_node_name(edge_nodes, a->func), mt_node_name(edge_nodes, b->func));
+}
+
+/* Turns dense per-function sums into a sorted list of the non-zero ones. */
+static void edges_collect(const struct mt_nodes *m, const int64_t *acc,
+			  const uint32_t *order, size_t n, struct ct_edge **out,
+			  size_t *nout)
+{
+	*out = xmalloc((n ? n : 1) * sizeof **out);
+	*nout = 0;
+	for (size_t i = 0; i < n; i++)
+		if (acc[order[i]])
+			(*out)[(*nout)++] = (struct ct_edge){order[i], acc[order[i]]};
+	edge_nodes = m;
+	qsort(*out, *nout, sizeof **out, cmp_edge);
+}
+
+void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
+		    struct ct_edge **callers, size_t *ncallers,
+		    struct ct_edge **callees, size_t *ncallees)
+{
+	size_t nf = f->m->n;
+	int64_t *ain = xcalloc(nf + 1, sizeof *ain), *aout = xcalloc(nf + 1, sizeof *aout);
+	uint32_t *sin = xcalloc(nf + 1, sizeof *sin), *sout = xcalloc(nf + 1, sizeof *sout);
+	VEC(uint32_t) fin = {0}, fout = {0}; /* functions met, in order */
+	const uint32_t *fr = f->fr;
+	for (size_t s = 0; s < f->ns; s++) {
+		size_t a = f->off[s], b = f->off[s + 1], i;
+		for (i = a; i < b && fr[i] != fn; i++)
+			;
+		if (i == b)
+			continue;
+		int64_t w = profile_values(f->p, s)[idx];
+		uint32_t mark = (uint32_t)s + 1;
+		for (; i < b; i++) {
+			if (fr[i] != fn)
+				continue;
+			/* An edge counts once per sample, self edges never. */
+			if (i > a && fr[i - 1] != fn && sin[fr[i - 1]] != mark) {
+				uint32_t g = fr[i - 1];
+				if (!sin[g])
+					VEC_PUSH(fin, g);
+				sin[g] = mark;
+				ain[g] += w;
+			}
+			if (i + 1 < b && fr[i + 1] != fn && sout[fr[i + 1]] != mark) {
+				uint32_t g = fr[i + 1];
+				if (!sout[g])
+					VEC_PUSH(fout, g);
+				sout[g] = mark;
+				aout[g] += w;
+			}
+		}
+	}
+	edges_collect(f->m, ain, fin.v, fin.n, callers, ncallers);
+	edges_collect(f->m, aout, fout.v, fout.n, callees, ncallees);
+	free(ain);
+	free(aout);
+	free(sin);
+	free(sout);
+	free(fin.v);
+	free(fout.v);
+}
+
+/* ---- the trie ---------------------------------------------------------- */
+
+static uint32_t node_add(struct calltree *t, uint32_t parent, uint32_t func)
+{
+	if (t->n == t->cap) {
+		size_t ocap = t->cap;
+		xgrow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v);
+		t->cum = xrealloc(t->cum, t->cap * t->nst * sizeof *t->cum);
+		t->flat = xrealloc(t->flat, t->cap * t->nst * sizeof *t->flat);
+		memset(t->cum + ocap * t->nst, 0,
+		       (t->cap - ocap) * t->nst * sizeof *t->cum);
+		memset(t->flat + ocap * t->nst, 0,
+		       (t->cap - ocap) * t->nst * sizeof *t->flat);
+	}
+	uint32_t id = (uint32_t)t->n++;
+	t->v[id] = (struct ct_node){
+		.func = func,
+		.parent = parent,
+		.child = MT_NONE,
+		.next = MT_NONE,
+		.depth = parent == MT_NONE ? 0 : (uint16_t)(t->v[parent].depth + 1),
+	};
+	return id;
+}
+
+void calltree_init(struct calltree *t, const struct ct_frames *f, bool bottom_up,
+		   int sort_idx)
+{
+	memset(t, 0, sizeof *t);
+	t->f = f;
+	t->bottom_up = bottom_up;
+	t->nst = f->nst ? f->nst : 1;
+	t->sorted_by = sort_idx;
+	t->perm = xmalloc((f->ns + 1) * sizeof *t->perm);
+	t->tmp = xmalloc((f->ns + 1) * sizeof *t->tmp);
+	t->cnt = xcalloc(f->m->n + 1, sizeof *t->cnt);
+	t->child_of = xmalloc((f->m->n + 1) * sizeof *t->child_of);
+	uint32_t root = node_add(t, MT_NONE, MT_NONE);
+	uint32_t k = 0;
+	for (size_t s = 0; s < f->ns; s++) {
+		if (f->off[s] == f->off[s + 1])
+			continue;
+		t->perm[k++] = (uint32_t)s;
+		const int64_t *v = profile_values(f->p, s);
+		for (size_t c = 0; c < f->nst; c++)
+			t->cum[c] += v[c];
+	}
+	t->v[root].s0 = 0;
+	t->v[root].s1 = k;
+}
+
+void calltree_done(struct calltree *t)
+{
+	free(t->v);
+	free(t->cum);
+	free(t->flat);
+	free(t->perm);
+	free(t->tmp);
+	free(t->cnt);
+	free(t->child_of);
+	memset(t, 0, sizeof *t);
+}
+
+/* qsort has no context argument in C11; the UI sorts on one thread. */
+static const struct calltree *sort_tree;
+static int sort_idx;
+
+static int cmp_child(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	int64_t ca = abs64(calltree_cum(sort_tree, a, sort_idx));
+	int64_t cb = abs64(calltree_cum(sort_tree, b, sort_idx));
+	if (ca != cb)
+		return ca > cb ? -1 : 1;
+	const struct mt_nodes *m = sort_tree->f->m;
+	int c = strcmp(mt_node_name(m, sort_tree->v[a].func),
+		       mt_node_name(m, sort_tree->v[b].func));
+	if (c)
+		return c;
+	return a < b ? -1 : a > b;
+}
+
+/* Orders the children of n by the tree's sort index. */
+static void sort_children(struct calltree *t, uint32_t n, uint32_t *buf)
+{
+	size_t k = 0;
+	for (uint32_t c = t->v[n].child; c != MT_NONE; c = t->v[c].next)
+		buf[k++] = c;
+	if (k < 2)
+		return;
+	sort_tree = t;
+	sort_idx = t->sorted_by;
+	qsort(buf, k, sizeof *buf, cmp_child);
+	sort_tree = NULL;
+	t->v[n].child = buf[0];
+	for (size_t i = 0; i + 1 < k; i++)
+		t->v[buf[i]].next = buf[i + 1];
+	t->v[buf[k - 1]].next = MT_NONE;
+}
+
+/* The function at depth d (0 = first below the root) of sample s. */
+static inline uint32_t frame_at(const struct calltree *t, uint32_t s, size_t d)
+{
+	const struct ct_frames *f = t->f;
+	return t->bottom_up ? f->fr[f->off[s + 1] - 1 - d] : f->fr[f->off[s] + d];
+}
+
+void calltree_expand(struct calltree *t, uint32_t n)
+{
+	if (t->v[n].expanded)
+		return;
+	const struct ct_frames *f = t->f;
+	size_t d = t->v[n].depth, nst = f->nst;
+	uint32_t s0 = t->v[n].s0, s1 = t->v[n].s1;
+	VEC(uint32_t) funcs = {0};
+	/* Count the samples per function one level down; those that end here
+	 * stay first in the range. */
+	uint32_t ends = 0;
+	for (uint32_t i = s0; i < s1; i++) {
+		uint32_t s = t->perm[i];
+		if (f->off[s + 1] - f->off[s] <= d) {
+			ends++;
+			continue;
+		}
+		uint32_t fn = frame_at(t, s, d);
+		if (t->cnt[fn]++ == 0)
+			VEC_PUSH(funcs, fn);
+	}
+	/* Make the children with their ranges, then counting-sort the range. */
+	uint32_t pos = s0 + ends, prev = MT_NONE;
+	for (size_t i = 0; i < funcs.n; i++) {
+		uint32_t fn = funcs.v[i];
+		uint32_t c = node_add(t, n, fn);
+		t->v[c].s0 = pos;
+		t->v[c].s1 = pos + t->cnt[fn];
+		pos += t->cnt[fn];
+		t->child_of[fn] = c;
+		t->cnt[fn] = t->v[c].s0; /* now the next free slot */
+		if (prev == MT_NONE)
+			t->v[n].child = c;
+		else
+			t->v[prev].next = c;
+		prev = c;
+	}
+	uint32_t e = s0;
+	for (uint32_t i = s0; i < s1; i++) {
+		uint32_t s = t->perm[i];
+		size_t len = f->off[s + 1] - f->off[s];
+		if (len <= d) {
+			t->tmp[e++] = s;
+			continue;
+		}
+		uint32_t fn = frame_at(t, s, d);
+		uint32_t c = t->child_of[fn];
+		t->tmp[t->cnt[fn]++] = s;
+		const int64_t *v = profile_values(f->p, s);
+		int64_t *cum = t->cum + (size_t)c * t->nst;
+		for (size_t k = 0; k < nst; k++)
+			cum[k] += v[k];
+		if (len == d + 1) {
+			int64_t *flat = t->flat + (size_t)c * t->nst;
+			for (size_t k = 0; k < nst; k++)
+				flat[k] += v[k];
+		}
+	}
+	memcpy(t->perm + s0, t->tmp + s0, (s1 - s0) * sizeof *t->perm);
+	for (size_t i = 0; i < funcs.n; i++)
+		t->cnt[funcs.v[i]] = 0;
+	t->v[n].nchild = (uint32_t)funcs.n;
+	t->v[n].expanded = true;
+	VEC_RESERVE(funcs, funcs.n + 1);
+	sort_children(t, n, funcs.v);
+	free(funcs.v);
+}
+
+void calltree_expand_min(struct calltree *t, uint32_t n, int idx, int64_t min,
+			 unsigned max_depth)
+{
+	if (max_depth == 0 || abs64(calltree_cum(t, n, idx)) < min)
+		return;
+	calltree_expand(t, n);
+	for (uint32_t c = t->v[n].child; c != MT_NONE; c = t->v[c].next) {
+		if (abs64(calltree_cum(t, c, idx)) < min)
+			break; /* children are sorted by |cum| */
+		calltree_expand_min(t, c, idx, min, max_depth - 1);
+	}
+}
+
+void calltree_sort(struct calltree *t, int idx)
+{
+	if (t->sorted_by == idx)
+		return;
+	t->sorted_by = idx;
+	VEC(uint32_t) buf = {0};
+	for (size_t n = 0; n < t->n; n++) {
+		if (!t->v[n].expanded || t->v[n].nchild < 2)
+			continue;
+		VEC_RESERVE(buf, t->v[n].nchild);
+		sort_children(t, (uint32_t)n, buf.v);
+	}
+	free(buf.v);
+}

@@ -1,0 +1,117 @@
+/* calltree.h - call trees built once from the frames of struct mt_nodes and
+ * shared by the flame graph, the call tree and peek.
+ *
+ * struct ct_frames holds every sample's frames (function ids, root first) in
+ * one flat array, so each later question is a scan of memory rather than a
+ * new walk of the profile: pprof's flat/cum per function for every sample type
+ * at once, and pprof's peek (callers and callees with edge weights counted
+ * once per sample).
+ *
+ * struct calltree is the call-path trie over those frames, top down (root ->
+ * leaf: flame graph, call tree) or bottom up (leaf -> root: the callers tree),
+ * with cum and flat for every sample type. A real profile has millions of
+ * distinct paths, so the trie is expanded lazily: a node keeps the range of
+ * samples that pass through it and gets its children the first time someone
+ * asks (calltree_expand), which costs one pass over those samples. Nodes once
+ * made are kept and reused.
+ *
+ * Ownership: ct_frames borrows its struct mt_nodes (names, and the profile
+ * behind them), which must outlive it; a calltree borrows its ct_frames. Both
+ * own their arrays.
+ */
+#ifndef MT_CALLTREE_H
+#define MT_CALLTREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nodes.h"
+
+struct ct_frames {
+	const struct mt_nodes *m;
+	const struct profile *p;
+	size_t nst;      /* sample types */
+	size_t ns;       /* samples */
+	uint32_t *fr;    /* function ids, each sample root first */
+	size_t *off;     /* ns + 1: sample s is fr[off[s] .. off[s+1]) */
+	int64_t *total;  /* per sample type: pprof's total, sum of |value| */
+};
+
+/* Collects the frames of every sample of m's profile (samples that m's
+ * filters drop get none). */
+void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m);
+void ct_frames_done(struct ct_frames *f);
+
+/* pprof's flat and cum of every function for every sample type: arrays of
+ * m->n * nst values, function-major (cum once per sample however often a
+ * function recurses). */
+void ct_frames_totals(const struct ct_frames *f, int64_t *flat, int64_t *cum);
+
+/* One caller or callee of a function with pprof's edge weight. */
+struct ct_edge {
+	uint32_t func;
+	int64_t weight;
+};
+
+/* pprof's peek of function fn for sample type idx: callers and callees with
+ * weights counted once per sample, self edges and zero weights left out,
+ * sorted by |weight| desc then name. The caller owns both arrays (free). */
+void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
+		    struct ct_edge **callers, size_t *ncallers,
+		    struct ct_edge **callees, size_t *ncallees);
+
+#define CT_ROOT 0u /* node 0 is the synthetic root (func MT_NONE) */
+
+struct ct_node {
+	uint32_t func;   /* mt_nodes id, MT_NONE for the root */
+	uint32_t parent; /* MT_NONE for the root */
+	uint32_t child;  /* first child (once expanded), or MT_NONE */
+	uint32_t next;   /* next sibling, or MT_NONE */
+	uint32_t s0, s1; /* its samples: perm[s0 .. s1) */
+	uint32_t nchild;
+	uint16_t depth;  /* root 0 */
+	bool expanded;
+};
+
+struct calltree {
+	const struct ct_frames *f;
+	bool bottom_up;
+	size_t nst;
+	struct ct_node *v; /* v[0] is the root */
+	size_t n, cap;
+	int64_t *cum, *flat; /* n * nst, row-major */
+	uint32_t *perm;      /* samples, grouped by path */
+	uint32_t *tmp;
+	int sorted_by;       /* sample type children are ordered by */
+	/* scratch of expand, per function */
+	uint32_t *cnt, *child_of;
+};
+
+/* Makes the root of a tree over f; children are made by calltree_expand. */
+void calltree_init(struct calltree *t, const struct ct_frames *f, bool bottom_up,
+		   int sort_idx);
+void calltree_done(struct calltree *t);
+
+static inline int64_t calltree_cum(const struct calltree *t, uint32_t n, int idx)
+{
+	return t->cum[(size_t)n * t->nst + (size_t)idx];
+}
+
+static inline int64_t calltree_flat(const struct calltree *t, uint32_t n, int idx)
+{
+	return t->flat[(size_t)n * t->nst + (size_t)idx];
+}
+
+/* Makes the children of node n (once; later calls return at once). Children
+ * are ordered by |cum| of the sort index, descending, then by name. */
+void calltree_expand(struct calltree *t, uint32_t n);
+
+/* Expands every node under n whose |cum| for idx is at least min, to at most
+ * max_depth levels below n. */
+void calltree_expand_min(struct calltree *t, uint32_t n, int idx, int64_t min,
+			 unsigned max_depth);
+
+/* Reorders the children of every expanded node by |cum| of idx. */
+void calltree_sort(struct calltree *t, int idx);
+
+#endif

@@ -1,0 +1,279 @@
+/* draw.c - drawing helpers shared by the views: glyphs with an ASCII
+ * fallback, color roles, cut-to-fit text with search highlighting, bars. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+
+#include "view.h"
+
+int ui_attr(const struct ui *ui, enum ui_color c)
+{
+	if (ui->colors == 0) {
+		switch (c) {
+		case UC_HEADER:
+		case UC_STATUS:
+		case UC_SELECTED:
+			return A_REVERSE;
+		case UC_HEADER_KEY:
+			return A_REVERSE | A_BOLD;
+		case UC_MATCH:
+			return A_BOLD | A_UNDERLINE;
+		case UC_MATCH_SELECTED:
+			return A_REVERSE | A_BOLD | A_UNDERLINE;
+		case UC_TITLE:
+			return A_BOLD;
+		case UC_DIM:
+			return A_DIM;
+		case UC_ERROR:
+			return A_BOLD;
+		default:
+			if (c >= UC_FLAME0)
+				return A_NORMAL;
+			return A_NORMAL;
+		}
+	}
+	int a = COLOR_PAIR(c);
+	switch (c) {
+	case UC_HEADER_KEY:
+	case UC_TITLE:
+	case UC_MATCH:
+	case UC_MATCH_SELECTED:
+	case UC_ERROR:
+		a |= A_BOLD;
+		break;
+	default:
+		break;
+	}
+	return a;
+}
+
+/* The package part of a Go or C++ symbol: up to the first '.' after the
+ * last '/' ("net/http.(*conn).serve" -> "net/http"), or up to "::". */
+static size_t package_len(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	const char *start = slash ? slash + 1 : name;
+	const char *dot = strchr(start, '.');
+	const char *colons = strstr(start, "::");
+	if (colons && (!dot || colons < dot))
+		dot = colons;
+	return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+int ui_flame_attr(const struct ui *ui, const char *name)
+{
+	uint64_t h = mt_hash(name, package_len(name), 0x6d656d746f70ULL);
+	int i = (int)(h % UI_FLAME_COLORS);
+	if (ui->colors == 0)
+		return A_REVERSE;
+	return COLOR_PAIR(UC_FLAME0 + i);
+}
+
+int ui_width(const char *s)
+{
+	int w = 0;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	while (*s) {
+		if ((unsigned char)*s < 0x80) {
+			w++;
+			s++;
+			continue;
+		}
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			memset(&st, 0, sizeof st);
+			w++;
+			s++;
+			continue;
+		}
+		int cw = wcwidth(wc);
+		w += cw < 0 ? 1 : cw;
+		s += k;
+	}
+	return w;
+}
+
+/* Bytes of s that fill at most w columns (from the start). */
+static size_t prefix_bytes(const char *s, int w, int *used)
+{
+	const char *p = s;
+	int u = 0;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	while (*p) {
+		int cw = 1;
+		size_t k = 1;
+		if ((unsigned char)*p >= 0x80) {
+			wchar_t wc;
+			k = mbrtowc(&wc, p, MB_CUR_MAX, &st);
+			if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+				memset(&st, 0, sizeof st);
+				k = 1;
+			} else {
+				cw = wcwidth(wc);
+				if (cw < 0)
+					cw = 1;
+			}
+		}
+		if (u + cw > w)
+			break;
+		u += cw;
+		p += k;
+	}
+	if (used)
+		*used = u;
+	return (size_t)(p - s);
+}
+
+/* Fills buf with what fits of s in w columns: the text, cut at its start or
+ * end with an ellipsis. Returns the columns used; *skip gets the bytes of s
+ * dropped at the start (for highlighting). */
+static int fit(const struct ui *ui, const char *s, int w, bool cut_left, char *buf,
+	       size_t n, size_t *skip, size_t *ell)
+{
+	int sw = ui_width(s);
+	*skip = 0;
+	*ell = 0;
+	if (w <= 0) {
+		buf[0] = 0;
+		return 0;
+	}
+	if (sw <= w) {
+		snprintf(buf, n, "%s", s);
+		return sw;
+	}
+	const char *e = ui->g->ellipsis;
+	*ell = strlen(e);
+	if (cut_left) {
+		/* Drop characters from the start until the rest fits w-1. */
+		const char *p = s;
+		int rest = sw;
+		while (*p && rest > w - 1) {
+			int used;
+			size_t k = prefix_bytes(p, 1, &used);
+			if (k == 0)
+				k = 1, used = 1;
+			p += k;
+			rest -= used;
+		}
+		*skip = (size_t)(p - s);
+		snprintf(buf, n, "%s%s", e, p);
+		return rest + 1;
+	}
+	int used;
+	size_t k = prefix_bytes(s, w - 1, &used);
+	snprintf(buf, n, "%.*s%s", (int)k, s, e);
+	return used + 1;
+}
+
+int ui_put(struct ui *ui, int y, int x, int w, const char *s, int attr, bool pad,
+	   bool cut_left)
+{
+	if (w <= 0 || y < 0 || y >= ui->rows)
+		return 0;
+	char buf[1024];
+	size_t skip, ell;
+	int used = fit(ui, s, w, cut_left, buf, sizeof buf, &skip, &ell);
+	attrset(attr);
+	mvaddstr(y, x, buf);
+	if (pad && used < w)
+		mvhline(y, x + used, ' ', w - used);
+	attrset(A_NORMAL);
+	return pad ? w : used;
+}
+
+void ui_put_right(struct ui *ui, int y, int x, int w, const char *s, int attr)
+{
+	int sw = ui_width(s);
+	if (sw >= w) {
+		ui_put(ui, y, x, w, s, attr, true, false);
+		return;
+	}
+	attrset(attr);
+	mvhline(y, x, ' ', w - sw);
+	mvaddstr(y, x + w - sw, s);
+	attrset(A_NORMAL);
+}
+
+bool ui_matches(const struct ui *ui, const char *s)
+{
+	return ui->search[0] && strcasestr(s, ui->search) != NULL;
+}
+
+int ui_put_name(struct ui *ui, int y, int x, int w, const char *s, int attr,
+		bool selected)
+{
+	if (!ui->search[0] || !strcasestr(s, ui->search))
+		return ui_put(ui, y, x, w, s, attr, true, true);
+	if (w <= 0)
+		return 0;
+	char buf[1024];
+	size_t skip, ell;
+	int used = fit(ui, s, w, true, buf, sizeof buf, &skip, &ell);
+	int hl = ui_attr(ui, selected ? UC_MATCH_SELECTED : UC_MATCH);
+	size_t sl = strlen(ui->search);
+	/* Print in pieces: plain, match, plain... over the visible text. */
+	move(y, x);
+	const char *vis = buf + ell;
+	if (ell) {
+		attrset(attr);
+		addnstr(buf, (int)ell);
+	}
+	const char *p = vis;
+	while (*p) {
+		const char *m = strcasestr(p, ui->search);
+		if (!m) {
+			attrset(attr);
+			addstr(p);
+			break;
+		}
+		attrset(attr);
+		if (m > p)
+			addnstr(p, (int)(m - p));
+		attrset(hl);
+		addnstr(m, (int)sl);
+		p = m + sl;
+	}
+	attrset(attr);
+	if (used < w)
+		mvhline(y, x + used, ' ', w - used);
+	attrset(A_NORMAL);
+	return w;
+}
+
+void ui_bar(struct ui *ui, int y, int x, int w, double frac, int attr)
+{
+	if (w <= 0)
+		return;
+	if (frac < 0)
+		frac = 0;
+	if (frac > 1)
+		frac = 1;
+	int eighths = (int)(frac * w * 8 + 0.5);
+	attrset(attr);
+	move(y, x);
+	for (int i = 0; i < w; i++) {
+		int e = eighths - i * 8;
+		if (e >= 8)
+			addstr(ui->g->blocks[8]);
+		else if (e > 0)
+			addstr(ui->g->blocks[e]);
+		else
+			addch(' ');
+	}
+	attrset(A_NORMAL);
+}
+
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+	va_end(ap);
+	ui->msg_error = error;
+}

@@ -1,0 +1,471 @@
+/* engine.c - the view engine: the keymap from the request table, history
+ * (drill-down) stack, header and status bar, the prompt for search and
+ * filters, and the dispatch of requests to views. */
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct request_info request_info[REQ_COUNT] = {
+#define REQ_X(r, k1, k2, lab, hlp) [r] = {.key = k1, .key2 = k2, .label = lab, .help = hlp},
+	REQ_LIST(REQ_X)
+#undef REQ_X
+};
+
+enum request request_of_key(int key)
+{
+	if (key == '\r')
+		key = '\n';
+	if (key == 127 || key == 8)
+		key = KEY_BACKSPACE;
+	for (int r = 1; r < REQ_COUNT; r++)
+		if (request_info[r].key == key || (request_info[r].key2 && request_info[r].key2 == key))
+			return (enum request)r;
+	return REQ_NONE;
+}
+
+static const struct view_ops *const kind_ops[VIEW_KIND_COUNT] = {
+	[VIEW_TOP] = &view_top_ops,
+	[VIEW_FLAME] = &view_flame_ops,
+	[VIEW_TREE] = &view_tree_ops,
+	[VIEW_DIFF] = &view_na_ops,
+	[VIEW_SNAPSHOTS] = &view_na_ops,
+	[VIEW_GOROUTINES] = &view_na_ops,
+	[VIEW_PEEK] = &view_peek_ops,
+	[VIEW_HELP] = &view_help_ops,
+};
+
+static struct view *view_new(struct ui *ui, enum view_kind kind, uintptr_t arg)
+{
+	const struct view_ops *ops = kind_ops[kind];
+	struct view *v = xcalloc(1, sizeof *v);
+	v->ops = ops;
+	v->kind = kind;
+	v->arg = arg;
+	v->priv = xcalloc(1, ops->private_size ? ops->private_size : 1);
+	v->generation = ui->md->generation;
+	if (ops->open && !ops->open(ui, v, arg)) {
+		if (ops->done)
+			ops->done(v);
+		free(v->priv);
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static void view_free(struct view *v)
+{
+	if (!v)
+		return;
+	if (v->ops->done)
+		v->ops->done(v);
+	free(v->priv);
+	free(v);
+}
+
+/* Reopens a view whose model was rebuilt (its ids are stale). */
+static void view_refresh(struct ui *ui, struct view *v)
+{
+	if (v->generation == ui->md->generation)
+		return;
+	if (v->ops->done)
+		v->ops->done(v);
+	memset(v->priv, 0, v->ops->private_size ? v->ops->private_size : 1);
+	v->generation = ui->md->generation;
+	if (v->ops->open)
+		v->ops->open(ui, v, v->arg);
+}
+
+static void pop_drills(struct ui *ui)
+{
+	while (ui->depth > 1)
+		view_free(ui->stack[--ui->depth]);
+}
+
+bool ui_push(struct ui *ui, enum view_kind kind, uintptr_t arg)
+{
+	if (ui->depth >= (int)(sizeof ui->stack / sizeof ui->stack[0])) {
+		ui_message(ui, true, "too many steps deep; Esc to go back");
+		return false;
+	}
+	struct view *v = view_new(ui, kind, arg);
+	if (!v)
+		return false;
+	ui->stack[ui->depth++] = v;
+	return true;
+}
+
+static void switch_base(struct ui *ui, enum view_kind kind)
+{
+	pop_drills(ui);
+	if (!ui->base[kind])
+		ui->base[kind] = view_new(ui, kind, (uintptr_t)kind);
+	ui->stack[0] = ui->base[kind];
+	ui->depth = 1;
+}
+
+void engine_init(struct ui *ui)
+{
+	ui->depth = 0;
+	switch_base(ui, VIEW_TOP);
+}
+
+void engine_done(struct ui *ui)
+{
+	pop_drills(ui);
+	for (int k = 0; k < VIEW_KIND_COUNT; k++)
+		view_free(ui->base[k]);
+	memset(ui->base, 0, sizeof ui->base);
+	ui->depth = 0;
+}
+
+static struct view *current(struct ui *ui)
+{
+	return ui->stack[ui->depth - 1];
+}
+
+/* ---- layout ---------------------------------------------------------- */
+
+void engine_layout(struct ui *ui)
+{
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	ui->y0 = 1;
+	ui->h = ui->rows - 2;
+	if (ui->h < 1)
+		ui->h = 1;
+}
+
+/* The header: what is open, its kind, sample type and total, and the views. */
+static void draw_header(struct ui *ui)
+{
+	struct model *md = ui->md;
+	int a = ui_attr(ui, UC_HEADER), ak = ui_attr(ui, UC_HEADER_KEY);
+	attrset(a);
+	mvhline(0, 0, ' ', ui->cols);
+	char tot[64], left[512];
+	model_fmt(md, tot, sizeof tot, md->total);
+	snprintf(left, sizeof left, " %s %s %s %s %s %s total %s", md->name,
+		 ui->g->vline, md->kind, ui->g->vline,
+		 profile_str(md->p, md->p->sample_types.v[md->idx].type), ui->g->vline,
+		 tot);
+	/* The view tabs on the right, when they fit. */
+	static const char *tabs[] = {"1 top", "2 flame", "3 tree", "4 diff", "5 snapshots",
+				     "6 goroutines"};
+	int tabw = 0;
+	for (int i = 0; i < 6; i++)
+		tabw += (int)strlen(tabs[i]) + 2;
+	int lw = ui_width(left);
+	int x = 0;
+	if (lw + tabw + 2 <= ui->cols) {
+		ui_put(ui, 0, 0, lw, left, a, false, false);
+		x = ui->cols - tabw;
+		enum view_kind k = ui->stack[0]->kind;
+		for (int i = 0; i < 6; i++) {
+			bool on = (int)k == i;
+			char t[32];
+			snprintf(t, sizeof t, on ? "[%s]" : " %s ", tabs[i]);
+			ui_put(ui, 0, x, (int)strlen(t), t, on ? ak : a, false, false);
+			x += (int)strlen(t);
+		}
+	} else {
+		/* Narrow: the current view's name, then what is open. */
+		char t[600];
+		snprintf(t, sizeof t, "%s", left);
+		int vw = (int)strlen(current(ui)->ops->name) + 3;
+		ui_put(ui, 0, 0, ui->cols - vw, t, a, true, false);
+		snprintf(t, sizeof t, "[%s]", current(ui)->ops->name);
+		ui_put_right(ui, 0, ui->cols - vw, vw, t, ak);
+	}
+	attrset(A_NORMAL);
+}
+
+/* The status bar: prompt, message, or filters and key hints. */
+static void draw_status(struct ui *ui, const struct prompt *pr)
+{
+	int y = ui->rows - 1;
+	int a = ui_attr(ui, UC_STATUS);
+	attrset(a);
+	mvhline(y, 0, ' ', ui->cols);
+	if (pr->active) {
+		char t[400];
+		snprintf(t, sizeof t, "%s%s", pr->label, pr->buf);
+		int w = ui_put(ui, y, 0, ui->cols - 1, t, a, false, true);
+		move(y, w);
+		return;
+	}
+	if (ui->msg[0]) {
+		ui_put(ui, y, 0, ui->cols, ui->msg, ui_attr(ui, ui->msg_error ? UC_ERROR : UC_STATUS) | (ui->colors ? 0 : A_REVERSE), true, false);
+		return;
+	}
+	static const char hints_long[] = "?:help /:search s:type f/i/h:filter Esc:back q:quit";
+	static const char hints_short[] = "?:help q:quit";
+	char left[512] = "";
+	size_t n = 0;
+	struct model *md = ui->md;
+	static const char *kinds[] = {"focus", "ignore", "hide"};
+	for (size_t i = 0; i < md->filters.n && n + 8 < sizeof left; i++)
+		n += (size_t)snprintf(left + n, sizeof left - n, "%s%s=%s", i ? " > " : "",
+				      kinds[md->filters.v[i].kind], md->filters.v[i].label);
+	if (ui->search[0] && n + 8 < sizeof left)
+		n += (size_t)snprintf(left + n, sizeof left - n, "%s/%s", n ? "  " : "",
+				      ui->search);
+	const char *hints = hints_long;
+	int hw = (int)strlen(hints);
+	if (hw + 20 > ui->cols || (n && hw + (int)n + 4 > ui->cols))
+		hints = hints_short, hw = (int)strlen(hints);
+	if (hw + 2 > ui->cols)
+		hw = 0;
+	if (n)
+		ui_put(ui, y, 1, ui->cols - hw - 3, left, a, false, true);
+	if (hw)
+		ui_put(ui, y, ui->cols - hw - 1, hw, hints, a, false, false);
+	attrset(A_NORMAL);
+}
+
+void engine_draw(struct ui *ui, const struct prompt *pr)
+{
+	erase();
+	if (ui->rows < 3 || ui->cols < 20) {
+		mvaddstr(0, 0, "memtop: terminal too small");
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	struct view *v = current(ui);
+	view_refresh(ui, v);
+	v->ops->draw(ui, v);
+	draw_header(ui);
+	draw_status(ui, pr);
+	if (!pr->active)
+		leaveok(stdscr, TRUE);
+	else
+		leaveok(stdscr, FALSE);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* ---- requests -------------------------------------------------------- */
+
+static void start_prompt(struct prompt *pr, enum request req, const char *label)
+{
+	pr->active = true;
+	pr->req = req;
+	pr->buf[0] = 0;
+	pr->len = 0;
+	snprintf(pr->label, sizeof pr->label, "%s", label);
+}
+
+/* A regex that matches exactly the function name. */
+static void quote_name(char *out, size_t n, const char *name)
+{
+	size_t k = 0;
+	if (k + 1 < n)
+		out[k++] = '^';
+	for (const char *p = name; *p && k + 4 < n; p++) {
+		if (strchr("\\^$.|?*+()[]{}", *p))
+			out[k++] = '\\';
+		out[k++] = *p;
+	}
+	if (k + 1 < n)
+		out[k++] = '$';
+	out[k] = 0;
+}
+
+static void push_filter(struct ui *ui, enum filter_kind kind, const char *pattern,
+			const char *label)
+{
+	struct mt_err e;
+	pop_drills(ui);
+	if (!model_push_filter(ui->md, kind, pattern, label, &e))
+		ui_message(ui, true, "bad filter: %s", e.msg);
+}
+
+static void find(struct ui *ui, int dir)
+{
+	struct view *v = current(ui);
+	if (!ui->search[0]) {
+		ui_message(ui, false, "no search: press / to search");
+		return;
+	}
+	if (!v->ops->find) {
+		ui_message(ui, false, "no search in this view");
+		return;
+	}
+	if (!v->ops->find(ui, v, dir))
+		ui_message(ui, false, "no %s match for \"%s\"", dir > 0 ? "next" : "previous",
+			   ui->search);
+}
+
+/* Acts on a finished prompt. */
+static void prompt_done(struct ui *ui, struct prompt *pr)
+{
+	pr->active = false;
+	switch (pr->req) {
+	case REQ_SEARCH:
+		snprintf(ui->search, sizeof ui->search, "%s", pr->buf);
+		if (ui->search[0])
+			find(ui, 0);
+		break;
+	case REQ_FOCUS_RE:
+	case REQ_IGNORE_RE:
+	case REQ_HIDE_RE:
+		if (pr->buf[0])
+			push_filter(ui,
+				    pr->req == REQ_FOCUS_RE    ? FILTER_FOCUS
+				    : pr->req == REQ_IGNORE_RE ? FILTER_IGNORE
+							       : FILTER_HIDE,
+				    pr->buf, pr->buf);
+		break;
+	default:
+		break;
+	}
+}
+
+bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
+{
+	struct view *v = current(ui);
+	view_refresh(ui, v);
+	if (v->ops->request && v->ops->request(ui, v, req) == VIEW_DONE)
+		return true;
+	struct model *md = ui->md;
+	switch (req) {
+	case REQ_QUIT:
+		return false;
+	case REQ_VIEW_TOP:
+	case REQ_VIEW_FLAME:
+	case REQ_VIEW_TREE:
+	case REQ_VIEW_DIFF:
+	case REQ_VIEW_SNAPSHOTS:
+	case REQ_VIEW_GOROUTINES:
+		switch_base(ui, (enum view_kind)(req - REQ_VIEW_TOP));
+		break;
+	case REQ_VIEW_NEXT: {
+		int k = ui->stack[0]->kind;
+		switch_base(ui, (enum view_kind)(k >= VIEW_TREE ? VIEW_TOP : k + 1));
+		break;
+	}
+	case REQ_HELP:
+		if (v->kind != VIEW_HELP)
+			ui_push(ui, VIEW_HELP, 0);
+		break;
+	case REQ_BACK:
+		if (ui->depth > 1)
+			view_free(ui->stack[--ui->depth]);
+		else if (model_pop_filter(md))
+			ui_message(ui, false, "filter removed");
+		else
+			ui_message(ui, false, "nothing to go back to (q quits)");
+		break;
+	case REQ_SAMPLE: {
+		int n = (int)md->p->sample_types.n;
+		if (n < 2) {
+			ui_message(ui, false, "this profile has one sample type");
+			break;
+		}
+		model_set_index(md, (md->idx + 1) % n);
+		ui_message(ui, false, "sample type: %s",
+			   profile_str(md->p, md->p->sample_types.v[md->idx].type));
+		break;
+	}
+	case REQ_SEARCH:
+		start_prompt(pr, req, "/");
+		break;
+	case REQ_FIND_NEXT:
+		find(ui, 1);
+		break;
+	case REQ_FIND_PREV:
+		find(ui, -1);
+		break;
+	case REQ_FOCUS:
+	case REQ_IGNORE:
+	case REQ_HIDE: {
+		uint32_t f = v->ops->selected ? v->ops->selected(ui, v) : MT_NONE;
+		if (f == MT_NONE) {
+			ui_message(ui, false, "select a function first");
+			break;
+		}
+		const char *name = model_func_name(md, f);
+		char re[1200];
+		quote_name(re, sizeof re, name);
+		push_filter(ui,
+			    req == REQ_FOCUS    ? FILTER_FOCUS
+			    : req == REQ_IGNORE ? FILTER_IGNORE
+						: FILTER_HIDE,
+			    re, name);
+		break;
+	}
+	case REQ_FOCUS_RE:
+		start_prompt(pr, req, "focus regex: ");
+		break;
+	case REQ_IGNORE_RE:
+		start_prompt(pr, req, "ignore regex: ");
+		break;
+	case REQ_HIDE_RE:
+		start_prompt(pr, req, "hide regex: ");
+		break;
+	case REQ_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	case REQ_NONE:
+		break;
+	default:
+		ui_message(ui, false, "%s: not in this view (? for help)",
+			   request_info[req].label);
+		break;
+	}
+	return true;
+}
+
+bool engine_key(struct ui *ui, struct prompt *pr, int key)
+{
+	if (pr->active) {
+		if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+			prompt_done(ui, pr);
+		} else if (key == UI_KEY_ESC) {
+			pr->active = false;
+		} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+			if (pr->len)
+				pr->buf[--pr->len] = 0;
+			else
+				pr->active = false;
+		} else if (key >= 0x20 && key < 0x100 && key != 0x7f &&
+			   pr->len + 1 < sizeof pr->buf) {
+			pr->buf[pr->len++] = (char)key;
+			pr->buf[pr->len] = 0;
+		}
+		return true;
+	}
+	ui->msg[0] = 0;
+	if (key == KEY_RESIZE) {
+		engine_layout(ui);
+		return true;
+	}
+	if (key == KEY_MOUSE) {
+		MEVENT ev;
+		if (getmouse(&ev) != OK)
+			return true;
+		struct view *v = current(ui);
+		if (ev.bstate & BUTTON4_PRESSED) {
+			for (int i = 0; i < 3; i++)
+				engine_request(ui, pr, REQ_UP);
+		} else if (ev.bstate & BUTTON5_PRESSED) {
+			for (int i = 0; i < 3; i++)
+				engine_request(ui, pr, REQ_DOWN);
+		} else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED |
+					BUTTON1_DOUBLE_CLICKED)) {
+			if (ev.y >= ui->y0 && ev.y < ui->y0 + ui->h && v->ops->click)
+				v->ops->click(ui, v, ev.y, ev.x,
+					      (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0);
+		}
+		return true;
+	}
+	enum request req = request_of_key(key);
+	if (req == REQ_NONE) {
+		if (key >= 0x20 && key < 0x7f)
+			ui_message(ui, false, "key '%c' does nothing (? for help)", key);
+		return true;
+	}
+	return engine_request(ui, pr, req);
+}

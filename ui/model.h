@@ -1,0 +1,89 @@
+/* model.h - what the views show: one loaded profile, its nodes under the
+ * active filters, the top rows of the current sample type, and the call trees
+ * (built once per filter set and reused by every view).
+ *
+ * Ownership: the model owns the profile and everything derived from it. Views
+ * borrow function ids and tree node ids; both change when the filters change,
+ * so the engine reopens the views then (model->generation counts rebuilds).
+ */
+#ifndef MT_UI_MODEL_H
+#define MT_UI_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../src/calltree.h"
+#include "../src/limits.h"
+#include "../src/nodes.h"
+#include "../src/profile.h"
+#include "../src/top.h"
+
+enum filter_kind { FILTER_FOCUS, FILTER_IGNORE, FILTER_HIDE };
+
+struct filter {
+	enum filter_kind kind;
+	char *pattern; /* a regex, pprof semantics */
+	char *label;   /* what the status bar shows */
+};
+
+struct model {
+	const char *path, *name; /* name: the file's base name */
+	struct profile *p;
+	const char *kind;
+	enum mt_granularity gran;
+	int idx;          /* sample type */
+	const char *unit; /* sample unit of idx */
+	int64_t total;    /* pprof's total for idx */
+	unsigned generation;
+
+	VEC(struct filter) filters;
+	struct mt_regex *re[3];
+	struct mt_nodes nodes;
+
+	/* Rows of every function with a non-zero flat or cum for idx, in
+	 * pprof's flat order. */
+	struct mt_top top;
+
+	/* Built after the first screen (model_warm): frames, totals for every
+	 * sample type, and the trees (lazily expanded). */
+	bool warm;
+	struct ct_frames frames;
+	int64_t *flat, *cum; /* nodes.n * nst */
+	struct calltree td, bu;
+	bool bu_ok;
+};
+
+/* Loads path; on failure fills e and returns false. */
+bool model_load(struct model *md, const char *path, const char *sample_index,
+		enum mt_granularity gran, const struct mt_limits *lim,
+		struct mt_err *e);
+void model_done(struct model *md);
+
+/* Builds what the first screen does not need; the trees are expanded for
+ * a screen of cols columns. */
+void model_warm(struct model *md, int cols);
+
+/* Switches the sample type (rows and tree order follow). */
+void model_set_index(struct model *md, int idx);
+
+/* Pushes or pops a filter and rebuilds everything; false with e filled when
+ * the pattern does not compile (nothing changes then). */
+bool model_push_filter(struct model *md, enum filter_kind kind, const char *pattern,
+		       const char *label, struct mt_err *e);
+bool model_pop_filter(struct model *md);
+
+/* The top-down and bottom-up trees (warming the model first if needed). */
+struct calltree *model_tree(struct model *md, bool bottom_up);
+
+static inline const char *model_func_name(const struct model *md, uint32_t f)
+{
+	return f == MT_NONE ? "root" : mt_node_name(&md->nodes, f);
+}
+
+/* Formats a value of the current sample type ("1.50MB", "12", "3.20s"). */
+void model_fmt(const struct model *md, char *buf, size_t n, int64_t v);
+/* Formats v as a percentage of the total ("12.34%"). */
+void model_pct(const struct model *md, char *buf, size_t n, int64_t v);
+
+
+#endif

@@ -1,0 +1,345 @@
+/* ui.c - the viewer's shell: terminal setup (a real terminal, or a virtual
+ * screen in script mode), colors and glyphs, the main loop, and script mode
+ * (keys from a file, screen dumps, latency). */
+#include "ui.h"
+
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "../src/cli/cli.h"
+#include "engine.h"
+
+static const struct glyphs glyphs_utf8 = {
+	.vline = "\u2502", .hline = "\u2500", .ellipsis = "\u2026",
+	.open = "\u25be", .closed = "\u25b8", .leaf = " ",
+	.tee = "\u251c", .corner = "\u2514", .pipe = "\u2502",
+	.blocks = {" ", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a",
+		   "\u2589", "\u2588"},
+	.merged = "\u2591", .arrow_up = "\u25b2", .arrow_down = "\u25bc",
+};
+
+static const struct glyphs glyphs_ascii = {
+	.vline = "|", .hline = "-", .ellipsis = "~",
+	.open = "-", .closed = "+", .leaf = " ",
+	.tee = "|", .corner = "`", .pipe = "|",
+	.blocks = {" ", " ", " ", " ", "=", "=", "=", "=", "#"},
+	.merged = ":", .arrow_up = "^", .arrow_down = "v",
+};
+
+/* Out of memory: give the terminal back before util.c aborts. */
+static void oom_endwin(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+/* Color pairs of the roles, for 256, 16/8 or no colors. */
+static void setup_colors(struct ui *ui)
+{
+	const char *nc = getenv("NO_COLOR");
+	ui->colors = 0;
+	if ((nc && *nc) || !has_colors())
+		return;
+	start_color();
+	use_default_colors();
+	ui->colors = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
+	bool c256 = ui->colors == 256;
+	init_pair(UC_HEADER, COLOR_BLACK, c256 ? 110 : COLOR_CYAN);
+	init_pair(UC_HEADER_KEY, COLOR_BLACK, c256 ? 222 : COLOR_YELLOW);
+	init_pair(UC_STATUS, COLOR_BLACK, c256 ? 250 : COLOR_WHITE);
+	init_pair(UC_SELECTED, COLOR_BLACK, c256 ? 153 : COLOR_CYAN);
+	init_pair(UC_MATCH, c256 ? 16 : COLOR_BLACK, c256 ? 226 : COLOR_YELLOW);
+	init_pair(UC_MATCH_SELECTED, c256 ? 16 : COLOR_BLACK, c256 ? 214 : COLOR_YELLOW);
+	init_pair(UC_BAR, c256 ? 67 : COLOR_BLUE, -1);
+	init_pair(UC_DIM, c256 ? 244 : COLOR_BLUE, -1);
+	init_pair(UC_TITLE, c256 ? 24 : COLOR_BLUE, -1);
+	init_pair(UC_ERROR, COLOR_WHITE, COLOR_RED);
+	/* Warm flame colors; without 256 colors, five backgrounds twice. */
+	static const short warm[UI_FLAME_COLORS] = {208, 214, 172, 179, 209,
+						   221, 166, 215, 203, 180};
+	static const short basic[UI_FLAME_COLORS] = {COLOR_RED, COLOR_YELLOW, COLOR_MAGENTA,
+						    COLOR_GREEN, COLOR_CYAN, COLOR_YELLOW,
+						    COLOR_RED, COLOR_GREEN, COLOR_MAGENTA,
+						    COLOR_CYAN};
+	for (int i = 0; i < UI_FLAME_COLORS; i++)
+		init_pair((short)(UC_FLAME0 + i), COLOR_BLACK, c256 ? warm[i] : basic[i]);
+}
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* Writes the screen as text, one line per row, trailing blanks cut. */
+static bool dump_screen(struct ui *ui, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return false;
+	char line[8192];
+	for (int y = 0; y < ui->rows; y++) {
+		size_t n = 0, keep = 0;
+		for (int x = 0; x < ui->cols && n + 16 < sizeof line; x++) {
+			cchar_t cc;
+			wchar_t wch[CCHARW_MAX + 1];
+			attr_t at;
+			short pair;
+			if (mvwin_wch(stdscr, y, x, &cc) == ERR)
+				break;
+			if (getcchar(&cc, wch, &at, &pair, NULL) == ERR || !wch[0]) {
+				continue; /* the second cell of a wide character */
+			}
+			mbstate_t st;
+			memset(&st, 0, sizeof st);
+			size_t k = wcrtomb(line + n, wch[0], &st);
+			if (k == (size_t)-1)
+				line[n] = '?', k = 1;
+			n += k;
+			if (wch[0] != L' ')
+				keep = n;
+		}
+		line[keep] = 0;
+		fprintf(f, "%s\n", line);
+	}
+	return fclose(f) == 0;
+}
+
+static const struct {
+	const char *name;
+	int key;
+} key_names[] = {
+	{"Enter", '\n'},   {"Esc", UI_KEY_ESC},  {"Backspace", KEY_BACKSPACE},
+	{"Tab", '\t'},     {"Up", KEY_UP},       {"Down", KEY_DOWN},
+	{"Left", KEY_LEFT}, {"Right", KEY_RIGHT}, {"PgUp", KEY_PPAGE},
+	{"PgDn", KEY_NPAGE}, {"Home", KEY_HOME},  {"End", KEY_END},
+	{"Space", ' '},
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Handles one key and redraws; records how long that took. */
+struct latencies {
+	double *v;
+	size_t n, cap;
+};
+
+static bool step(struct ui *ui, struct prompt *pr, int key, struct latencies *lat)
+{
+	double t0 = now_ms();
+	bool go = engine_key(ui, pr, key);
+	if (go)
+		engine_draw(ui, pr);
+	double dt = now_ms() - t0;
+	VEC_PUSH(*lat, dt);
+	if (getenv("MEMTOP_KEYLOG"))
+		fprintf(stderr, "key %d %s: %.1f ms\n", key, keyname(key), dt);
+	return go;
+}
+
+static bool parse_size(const char *s, int *cols, int *rows)
+{
+	char x;
+	return sscanf(s, "%d%c%d", cols, &x, rows) == 3 && (x == 'x' || x == 'X') &&
+	       *cols >= 20 && *rows >= 5 && *cols <= 1000 && *rows <= 1000;
+}
+
+/* Runs the keys of a script file; returns the exit status. */
+static int run_script(struct ui *ui, struct prompt *pr, FILE *f, const char *path)
+{
+	char line[4096];
+	struct latencies lat = {0};
+	int rc = EXIT_OK, lineno = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		size_t n = strlen(line);
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = 0;
+		if (n == 0 || line[0] == '#')
+			continue;
+		if (strncmp(line, ":dump ", 6) == 0) {
+			if (!dump_screen(ui, line + 6)) {
+				rc = EXIT_BAD;
+				break;
+			}
+			continue;
+		}
+		if (strcmp(line, ":latency") == 0) {
+			double *v = xmalloc((lat.n + 1) * sizeof *v);
+			memcpy(v, lat.v, lat.n * sizeof *v);
+			qsort(v, lat.n, sizeof *v, cmp_double);
+			double p50 = lat.n ? v[(lat.n - 1) / 2] : 0;
+			double p99 = lat.n ? v[(size_t)((double)(lat.n - 1) * 0.99 + 0.5)] : 0;
+			double mx = lat.n ? v[lat.n - 1] : 0;
+			fprintf(stderr, "latency: %zu keys, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+				lat.n, p50, p99, mx);
+			free(v);
+			continue;
+		}
+		if (strncmp(line, ":resize ", 8) == 0) {
+			int c, r;
+			if (!parse_size(line + 8, &c, &r)) {
+				endwin();
+				fprintf(stderr, "memtop: %s:%d: bad size \"%s\"\n", path, lineno,
+					line + 8);
+				rc = EXIT_USAGE;
+				break;
+			}
+			resizeterm(r, c);
+			step(ui, pr, KEY_RESIZE, &lat);
+			continue;
+		}
+		int key = -1;
+		if (line[0] == '/' && n > 1) {
+			bool go = step(ui, pr, '/', &lat);
+			for (size_t i = 1; go && i < n; i++)
+				go = step(ui, pr, (unsigned char)line[i], &lat);
+			if (go)
+				step(ui, pr, '\n', &lat);
+			continue;
+		}
+		if (n == 1)
+			key = (unsigned char)line[0];
+		for (size_t i = 0; key < 0 && i < sizeof key_names / sizeof key_names[0]; i++)
+			if (strcmp(line, key_names[i].name) == 0)
+				key = key_names[i].key;
+		if (key < 0 && line[0] == '^' && n == 2)
+			key = UI_CTRL(line[1]);
+		if (key < 0) {
+			endwin();
+			fprintf(stderr, "memtop: %s:%d: unknown key \"%s\"\n", path, lineno, line);
+			rc = EXIT_USAGE;
+			break;
+		}
+		if (!step(ui, pr, key, &lat))
+			break;
+	}
+	free(lat.v);
+	return rc;
+}
+
+/* The interactive loop on a real terminal. */
+static void run_terminal(struct ui *ui, struct prompt *pr)
+{
+	for (;;) {
+		int key = getch();
+		if (key == ERR)
+			continue;
+		if (!engine_key(ui, pr, key))
+			break;
+		engine_draw(ui, pr);
+	}
+}
+
+int ui_main(struct cli *c)
+{
+	if (c->nargs < 1) {
+		cli_err("", "no profile given (try memtop --help)");
+		return EXIT_USAGE;
+	}
+	int cols = 120, rows = 40;
+	if (c->screen && !parse_size(c->screen, &cols, &rows)) {
+		cli_err("", "bad --screen \"%s\" (COLSxROWS, at least 20x5)", c->screen);
+		return EXIT_USAGE;
+	}
+	FILE *script = NULL;
+	if (c->script) {
+		script = fopen(c->script, "r");
+		if (!script) {
+			cli_err(c->script, "cannot open the script");
+			return EXIT_BAD;
+		}
+	}
+	/* The last profile is the one shown (the first is a diff base). */
+	const char *path = c->args[c->nargs - 1];
+	struct model md;
+	struct mt_err e = {{0}};
+	if (!model_load(&md, path, c->sample_index, c->gran, &c->lim, &e)) {
+		cli_err(path, "%s", e.msg);
+		if (script)
+			fclose(script);
+		return EXIT_BAD;
+	}
+
+	struct ui ui = {.md = &md, .script = script != NULL};
+	SCREEN *scr = NULL;
+	FILE *devnull = NULL;
+	mt_oom_hook = oom_endwin;
+	if (script) {
+		/* A virtual screen of the asked size: curses writes to /dev/null
+		 * and the screen is read back for :dump. */
+		char b[16];
+		snprintf(b, sizeof b, "%d", cols);
+		setenv("COLUMNS", b, 1);
+		snprintf(b, sizeof b, "%d", rows);
+		setenv("LINES", b, 1);
+		devnull = fopen("/dev/null", "r+");
+		const char *term = getenv("TERM");
+		scr = newterm(term && *term ? term : "xterm-256color", devnull, devnull);
+		if (!scr)
+			scr = newterm("xterm-256color", devnull, devnull);
+		if (!scr) {
+			cli_err("", "cannot set up a virtual terminal");
+			model_done(&md);
+			fclose(script);
+			fclose(devnull);
+			return EXIT_BAD;
+		}
+		resizeterm(rows, cols);
+	} else {
+		scr = newterm(NULL, stdout, stdin);
+		if (!scr) {
+			cli_err("", "cannot open the terminal (TERM=%s)",
+				getenv("TERM") ? getenv("TERM") : "");
+			model_done(&md);
+			return EXIT_BAD;
+		}
+	}
+	const char *cs = nl_langinfo(CODESET);
+	ui.utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+	ui.g = ui.utf8 ? &glyphs_utf8 : &glyphs_ascii;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (!script)
+		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+				  BUTTON5_PRESSED,
+			  NULL);
+	setup_colors(&ui);
+	engine_layout(&ui);
+	engine_init(&ui);
+	struct prompt pr = {0};
+	engine_draw(&ui, &pr);
+	/* The first screen is up; build the rest (frames, trees) now. */
+	model_warm(&md, ui.cols);
+
+	int rc = EXIT_OK;
+	if (script)
+		rc = run_script(&ui, &pr, script, c->script);
+	else
+		run_terminal(&ui, &pr);
+	engine_done(&ui);
+	if (!isendwin())
+		endwin();
+	delscreen(scr);
+	mt_oom_hook = NULL;
+	if (script)
+		fclose(script);
+	if (devnull)
+		fclose(devnull);
+	model_done(&md);
+	return rc;
+}

@@ -1,0 +1,135 @@
+/* view.h - the view engine's contract. A view is a table of callbacks; the
+ * engine allocates its private state (private_size bytes, zeroed), sends it
+ * the requests it does not handle itself first, and frees it through done.
+ * A view draws into the rows [ui->y0, ui->y0 + ui->h) of the screen; the
+ * header line above and the status bar below belong to the engine.
+ */
+#ifndef MT_UI_VIEW_H
+#define MT_UI_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "../src/units.h"
+#include "request.h"
+
+struct ui;
+struct view;
+
+enum view_result {
+	VIEW_PASS,    /* not handled: the engine acts on it */
+	VIEW_DONE,    /* handled */
+};
+
+enum view_kind {
+	VIEW_TOP,
+	VIEW_FLAME,
+	VIEW_TREE,
+	VIEW_DIFF,
+	VIEW_SNAPSHOTS,
+	VIEW_GOROUTINES,
+	VIEW_PEEK,
+	VIEW_HELP,
+	VIEW_KIND_COUNT
+};
+
+struct view_ops {
+	const char *name;   /* short title in the header */
+	size_t private_size;
+	/* Sets up a fresh view; arg is what the opener passes (peek: the
+	 * function). False (with a message on the status line) refuses. */
+	bool (*open)(struct ui *ui, struct view *v, uintptr_t arg);
+	void (*draw)(struct ui *ui, struct view *v);
+	enum view_result (*request)(struct ui *ui, struct view *v, enum request req);
+	void (*done)(struct view *v);
+	/* Optional: moves to the next (dir 1) or previous (-1) row matching
+	 * the search; false when there is none. */
+	bool (*find)(struct ui *ui, struct view *v, int dir);
+	/* Optional: the selected function (for filters), or MT_NONE. */
+	uint32_t (*selected)(struct ui *ui, struct view *v);
+	/* Optional: a click at screen row y, column x. */
+	void (*click)(struct ui *ui, struct view *v, int y, int x, bool dbl);
+};
+
+struct view {
+	const struct view_ops *ops;
+	enum view_kind kind;
+	void *priv;
+	unsigned generation; /* of the model it was opened on */
+	uintptr_t arg;
+};
+
+extern const struct view_ops view_top_ops, view_flame_ops, view_tree_ops,
+	view_peek_ops, view_help_ops, view_na_ops;
+
+/* ---- the engine, as views see it ---- */
+
+struct glyphs {
+	const char *vline, *hline, *ellipsis, *open, *closed, *leaf, *tee, *corner,
+		*pipe, *blocks[9], *merged, *arrow_up, *arrow_down;
+};
+
+enum ui_color {
+	UC_NORMAL,
+	UC_HEADER,
+	UC_HEADER_KEY,
+	UC_STATUS,
+	UC_SELECTED,
+	UC_MATCH,
+	UC_MATCH_SELECTED,
+	UC_BAR,
+	UC_DIM,
+	UC_TITLE,
+	UC_ERROR,
+	UC_FLAME0, /* UC_FLAME0 .. + UI_FLAME_COLORS - 1 */
+	UI_FLAME_COLORS = 10,
+	UC_COUNT = UC_FLAME0 + UI_FLAME_COLORS,
+};
+
+struct ui {
+	struct model *md;
+	int cols, rows;
+	int y0, h; /* the views' region */
+	bool utf8;
+	int colors; /* 0, 8/16 or 256 */
+	const struct glyphs *g;
+	char search[256];
+	char msg[256];
+	bool msg_error;
+	/* history: stack[0] is the base view, drill-downs above it */
+	struct view *stack[64];
+	int depth;
+	struct view *base[VIEW_KIND_COUNT];
+	bool script;
+};
+
+/* Attributes of a color role. */
+int ui_attr(const struct ui *ui, enum ui_color c);
+/* Attributes of the flame color of a function name (stable per package). */
+int ui_flame_attr(const struct ui *ui, const char *name);
+
+/* Writes s at (y, x) in at most w columns, padding to w with spaces when pad;
+ * a string that does not fit loses its start (cut_left: Go names end with
+ * what matters) or its end, marked with an ellipsis. Returns columns written. */
+int ui_put(struct ui *ui, int y, int x, int w, const char *s, int attr, bool pad,
+	   bool cut_left);
+/* Like ui_put, with the search matches in s highlighted. */
+int ui_put_name(struct ui *ui, int y, int x, int w, const char *s, int attr,
+		bool selected);
+/* Right-aligns s in w columns. */
+void ui_put_right(struct ui *ui, int y, int x, int w, const char *s, int attr);
+/* A bar of w columns filled to frac (0..1), eighths in UTF-8. */
+void ui_bar(struct ui *ui, int y, int x, int w, double frac, int attr);
+/* Whether a name matches the search. */
+bool ui_matches(const struct ui *ui, const char *s);
+/* Shows a message on the status bar until the next key. */
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Opens a view on top of the history (drill-down). */
+bool ui_push(struct ui *ui, enum view_kind kind, uintptr_t arg);
+/* Display columns of a UTF-8 string. */
+int ui_width(const char *s);
+
+#endif

@@ -1,0 +1,209 @@
+/* view_top.c - view 1, the top table: flat, flat%, sum%, cum, cum% and name
+ * per function with pprof's numbers and orders, a bar of cum%, and Enter to
+ * drill into the callers and callees of a row (pprof's peek). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "list.h"
+#include "view.h"
+
+struct top_view {
+	struct mt_top_row *rows;
+	int64_t *sum; /* running flat sum in the shown order */
+	size_t n;
+	int sort;     /* MT_SORT_FLAT, MT_SORT_CUM, MT_SORT_NAME */
+	int idx;      /* sample type the rows are of */
+	struct list l;
+};
+
+static const char *sort_names[] = {
+	[MT_SORT_FLAT] = "flat", [MT_SORT_CUM] = "cum", [MT_SORT_NAME] = "name"};
+
+/* Copies and sorts the model's rows, keeping the selected function. */
+static void top_reload(struct ui *ui, struct top_view *t)
+{
+	struct model *md = ui->md;
+	uint32_t keep = t->n && t->l.sel < t->n ? t->rows[t->l.sel].node : MT_NONE;
+	t->n = md->top.n;
+	t->rows = xrealloc(t->rows, (t->n + 1) * sizeof *t->rows);
+	t->sum = xrealloc(t->sum, (t->n + 1) * sizeof *t->sum);
+	memcpy(t->rows, md->top.rows, t->n * sizeof *t->rows);
+	struct mt_top tmp = {.rows = t->rows, .n = t->n};
+	if (t->sort != MT_SORT_FLAT)
+		mt_top_sort(&tmp, &md->nodes, (enum mt_sort)t->sort);
+	int64_t s = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		s += t->rows[i].flat;
+		t->sum[i] = s;
+	}
+	t->idx = md->idx;
+	t->l.n = t->n;
+	if (keep != MT_NONE)
+		for (size_t i = 0; i < t->n; i++)
+			if (t->rows[i].node == keep) {
+				list_select(&t->l, i);
+				break;
+			}
+	list_fit(&t->l);
+}
+
+static bool top_open(struct ui *ui, struct view *v, uintptr_t arg)
+{
+	struct top_view *t = v->priv;
+	t->sort = MT_SORT_FLAT;
+	top_reload(ui, t);
+	return true;
+}
+
+static void top_done(struct view *v)
+{
+	struct top_view *t = v->priv;
+	free(t->rows);
+	free(t->sum);
+}
+
+/* Where the bar starts: after flat, flat%, sum%, cum, cum%. */
+#define XBAR 46
+
+/* Column widths for the screen width: the bar shrinks, then goes. */
+static int bar_width(int cols)
+{
+	return cols >= 120 ? 12 : cols >= 100 ? 8 : cols >= 80 ? 4 : 0;
+}
+
+static void top_draw(struct ui *ui, struct view *v)
+{
+	struct top_view *t = v->priv;
+	struct model *md = ui->md;
+	if (t->idx != md->idx)
+		top_reload(ui, t);
+	int y = ui->y0, bw = bar_width(ui->cols);
+	t->l.h = ui->h - 2;
+	list_fit(&t->l);
+	/* Column titles, the sort column marked. */
+	char hdr[256];
+	const char *mark = ui->g->arrow_down;
+	snprintf(hdr, sizeof hdr, "%10s %7s %7s %10s %7s", "", "flat%", "sum%", "", "cum%");
+	int ta = ui_attr(ui, UC_TITLE);
+	ui_put(ui, y, 0, ui->cols, hdr, ta, true, false);
+	char f[32], c[32];
+	snprintf(f, sizeof f, "%sflat", t->sort == MT_SORT_FLAT ? mark : "");
+	snprintf(c, sizeof c, "%scum", t->sort == MT_SORT_CUM ? mark : "");
+	ui_put_right(ui, y, 0, 10, f, ta);
+	ui_put_right(ui, y, 27, 10, c, ta);
+	int xname = XBAR + (bw ? bw + 2 : 0);
+	if (bw)
+		ui_put(ui, y, XBAR, bw, "cum", ta, false, false);
+	char nm[32];
+	snprintf(nm, sizeof nm, "%sname", t->sort == MT_SORT_NAME ? mark : "");
+	ui_put(ui, y, xname, ui->cols - xname, nm, ta, false, false);
+
+	int64_t maxcum = 0;
+	for (size_t i = 0; i < t->n && i < 1; i++)
+		maxcum = md->total;
+	for (int r = 0; r < t->l.h; r++) {
+		size_t i = t->l.top + (size_t)r;
+		int yy = y + 1 + r;
+		if (i >= t->n)
+			break;
+		const struct mt_top_row *row = &t->rows[i];
+		bool sel = i == t->l.sel;
+		int a = sel ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
+		char fl[32], fp[16], sp[16], cu[32], cp[16], line[160];
+		model_fmt(md, fl, sizeof fl, row->flat);
+		model_fmt(md, cu, sizeof cu, row->cum);
+		model_pct(md, fp, sizeof fp, row->flat);
+		model_pct(md, sp, sizeof sp, t->sum[i]);
+		model_pct(md, cp, sizeof cp, row->cum);
+		snprintf(line, sizeof line, "%10s %7s %7s %10s %7s ", fl, fp, sp, cu, cp);
+		ui_put(ui, yy, 0, XBAR, line, a, true, false);
+		if (bw) {
+			double fr = maxcum ? (double)(row->cum < 0 ? -row->cum : row->cum) /
+						     (double)maxcum
+					   : 0;
+			ui_bar(ui, yy, XBAR, bw, fr, sel ? a : ui_attr(ui, UC_BAR));
+			ui_put(ui, yy, XBAR + bw, 2, "", a, true, false);
+		}
+		ui_put_name(ui, yy, xname, ui->cols - xname,
+			    mt_node_name(&md->nodes, row->node), a, sel);
+	}
+	if (t->n == 0)
+		ui_put(ui, y + 1, 2, ui->cols - 2,
+		       md->filters.n ? "no samples left under the filters (Esc removes one)"
+				     : "no samples of this type",
+		       ui_attr(ui, UC_DIM), false, false);
+	/* The info line: how many rows, the order, what Enter does. */
+	char info[300], fs[32], ft[32];
+	model_fmt(md, fs, sizeof fs, md->top.flat_sum);
+	model_pct(md, ft, sizeof ft, md->top.flat_sum);
+	snprintf(info, sizeof info, " %zu functions, flat %s (%s of total), sorted by %s %s row %zu/%zu %s Enter: callers/callees, o: sort",
+		 t->n, fs, ft + strspn(ft, " "), sort_names[t->sort], ui->g->vline,
+		 t->n ? t->l.sel + 1 : 0, t->n, ui->g->vline);
+	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+}
+
+static enum view_result top_request(struct ui *ui, struct view *v, enum request req)
+{
+	struct top_view *t = v->priv;
+	if (list_request(&t->l, req))
+		return VIEW_DONE;
+	switch (req) {
+	case REQ_SORT:
+		t->sort = (t->sort + 1) % 3;
+		top_reload(ui, t);
+		ui_message(ui, false, "sorted by %s", sort_names[t->sort]);
+		return VIEW_DONE;
+	case REQ_ENTER:
+	case REQ_RIGHT:
+		if (t->n)
+			ui_push(ui, VIEW_PEEK, t->rows[t->l.sel].node);
+		return VIEW_DONE;
+	default:
+		return VIEW_PASS;
+	}
+}
+
+static bool top_find(struct ui *ui, struct view *v, int dir)
+{
+	struct top_view *t = v->priv;
+	if (!t->n)
+		return false;
+	for (size_t k = dir == 0 ? 0 : 1; k < t->n; k++) {
+		size_t i = dir < 0 ? (t->l.sel + t->n - k) % t->n : (t->l.sel + k) % t->n;
+		if (ui_matches(ui, mt_node_name(&ui->md->nodes, t->rows[i].node))) {
+			list_select(&t->l, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint32_t top_selected(struct ui *ui, struct view *v)
+{
+	struct top_view *t = v->priv;
+	return t->n ? t->rows[t->l.sel].node : MT_NONE;
+}
+
+static void top_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
+{
+	struct top_view *t = v->priv;
+	int r = y - ui->y0 - 1;
+	if (r < 0 || t->l.top + (size_t)r >= t->n)
+		return;
+	t->l.sel = t->l.top + (size_t)r;
+	if (dbl)
+		ui_push(ui, VIEW_PEEK, t->rows[t->l.sel].node);
+}
+
+const struct view_ops view_top_ops = {
+	.name = "top",
+	.private_size = sizeof(struct top_view),
+	.open = top_open,
+	.draw = top_draw,
+	.request = top_request,
+	.done = top_done,
+	.find = top_find,
+	.selected = top_selected,
+	.click = top_click,
+};

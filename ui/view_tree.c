@@ -1,0 +1,206 @@
+/* view_tree.c - view 3, the call tree: top down (callees under callers) or
+ * bottom up (callers under the functions that allocate), with cum and flat
+ * columns; +/-/Enter open and close one node, E and C all of them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "treeview.h"
+#include "view.h"
+
+struct tree_view {
+	bool bottom_up;
+	struct treeview tv;
+};
+
+static bool tree_open(struct ui *ui, struct view *v, uintptr_t arg)
+{
+	struct tree_view *tr = v->priv;
+	struct calltree *t = model_tree(ui->md, tr->bottom_up);
+	calltree_sort(t, ui->md->idx);
+	treeview_init(&tr->tv, t, ui->md->idx);
+	return true;
+}
+
+static void tree_done(struct view *v)
+{
+	struct tree_view *tr = v->priv;
+	treeview_done(&tr->tv);
+}
+
+static void tree_draw(struct ui *ui, struct view *v)
+{
+	struct tree_view *tr = v->priv;
+	struct model *md = ui->md;
+	struct treeview *tv = &tr->tv;
+	struct calltree *t = tv->t;
+	calltree_sort(t, md->idx);
+	tv->l.h = ui->h - 2;
+	treeview_rows(tv);
+	list_fit(&tv->l);
+	int y = ui->y0, ta = ui_attr(ui, UC_TITLE);
+	bool bu = tr->bottom_up;
+	char hdr[200];
+	snprintf(hdr, sizeof hdr, "%10s %7s %10s %7s  %s", "cum", "cum%", bu ? "" : "flat",
+		 bu ? "" : "flat%",
+		 bu ? "function, then its callers (bottom-up)" : "caller, then its callees (top-down)");
+	ui_put(ui, y, 0, ui->cols, hdr, ta, true, false);
+	int xname = 39;
+	int maxindent = (ui->cols - xname) / 3;
+	for (int r = 0; r < tv->l.h; r++) {
+		size_t i = tv->l.top + (size_t)r;
+		if (i >= tv->rows.n)
+			break;
+		uint32_t n = tv->rows.v[i];
+		int yy = y + 1 + r;
+		bool sel = i == tv->l.sel;
+		int a = sel ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
+		char c[32], cp[16], f[32], fp[16], line[160];
+		int64_t cum = calltree_cum(t, n, md->idx), flat = calltree_flat(t, n, md->idx);
+		model_fmt(md, c, sizeof c, cum);
+		model_pct(md, cp, sizeof cp, cum);
+		model_fmt(md, f, sizeof f, flat);
+		model_pct(md, fp, sizeof fp, flat);
+		if (bu)
+			snprintf(line, sizeof line, "%10s %7s %10s %7s  ", c, cp, "", "");
+		else
+			snprintf(line, sizeof line, "%10s %7s %10s %7s  ", c, cp, f, fp);
+		ui_put(ui, yy, 0, xname, line, a, true, false);
+		int d = t->v[n].depth - 1;
+		int ind = d * 2 > maxindent ? maxindent : d * 2;
+		int x = xname;
+		if (ind) {
+			ui_put(ui, yy, x, ind, "", a, true, false);
+			/* Deep stacks: the indent stops growing; show the depth. */
+			if (d * 2 > maxindent) {
+				char dl[16];
+				snprintf(dl, sizeof dl, "%d", d + 1);
+				ui_put_right(ui, yy, x, ind, dl, sel ? a : ui_attr(ui, UC_DIM));
+			}
+			x += ind;
+		}
+		bool leaf = t->v[n].expanded && t->v[n].nchild == 0;
+		const char *gl = leaf ? ui->g->leaf
+			       : treeview_is_open(tv, n) ? ui->g->open
+							 : ui->g->closed;
+		char g[16];
+		snprintf(g, sizeof g, "%s ", gl);
+		ui_put(ui, yy, x, 2, g, a, true, false);
+		ui_put_name(ui, yy, x + 2, ui->cols - x - 2, model_func_name(md, t->v[n].func), a,
+			    sel);
+	}
+	char info[300];
+	snprintf(info, sizeof info, " %s %s row %zu/%zu%s %s +/-/Enter: open/close, E/C: all, b: %s",
+		 bu ? "bottom-up" : "top-down", ui->g->vline, tv->rows.n ? tv->l.sel + 1 : 0,
+		 tv->rows.n, tv->rows.n >= TREEVIEW_MAX_ROWS ? "+" : "", ui->g->vline,
+		 bu ? "top-down" : "bottom-up");
+	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+}
+
+static enum view_result tree_request(struct ui *ui, struct view *v, enum request req)
+{
+	struct tree_view *tr = v->priv;
+	struct treeview *tv = &tr->tv;
+	treeview_rows(tv);
+	if (list_request(&tv->l, req))
+		return VIEW_DONE;
+	uint32_t n = tv->rows.n ? tv->rows.v[tv->l.sel] : MT_NONE;
+	switch (req) {
+	case REQ_ENTER:
+		if (n != MT_NONE)
+			treeview_set(tv, n, !treeview_is_open(tv, n));
+		return VIEW_DONE;
+	case REQ_EXPAND:
+	case REQ_RIGHT:
+		if (n != MT_NONE) {
+			if (treeview_is_open(tv, n) && req == REQ_RIGHT) {
+				if (tv->l.sel + 1 < tv->rows.n)
+					tv->l.sel++;
+			} else {
+				treeview_set(tv, n, true);
+			}
+		}
+		return VIEW_DONE;
+	case REQ_COLLAPSE:
+	case REQ_LEFT:
+		if (n != MT_NONE) {
+			if (treeview_is_open(tv, n)) {
+				treeview_set(tv, n, false);
+			} else if (tv->t->v[n].parent != CT_ROOT) {
+				/* Closed already: go to the caller. */
+				treeview_rows(tv);
+				treeview_select_node(tv, tv->t->v[n].parent);
+			}
+		}
+		return VIEW_DONE;
+	case REQ_EXPAND_ALL: {
+		int64_t min = ui->md->total / 1000;
+		if (treeview_expand_all(tv, min))
+			ui_message(ui, false, "opened the first %d rows", TREEVIEW_MAX_ROWS);
+		else
+			ui_message(ui, false, "opened every node with at least 0.1%% of the total");
+		return VIEW_DONE;
+	}
+	case REQ_COLLAPSE_ALL:
+		treeview_collapse_all(tv);
+		return VIEW_DONE;
+	case REQ_INVERT:
+		treeview_done(tv);
+		tr->bottom_up = !tr->bottom_up;
+		tree_open(ui, v, 0);
+		ui_message(ui, false, tr->bottom_up ? "bottom-up: callers under each function"
+						    : "top-down: callees under each caller");
+		return VIEW_DONE;
+	default:
+		return VIEW_PASS;
+	}
+}
+
+static bool tree_find(struct ui *ui, struct view *v, int dir)
+{
+	struct tree_view *tr = v->priv;
+	struct treeview *tv = &tr->tv;
+	treeview_rows(tv);
+	size_t n = tv->rows.n;
+	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
+		size_t i = dir < 0 ? (tv->l.sel + n - k) % n : (tv->l.sel + k) % n;
+		if (ui_matches(ui, model_func_name(ui->md, tv->t->v[tv->rows.v[i]].func))) {
+			list_select(&tv->l, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint32_t tree_selected(struct ui *ui, struct view *v)
+{
+	struct tree_view *tr = v->priv;
+	struct treeview *tv = &tr->tv;
+	return tv->rows.n ? tv->t->v[tv->rows.v[tv->l.sel]].func : MT_NONE;
+}
+
+static void tree_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
+{
+	struct tree_view *tr = v->priv;
+	struct treeview *tv = &tr->tv;
+	int r = y - ui->y0 - 1;
+	if (r < 0 || tv->l.top + (size_t)r >= tv->rows.n)
+		return;
+	tv->l.sel = tv->l.top + (size_t)r;
+	if (dbl) {
+		uint32_t n = tv->rows.v[tv->l.sel];
+		treeview_set(tv, n, !treeview_is_open(tv, n));
+	}
+}
+
+const struct view_ops view_tree_ops = {
+	.name = "tree",
+	.private_size = sizeof(struct tree_view),
+	.open = tree_open,
+	.draw = tree_draw,
+	.request = tree_request,
+	.done = tree_done,
+	.find = tree_find,
+	.selected = tree_selected,
+	.click = tree_click,
+};
