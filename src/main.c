@@ -18,6 +18,9 @@ static const char usage[] =
 	"usage: memtop [OPTIONS] PROFILE...        open the interactive viewer\n"
 	"       memtop top [OPTIONS] PROFILE       the top table, like go tool pprof -top\n"
 	"       memtop diff [OPTIONS] BASE NEW     base, new and delta per function\n"
+	"       memtop export [--format folded|json|pprof|svg] [-o FILE] PROFILE\n"
+	"                                          the view as folded stacks, JSON,\n"
+	"                                          a pprof profile or an SVG flame graph\n"
 	"       memtop import FILE...              store profiles in the database, print their ids\n"
 	"       memtop ls                          list stored snapshots\n"
 	"       memtop rm ID...                    remove snapshots (and what only they used)\n"
@@ -123,6 +126,7 @@ static const struct option long_opts[] = {
 	{"retain", required_argument, NULL, OPT_RETAIN},
 	{"gc", no_argument, NULL, OPT_GC},
 	{"state", required_argument, NULL, OPT_STATE},
+	{"output", required_argument, NULL, 'o'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{0},
@@ -134,6 +138,7 @@ static const struct {
 } commands[] = {
 	{"top", cmd_top},
 	{"diff", cmd_diff},
+	{"export", cmd_export},
 	{"import", cmd_import},
 	{"ls", cmd_ls},
 	{"rm", cmd_rm},
@@ -176,7 +181,7 @@ int main(int argc, char **argv)
 			first = 2;
 	}
 	optind = first;
-	while ((opt = getopt_long(argc, argv, "hi:n:", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hi:n:o:", long_opts, NULL)) != -1) {
 		size_t sz;
 		char *end;
 		switch (opt) {
@@ -219,15 +224,18 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_FORMAT:
+			/* export has formats of its own; others take text|json */
+			c.format_arg = optarg;
 			if (strcmp(optarg, "json") == 0) {
 				c.format = CLI_JSON;
 			} else if (strcmp(optarg, "text") == 0) {
 				c.format = CLI_TEXT;
-			} else {
+			} else if (!c.cmd || strcmp(c.cmd, "export") != 0) {
 				cli_err("", "bad --format \"%s\" (text or json)", optarg);
 				return EXIT_USAGE;
 			}
 			break;
+		case 'o': c.output = optarg; break;
 		case OPT_DB: c.db = optarg; break;
 		case OPT_BASE: c.base = optarg; break;
 		case OPT_DIFF_BASE: c.diff_base = optarg; break;

@@ -4,6 +4,7 @@
  * focus/ignore/hide/show and naming). */
 #include <stdlib.h>
 
+#include "export.h"
 #include "harness.h"
 #include "nodes.h"
 #include "pbenc.h"
@@ -207,6 +208,37 @@ int main(void)
 	top_with(p, MT_GRAN_FUNCTIONS, NULL, NULL, NULL, "main\\.(a|main)$", &m, &t);
 	ROW(&t, &m, "main.a", 116, 116);
 	CHECK_EQ_INT(t.n, 2);
+	mt_top_done(&t);
+	mt_nodes_done(&m);
+
+	/* Folded stacks, worked out by hand from the four samples: root first,
+	 * depth first, children in order of first appearance. */
+	top_with(p, MT_GRAN_FUNCTIONS, NULL, NULL, NULL, NULL, &m, &t);
+	char *buf = NULL;
+	size_t blen = 0;
+	FILE *mf = open_memstream(&buf, &blen);
+	export_folded(mf, &m, 0);
+	fclose(mf);
+	CHECK_EQ_STR(buf, "main.main;main.a 5\n"
+			  "main.main;main.a;main.b;pkg.leaf;pkg.inlined 100\n"
+			  "main.main;main.a;main.b;main.a 10\n"
+			  "main.main;main.a;[libfoo.so.1] 1\n");
+	free(buf);
+	/* The view profile of a hidden pkg.* keeps the numbers of the view. */
+	mt_top_done(&t);
+	mt_nodes_done(&m);
+	top_with(p, MT_GRAN_FUNCTIONS, NULL, NULL, "^pkg", NULL, &m, &t);
+	struct profile *vp = export_view_profile(&m);
+	struct mt_nodes vm;
+	struct mt_top vt;
+	mt_nodes_init(&vm, vp, MT_GRAN_FUNCTIONS, NULL, NULL);
+	mt_top_build(&vt, &vm, 0);
+	ROW(&vt, &vm, "main.b", 100, 110);
+	ROW(&vt, &vm, "main.a", 15, 116);
+	CHECK(row(&vt, &vm, "pkg.leaf") == NULL);
+	mt_top_done(&vt);
+	mt_nodes_done(&vm);
+	profile_free(vp);
 	mt_top_done(&t);
 	mt_nodes_done(&m);
 

@@ -32,6 +32,8 @@ struct cli {
 	const char *base, *diff_base;
 	const char *binary;
 	enum cli_format format;
+	const char *format_arg; /* as given, for export's own formats */
+	const char *output;     /* -o FILE */
 	const char *script, *screen;
 	struct mt_limits lim;
 	/* collect */
@@ -74,6 +76,7 @@ void cli_json_str(FILE *f, const char *s);
 
 int cmd_top(struct cli *c);
 int cmd_diff(struct cli *c);
+int cmd_export(struct cli *c);
 int cmd_import(struct cli *c);
 int cmd_ls(struct cli *c);
 int cmd_rm(struct cli *c);
