@@ -1,0 +1,3 @@
+module memtop.test/service
+
+go 1.19
