@@ -29,10 +29,12 @@ struct frame {
 	bool has_entry;
 };
 
+/* A `#` frame seen before: its function, and its location when it is one
+ * of its own (not inlined). */
 struct cache_ent {
-	uint64_t hash;
-	uint32_t func;
+	uint64_t hash, addr;
 	int64_t line;
+	uint32_t func, loc, nname, nfile;
 };
 
 struct lb {

@@ -250,14 +250,14 @@ static uint32_t lb_func(struct lb *b, const char *name, size_t nn,
 	return i;
 }
 
-/* The function and line of one named `#` frame, through a cache keyed by
- * address and name length: a binary names an address the same way every
- * time, so most frames skip interning (the bytes are still compared). */
-static struct mt_line lb_frame_line(struct lb *b, const struct frame *f)
+/* The cache entry of one named `#` frame, keyed by its address and a hash
+ * of its name, file and line: a binary names an address the same way every
+ * time, so a repeated frame costs one lookup, no interning, and (for a frame
+ * not inlined) no location lookup either. */
+static uint32_t lb_frame_ent(struct lb *b, const struct frame *f)
 {
-	struct profile *p = b->p;
-	uint64_t h = mt_hash_u64(f->addr ^ (uint64_t)f->nname << 48 ^
-				 (uint64_t)f->nfile << 32);
+	uint64_t h = mt_hash(f->name, f->nname, f->addr);
+	h = mt_hash(f->file, f->nfile, h ^ (uint64_t)f->line);
 	if (2 * (b->cache.n + 1) > b->ncslots) {
 		/* Full: start over with a table twice as big. */
 		table_grow(&b->cslots, &b->ncslots, NULL, 0);
@@ -265,21 +265,20 @@ static struct mt_line lb_frame_line(struct lb *b, const struct frame *f)
 	}
 	size_t mask = b->ncslots - 1, j = h & mask;
 	for (; b->cslots[j]; j = (j + 1) & mask) {
-		const struct cache_ent *c = &b->cache.v[b->cslots[j] - 1];
-		if (c->hash != h || c->line != f->line)
-			continue;
-		const struct mt_function *fn = &p->functions.v[c->func];
-		if (strtab_len(&p->strs, fn->name) == f->nname &&
-		    strtab_len(&p->strs, fn->filename) == f->nfile &&
-		    memcmp(profile_str(p, fn->name), f->name, f->nname) == 0 &&
-		    memcmp(profile_str(p, fn->filename), f->file, f->nfile) == 0)
-			return (struct mt_line){c->func, c->line};
+		uint32_t i = b->cslots[j] - 1;
+		const struct cache_ent *c = &b->cache.v[i];
+		if (c->hash == h && c->addr == f->addr && c->line == f->line &&
+		    c->nname == f->nname && c->nfile == f->nfile)
+			return i;
 	}
-	uint32_t fi = lb_func(b, f->name, f->nname, f->file, f->nfile);
-	struct cache_ent c = {h, fi, f->line};
-	b->cslots[j] = (uint32_t)b->cache.n + 1;
+	struct cache_ent c = {.hash = h, .addr = f->addr, .line = f->line,
+			      .func = lb_func(b, f->name, f->nname, f->file, f->nfile),
+			      .loc = MT_NONE, .nname = (uint32_t)f->nname,
+			      .nfile = (uint32_t)f->nfile};
+	uint32_t i = (uint32_t)b->cache.n;
+	b->cslots[j] = i + 1;
 	VEC_PUSH(b->cache, c);
-	return (struct mt_line){fi, f->line};
+	return i;
 }
 
 static uint32_t lb_loc(struct lb *b, uint64_t addr, const struct mt_line *ln,
@@ -342,17 +341,33 @@ enum mt_status lb_sample(struct lb *b, const int64_t *vals, const char *at)
 		size_t nf = b->frames.n;
 		for (size_t i = 0; i < nf;) {
 			size_t j = i + 1;
-			b->lines.n = 0;
-			if (f[i].nname) {
-				VEC_PUSH(b->lines, lb_frame_line(b, &f[i]));
-				while (j < nf && inlined_into(&f[j - 1], &f[j])) {
-					VEC_PUSH(b->lines, lb_frame_line(b, &f[j]));
+			uint32_t loc;
+			if (!f[i].nname) {
+				loc = lb_loc(b, f[i].addr, NULL, 0);
+			} else if (j == nf || !inlined_into(&f[i], &f[j])) {
+				uint32_t ci = lb_frame_ent(b, &f[i]);
+				struct cache_ent *c = &b->cache.v[ci];
+				if (c->loc == MT_NONE) {
+					struct mt_line ln = {c->func, c->line};
+					c->loc = lb_loc(b, f[i].addr, &ln, 1);
+				}
+				loc = c->loc;
+			} else {
+				b->lines.n = 0;
+				for (;;) {
+					uint32_t ci = lb_frame_ent(b, &f[j - 1]);
+					const struct cache_ent *c = &b->cache.v[ci];
+					struct mt_line ln = {c->func, c->line};
+					VEC_PUSH(b->lines, ln);
+					if (j == nf || !inlined_into(&f[j - 1], &f[j]))
+						break;
 					j++;
 				}
-				b->any_named = true;
+				loc = lb_loc(b, f[i].addr, b->lines.v, (uint32_t)b->lines.n);
 			}
-			VEC_PUSH(b->locs, lb_loc(b, f[i].addr, b->lines.v,
-						 (uint32_t)b->lines.n));
+			if (f[i].nname)
+				b->any_named = true;
+			VEC_PUSH(b->locs, loc);
 			i = j;
 		}
 	} else {
