@@ -62,7 +62,7 @@ static bool parse_u64(const char **pp, const char *end, uint64_t max, uint64_t *
 
 /* The parser's state between lines. */
 enum gmode {
-	GM_TOP,      /* outside any goroutine */
+	GM_TOP,	     /* outside any goroutine */
 	GM_STACK,    /* in a goroutine's own frames */
 	GM_CREATED,  /* after "created by": its location may follow */
 	GM_ANCESTOR, /* in "[originating from goroutine N]" stacks */
@@ -74,11 +74,11 @@ struct gparse {
 	struct mt_err *e;
 	const char *base;
 	enum gmode mode;
-	bool open;        /* a goroutine is being filled (the last of d->gs) */
-	bool need_loc;    /* the last frame has no file:line yet */
-	bool need_cloc;   /* "created by" has no file:line yet */
-	bool body;        /* a line followed the open goroutine's header */
-	size_t open_at;   /* byte offset of its header */
+	bool open;	/* a goroutine is being filled (the last of d->gs) */
+	bool need_loc;	/* the last frame has no file:line yet */
+	bool need_cloc; /* "created by" has no file:line yet */
+	bool body;	/* a line followed the open goroutine's header */
+	size_t open_at; /* byte offset of its header */
 };
 
 static enum mt_status corrupt(struct gparse *g, const char *at, const char *what)
@@ -100,7 +100,7 @@ static uint64_t key_hash(const struct mt_goroutines *d, const struct mt_goroutin
 {
 	uint64_t h = mt_hash_u64(((uint64_t)gr->state << 32 | gr->created_by) ^
 				 (gr->elided ? 0x9e3779b97f4a7c15ULL : 0));
-	const struct mt_gframe *f = d->frames.v + gr->frame0;
+	const struct mt_gframe *f = gr->nframe ? d->frames.v + gr->frame0 : NULL;
 	for (uint32_t i = 0; i < gr->nframe; i++)
 		h = mt_hash_u64(h ^ ((uint64_t)f[i].func << 32 | f[i].file)) +
 		    (uint64_t)f[i].line;
@@ -153,10 +153,12 @@ static enum mt_status header(struct gparse *g, const char *p, const char *end)
 	struct mt_goroutines *d = g->d;
 	close_goroutine(g, true);
 	if (d->gs.n >= g->lim->max_goroutines)
-		return mt_errf(g->e, MT_ERR_LIMIT, "more than %zu goroutines (at byte %zu)",
+		return mt_errf(g->e, MT_ERR_LIMIT,
+			       "more than %zu goroutines (at byte %zu)",
 			       g->lim->max_goroutines, (size_t)(line - g->base));
 
-	struct mt_goroutine gr = {.id = id, .frame0 = (uint32_t)d->frames.n,
+	struct mt_goroutine gr = {.id = id,
+				  .frame0 = (uint32_t)d->frames.n,
 				  .anc0 = (uint32_t)d->ancestors.n};
 	/* The bracket holds "state[, N minutes][, locked to thread]"; parts memtop
 	 * does not know stay in the state, so nothing is lost. */
@@ -167,8 +169,8 @@ static enum mt_status header(struct gparse *g, const char *p, const char *end)
 		while (c < se && !(c[0] == ',' && c + 1 < se && c[1] == ' '))
 			c++;
 		uint64_t mins;
-		if (s != st0 && (size_t)(c - s) > 8 && memcmp(c - 8, " minutes", 8) == 0 &&
-		    s[0] >= '0' && s[0] <= '9') {
+		if (s != st0 && (size_t)(c - s) > 8 &&
+		    memcmp(c - 8, " minutes", 8) == 0 && s[0] >= '0' && s[0] <= '9') {
 			const char *q = s;
 			if (!parse_u64(&q, c - 8, INT64_MAX, &mins) || q != c - 8)
 				return corrupt(g, line, "bad wait time");
@@ -191,23 +193,26 @@ static enum mt_status header(struct gparse *g, const char *p, const char *end)
 
 /* Parses "\tfile:line[ +0xoff][ fp=... sp=... pc=...]": the line number is
  * the last ":digits" followed by a space or the end. */
-static bool location(const char *p, const char *end, const char **file,
-		     size_t *flen, int64_t *line, bool *range)
+static bool location(const char *p, const char *end, const char **file, size_t *flen,
+		     int64_t *line, bool *range)
 {
 	const char *best = NULL, *bend = NULL;
 	uint64_t v = 0;
 	*range = true;
-	for (const char *c = p; c < end; c++) {
-		if (*c != ':')
-			continue;
+	/* From the right: the offset and frame pointers have no colon, so the
+	 * first candidate is nearly always the answer. */
+	for (const char *lim = end; !best && lim > p;) {
+		const char *c = memrchr(p, ':', (size_t)(lim - p));
+		if (!c)
+			break;
 		const char *q = c + 1;
-		const char *q0 = q;
 		while (q < end && *q >= '0' && *q <= '9')
 			q++;
-		if (q > q0 && (q == end || *q == ' ')) {
+		if (q > c + 1 && (q == end || *q == ' ')) {
 			best = c;
 			bend = q;
 		}
+		lim = c;
 	}
 	if (!best)
 		return false;
@@ -235,21 +240,24 @@ static enum mt_status frame(struct gparse *g, const char *p, const char *end)
 	if (g->need_loc)
 		return corrupt(g, p, "frame without a file:line");
 	if (gr->nframe >= g->lim->max_frames)
-		return mt_errf(g->e, MT_ERR_LIMIT, "goroutine %" PRIu64
-			       " has more than %zu frames (at byte %zu)", gr->id,
-			       g->lim->max_frames, (size_t)(p - g->base));
+		return mt_errf(g->e, MT_ERR_LIMIT,
+			       "goroutine %" PRIu64
+			       " has more than %zu frames (at byte %zu)",
+			       gr->id, g->lim->max_frames, (size_t)(p - g->base));
 	size_t alen = (size_t)(end - 1 - (lp + 1));
 	if (alen > UINT32_MAX)
 		return corrupt(g, p, "arguments too long");
 	struct mt_gframe f = {
-		.func = intern(g, p, (size_t)(lp - p)),
-		.args_off = d->args.n,
-		.args_len = (uint32_t)alen,
-		.inlined = alen == 3 && memcmp(lp + 1, "...", 3) == 0,
+	    .func = intern(g, p, (size_t)(lp - p)),
+	    .args_off = d->args.n,
+	    .args_len = (uint32_t)alen,
+	    .inlined = alen == 3 && memcmp(lp + 1, "...", 3) == 0,
 	};
-	VEC_RESERVE(d->args, d->args.n + alen);
-	memcpy(d->args.v + d->args.n, lp + 1, alen);
-	d->args.n += alen;
+	if (alen) {
+		VEC_RESERVE(d->args, d->args.n + alen);
+		memcpy(d->args.v + d->args.n, lp + 1, alen);
+		d->args.n += alen;
+	}
 	VEC_PUSH(d->frames, f);
 	gr->nframe++;
 	g->need_loc = true;
@@ -295,7 +303,8 @@ static enum mt_status line(struct gparse *g, const char *p, const char *end)
 		if (!d->reason && (has_prefix(p, end, "panic: ") ||
 				   has_prefix(p, end, "fatal error: ") ||
 				   has_prefix(p, end, "SIGQUIT")))
-			d->reason = intern(g, p, (size_t)(end - p) < 200 ? (size_t)(end - p) : 200);
+			d->reason = intern(
+			    g, p, (size_t)(end - p) < 200 ? (size_t)(end - p) : 200);
 		return MT_OK;
 	}
 	g->body = true;
@@ -375,9 +384,8 @@ static enum mt_status line(struct gparse *g, const char *p, const char *end)
 	return line(g, p, end);
 }
 
-enum mt_status goroutines_parse(struct mt_goroutines *d, const uint8_t *data,
-				size_t n, const struct mt_limits *lim,
-				struct mt_err *e)
+enum mt_status goroutines_parse(struct mt_goroutines *d, const uint8_t *data, size_t n,
+				const struct mt_limits *lim, struct mt_err *e)
 {
 	if (!lim)
 		lim = &mt_limits_default;
@@ -392,7 +400,8 @@ enum mt_status goroutines_parse(struct mt_goroutines *d, const uint8_t *data,
 			le--;
 		/* The input stops inside this line: trust it only if it
 		 * visibly ends (a location with its +0x offset). */
-		if (cut && !(g.open && *p == '\t' && memmem(p, (size_t)(le - p), " +0x", 4))) {
+		if (cut &&
+		    !(g.open && *p == '\t' && memmem(p, (size_t)(le - p), " +0x", 4))) {
 			close_goroutine(&g, false);
 			break;
 		}
@@ -404,11 +413,11 @@ enum mt_status goroutines_parse(struct mt_goroutines *d, const uint8_t *data,
 	close_goroutine(&g, g.body);
 	if (d->gs.n == 0)
 		return d->incomplete
-			       ? mt_errf(e, MT_ERR_CORRUPT,
-					 "truncated goroutine dump (at byte %zu)",
-					 d->incomplete_at)
-			       : mt_errf(e, MT_ERR_FORMAT,
-					 "no \"goroutine N [state]:\" header found");
+			   ? mt_errf(e, MT_ERR_CORRUPT,
+				     "truncated goroutine dump (at byte %zu)",
+				     d->incomplete_at)
+			   : mt_errf(e, MT_ERR_FORMAT,
+				     "no \"goroutine N [state]:\" header found");
 	return MT_OK;
 }
 
@@ -420,7 +429,10 @@ static bool same_key(const struct mt_goroutines *d, const struct mt_goroutine *a
 	if (a->hash != b->hash || a->state != b->state || a->nframe != b->nframe ||
 	    a->created_by != b->created_by || a->elided != b->elided)
 		return false;
-	const struct mt_gframe *fa = d->frames.v + a->frame0, *fb = d->frames.v + b->frame0;
+	if (!a->nframe)
+		return true;
+	const struct mt_gframe *fa = d->frames.v + a->frame0,
+			       *fb = d->frames.v + b->frame0;
 	for (uint32_t i = 0; i < a->nframe; i++)
 		if (fa[i].func != fb[i].func || fa[i].file != fb[i].file ||
 		    fa[i].line != fb[i].line)
@@ -472,7 +484,8 @@ void goroutines_group(struct mt_goroutines *d)
 			nslots *= 2;
 			slots = xcalloc(nslots, sizeof *slots);
 			for (size_t k = 0; k < d->groups.n; k++) {
-				size_t s = d->gs.v[d->groups.v[k].first].hash & (nslots - 1);
+				size_t s =
+				    d->gs.v[d->groups.v[k].first].hash & (nslots - 1);
 				while (slots[s])
 					s = (s + 1) & (nslots - 1);
 				slots[s] = (uint32_t)k + 1;
@@ -523,10 +536,10 @@ void goroutines_group(struct mt_goroutines *d)
 struct pbuild {
 	const struct mt_goroutines *d;
 	struct profile *p;
-	mt_str *smap;      /* d's string id -> p's, MT_NONE until used */
-	uint32_t *fslots;  /* function table: index + 1 */
+	mt_str *smap;	  /* d's string id -> p's, MT_NONE until used */
+	uint32_t *fslots; /* function table: index + 1 */
 	size_t nfslots;
-	uint32_t *lslots;  /* location table: index + 1 */
+	uint32_t *lslots; /* location table: index + 1 */
 	size_t nlslots;
 };
 
@@ -573,8 +586,10 @@ static uint32_t func_index(struct pbuild *b, const struct mt_gframe *fr)
 		if (f->name == name && f->filename == file)
 			return b->fslots[s] - 1;
 	}
-	struct mt_function f = {.id = p->functions.n + 1, .name = name,
-				.system_name = name, .filename = file};
+	struct mt_function f = {.id = p->functions.n + 1,
+				.name = name,
+				.system_name = name,
+				.filename = file};
 	VEC_PUSH(p->functions, f);
 	b->fslots[s] = (uint32_t)p->functions.n;
 	return (uint32_t)p->functions.n - 1;
@@ -616,8 +631,8 @@ static uint32_t loc_index(struct pbuild *b, uint32_t line0)
 			return b->lslots[s] - 1;
 		}
 	}
-	struct mt_location l = {.id = p->locations.n + 1, .mapping = MT_NONE,
-				.line0 = line0, .nline = n};
+	struct mt_location l = {
+	    .id = p->locations.n + 1, .mapping = MT_NONE, .line0 = line0, .nline = n};
 	VEC_PUSH(p->locations, l);
 	b->lslots[s] = (uint32_t)p->locations.n;
 	return (uint32_t)p->locations.n - 1;
@@ -631,8 +646,7 @@ static void add_label(struct profile *p, const char *key, const char *val)
 }
 
 enum mt_status goroutines_parse_profile(const uint8_t *data, size_t n,
-					struct profile *p,
-					const struct mt_limits *lim,
+					struct profile *p, const struct mt_limits *lim,
 					struct mt_err *e)
 {
 	struct mt_goroutines d;
@@ -665,7 +679,8 @@ enum mt_status goroutines_parse_profile(const uint8_t *data, size_t n,
 		uint32_t line0 = (uint32_t)p->lines.n;
 		for (uint32_t i = 0; i < gr->nframe; i++) {
 			const struct mt_gframe *fr = &d.frames.v[gr->frame0 + i];
-			struct mt_line ln = {.func = func_index(&b, fr), .line = fr->line};
+			struct mt_line ln = {.func = func_index(&b, fr),
+					     .line = fr->line};
 			VEC_PUSH(p->lines, ln);
 			if (fr->inlined && i + 1 < gr->nframe)
 				continue;
@@ -677,7 +692,8 @@ enum mt_status goroutines_parse_profile(const uint8_t *data, size_t n,
 		if (grp->wait_max > 0) {
 			char w[64];
 			if (grp->wait_min == grp->wait_max)
-				snprintf(w, sizeof w, "%" PRId64 " minutes", grp->wait_max);
+				snprintf(w, sizeof w, "%" PRId64 " minutes",
+					 grp->wait_max);
 			else
 				snprintf(w, sizeof w, "%" PRId64 "-%" PRId64 " minutes",
 					 grp->wait_min, grp->wait_max);

@@ -35,17 +35,17 @@ struct mt_gframe {
 
 struct mt_goroutine {
 	uint64_t id;
-	mt_str state;         /* "chan receive", without wait time and lock */
+	mt_str state;	      /* "chan receive", without wait time and lock */
 	int64_t wait_minutes; /* 0 when the dump shows none */
-	bool locked;          /* locked to thread */
-	bool elided;          /* "...additional frames elided..." */
+	bool locked;	      /* locked to thread */
+	bool elided;	      /* "...additional frames elided..." */
 	bool has_creator_id;
 	uint32_t frame0, nframe; /* frames[frame0 .. frame0+nframe), leaf first */
 	mt_str created_by, created_file; /* 0 when not shown (goroutine 1) */
 	int64_t created_line;
 	uint64_t creator_id; /* "created by F in goroutine K" (Go >= 1.21) */
 	uint32_t anc0, nanc; /* ancestors[...]: "[originating from goroutine N]" */
-	uint64_t hash;       /* of the grouping key */
+	uint64_t hash;	     /* of the grouping key */
 	uint32_t group;
 };
 
@@ -66,8 +66,8 @@ struct mt_goroutines {
 	VEC(char) args;
 	VEC(uint64_t) ancestors;
 	VEC(struct mt_ggroup) groups; /* after goroutines_group: largest first */
-	mt_str reason;     /* first "panic: ..." / "fatal error: ..." line, or 0 */
-	size_t incomplete; /* goroutines cut off by the end of the input, dropped */
+	mt_str reason;	      /* first "panic: ..." / "fatal error: ..." line, or 0 */
+	size_t incomplete;    /* goroutines cut off by the end of the input, dropped */
 	size_t incomplete_at; /* byte offset of the first one */
 };
 
@@ -80,9 +80,8 @@ void goroutines_done(struct mt_goroutines *d);
  * dropped and counted in d->incomplete. Fails with MT_ERR_FORMAT when there is
  * no goroutine at all, MT_ERR_CORRUPT on a malformed block and MT_ERR_LIMIT
  * past lim. */
-enum mt_status goroutines_parse(struct mt_goroutines *d, const uint8_t *data,
-				size_t n, const struct mt_limits *lim,
-				struct mt_err *e);
+enum mt_status goroutines_parse(struct mt_goroutines *d, const uint8_t *data, size_t n,
+				const struct mt_limits *lim, struct mt_err *e);
 
 /* Groups the parsed goroutines by state, frames and creator function, and
  * sorts the groups largest first (ties: state, then the leaf frame). */
@@ -97,8 +96,7 @@ static inline const char *goroutines_str(const struct mt_goroutines *d, mt_str s
  * goroutine/count, string labels "state" and "wait" ("N minutes" or "N-M
  * minutes", only when the dump shows wait times). */
 enum mt_status goroutines_parse_profile(const uint8_t *data, size_t n,
-					struct profile *p,
-					const struct mt_limits *lim,
+					struct profile *p, const struct mt_limits *lim,
 					struct mt_err *e);
 
 #endif

@@ -17,7 +17,8 @@ static enum mt_status parse(struct mt_goroutines *d, const char *s)
 {
 	struct mt_err e = {{0}};
 	goroutines_init(d);
-	enum mt_status st = goroutines_parse(d, (const uint8_t *)s, strlen(s), NULL, &e);
+	enum mt_status st =
+	    goroutines_parse(d, (const uint8_t *)s, strlen(s), NULL, &e);
 	if (st)
 		fprintf(stderr, "  (parse: %s)\n", e.msg);
 	else
@@ -37,64 +38,65 @@ static const char *fname(const struct mt_goroutines *d, size_t g, size_t i)
 
 /* A Go >= 1.21 panic with every construct the parser knows. */
 static const char modern[] =
-	"some log line before the crash\n"
-	"panic: boom [recovered]\n"
-	"\tpanic: again\n"
-	"[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x47b3a5]\n"
-	"\n"
-	"goroutine 1 gp=0xc000002380 m=0 mp=0x5a4ea0 [running, locked to thread]:\n"
-	"panic({0x4b9ea0?, 0x4f0688?})\n"
-	"\t/usr/local/go/src/runtime/panic.go:770 +0x132 fp=0xc000068f50 sp=0xc000068ea0 pc=0x43a6b2\n"
-	"main.main()\n"
-	"\t/home/u/app/main.go:42 +0x1d\n"
-	"\n"
-	"goroutine 18 [chan receive, 12 minutes]:\r\n"
-	"main.worker(0xc000012345, {0x4c1b2e, 0x5})\r\n"
-	"\t/home/u/app/main.go:20 +0x30\r\n"
-	"sync.(*Mutex).Lock(...)\r\n"
-	"\t/usr/local/go/src/sync/mutex.go:90\r\n"
-	"main.spawn.func1()\r\n"
-	"\t/home/u/app/main.go:15 +0x55\r\n"
-	"created by main.spawn in goroutine 5\r\n"
-	"\t/home/u/app/main.go:14 +0x20\r\n"
-	"[originating from goroutine 5]:\r\n"
-	"main.spawn(...)\r\n"
-	"\t/home/u/app/main.go:10 +0x10\r\n"
-	"created by main.main\r\n"
-	"\t/home/u/app/main.go:5 +0x08\r\n"
-	"\r\n"
-	"goroutine 19 [chan receive, 3 minutes, locked to thread]:\n"
-	"main.worker(0xc000099999, {0x4c1b2e, 0x7})\n"
-	"\t/home/u/app/main.go:20 +0x30\n"
-	"sync.(*Mutex).Lock(...)\n"
-	"\t/usr/local/go/src/sync/mutex.go:90\n"
-	"main.spawn.func1()\n"
-	"\t/home/u/app/main.go:15 +0x55\n"
-	"created by main.spawn in goroutine 7\n"
-	"\t/home/u/app/main.go:14 +0x20\n"
-	"\n"
-	"goroutine 20 [chan receive]:\n"
-	"main.worker(0x1, {0x2, 0x3})\n"
-	"\t/home/u/app/main.go:21 +0x30\n"
-	"sync.(*Mutex).Lock(...)\n"
-	"\t/usr/local/go/src/sync/mutex.go:90\n"
-	"main.spawn.func1()\n"
-	"\t/home/u/app/main.go:15 +0x55\n"
-	"created by main.spawn in goroutine 7\n"
-	"\t/home/u/app/main.go:14 +0x20\n"
-	"\n"
-	"goroutine 21 [select]:\n"
-	"main.rec(0x3)\n"
-	"\tC:/src/app/rec.go:8 +0x9\n"
-	"main.rec(0x2)\n"
-	"\tC:/src/app/rec.go:9 +0x9\n"
-	"...additional frames elided...\n"
-	"created by main.main\n"
-	"\t/home/u/app/main.go:30 +0x11\n"
-	"\n"
-	"goroutine 22 [running]:\n"
-	"\tgoroutine running on other thread; stack unavailable\n"
-	"exit status 2\n";
+    "some log line before the crash\n"
+    "panic: boom [recovered]\n"
+    "\tpanic: again\n"
+    "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x47b3a5]\n"
+    "\n"
+    "goroutine 1 gp=0xc000002380 m=0 mp=0x5a4ea0 [running, locked to thread]:\n"
+    "panic({0x4b9ea0?, 0x4f0688?})\n"
+    "\t/usr/local/go/src/runtime/panic.go:770 +0x132 fp=0xc000068f50 sp=0xc000068ea0 "
+    "pc=0x43a6b2\n"
+    "main.main()\n"
+    "\t/home/u/app/main.go:42 +0x1d\n"
+    "\n"
+    "goroutine 18 [chan receive, 12 minutes]:\r\n"
+    "main.worker(0xc000012345, {0x4c1b2e, 0x5})\r\n"
+    "\t/home/u/app/main.go:20 +0x30\r\n"
+    "sync.(*Mutex).Lock(...)\r\n"
+    "\t/usr/local/go/src/sync/mutex.go:90\r\n"
+    "main.spawn.func1()\r\n"
+    "\t/home/u/app/main.go:15 +0x55\r\n"
+    "created by main.spawn in goroutine 5\r\n"
+    "\t/home/u/app/main.go:14 +0x20\r\n"
+    "[originating from goroutine 5]:\r\n"
+    "main.spawn(...)\r\n"
+    "\t/home/u/app/main.go:10 +0x10\r\n"
+    "created by main.main\r\n"
+    "\t/home/u/app/main.go:5 +0x08\r\n"
+    "\r\n"
+    "goroutine 19 [chan receive, 3 minutes, locked to thread]:\n"
+    "main.worker(0xc000099999, {0x4c1b2e, 0x7})\n"
+    "\t/home/u/app/main.go:20 +0x30\n"
+    "sync.(*Mutex).Lock(...)\n"
+    "\t/usr/local/go/src/sync/mutex.go:90\n"
+    "main.spawn.func1()\n"
+    "\t/home/u/app/main.go:15 +0x55\n"
+    "created by main.spawn in goroutine 7\n"
+    "\t/home/u/app/main.go:14 +0x20\n"
+    "\n"
+    "goroutine 20 [chan receive]:\n"
+    "main.worker(0x1, {0x2, 0x3})\n"
+    "\t/home/u/app/main.go:21 +0x30\n"
+    "sync.(*Mutex).Lock(...)\n"
+    "\t/usr/local/go/src/sync/mutex.go:90\n"
+    "main.spawn.func1()\n"
+    "\t/home/u/app/main.go:15 +0x55\n"
+    "created by main.spawn in goroutine 7\n"
+    "\t/home/u/app/main.go:14 +0x20\n"
+    "\n"
+    "goroutine 21 [select]:\n"
+    "main.rec(0x3)\n"
+    "\tC:/src/app/rec.go:8 +0x9\n"
+    "main.rec(0x2)\n"
+    "\tC:/src/app/rec.go:9 +0x9\n"
+    "...additional frames elided...\n"
+    "created by main.main\n"
+    "\t/home/u/app/main.go:30 +0x11\n"
+    "\n"
+    "goroutine 22 [running]:\n"
+    "\tgoroutine running on other thread; stack unavailable\n"
+    "exit status 2\n";
 
 static void test_modern(void)
 {
@@ -110,7 +112,8 @@ static void test_modern(void)
 	CHECK(g->locked);
 	CHECK_EQ_INT(g->nframe, 2);
 	CHECK_EQ_STR(fname(&d, 0, 0), "panic");
-	CHECK_EQ_STR(goroutines_str(&d, frame(&d, 0, 0)->file), "/usr/local/go/src/runtime/panic.go");
+	CHECK_EQ_STR(goroutines_str(&d, frame(&d, 0, 0)->file),
+		     "/usr/local/go/src/runtime/panic.go");
 	CHECK_EQ_INT(frame(&d, 0, 0)->line, 770);
 	CHECK_EQ_INT(g->created_by, 0);
 
@@ -123,8 +126,8 @@ static void test_modern(void)
 	CHECK_EQ_STR(fname(&d, 1, 0), "main.worker");
 	CHECK_EQ_INT(frame(&d, 1, 0)->line, 20);
 	const struct mt_gframe *f = frame(&d, 1, 0);
-	CHECK(f->args_len == 29 && memcmp(d.args.v + f->args_off,
-					   "0xc000012345, {0x4c1b2e, 0x5}", 29) == 0);
+	CHECK(f->args_len == 29 &&
+	      memcmp(d.args.v + f->args_off, "0xc000012345, {0x4c1b2e, 0x5}", 29) == 0);
 	CHECK(!f->inlined);
 	CHECK_EQ_STR(fname(&d, 1, 1), "sync.(*Mutex).Lock");
 	CHECK(frame(&d, 1, 1)->inlined);
@@ -180,28 +183,28 @@ static void test_modern(void)
 static void test_old_style(void)
 {
 	struct mt_goroutines d;
-	CHECK_EQ_INT(parse(&d,
-			   "goroutine 7 [IO wait, 1440 minutes]:\n"
-			   "internal/poll.runtime_pollWait(0x7f, 0x72)\n"
-			   "\t/usr/lib/go/src/runtime/netpoll.go:305 +0x89\n"
-			   "created by net/http.(*Server).Serve\n"
-			   "\t/usr/lib/go/src/net/http/server.go:3102 +0x4db\n"
-			   "\n"
-			   "goroutine 8 [IO wait]:\n"
-			   "internal/poll.runtime_pollWait(0x7e, 0x72)\n"
-			   "\t/usr/lib/go/src/runtime/netpoll.go:305 +0x89\n"
-			   "created by net/http.(*Server).Serve\n"
-			   "\t/usr/lib/go/src/net/http/server.go:3102 +0x4db\n"
-			   "\n"
-			   "goroutine 9 [IO wait]:\n"
-			   "internal/poll.runtime_pollWait(0x7e, 0x72)\n"
-			   "\t/usr/lib/go/src/runtime/netpoll.go:305 +0x89\n"
-			   "created by main.other\n"
-			   "\t/usr/lib/go/src/net/http/server.go:3102 +0x4db\n"),
+	CHECK_EQ_INT(parse(&d, "goroutine 7 [IO wait, 1440 minutes]:\n"
+			       "internal/poll.runtime_pollWait(0x7f, 0x72)\n"
+			       "\t/usr/lib/go/src/runtime/netpoll.go:305 +0x89\n"
+			       "created by net/http.(*Server).Serve\n"
+			       "\t/usr/lib/go/src/net/http/server.go:3102 +0x4db\n"
+			       "\n"
+			       "goroutine 8 [IO wait]:\n"
+			       "internal/poll.runtime_pollWait(0x7e, 0x72)\n"
+			       "\t/usr/lib/go/src/runtime/netpoll.go:305 +0x89\n"
+			       "created by net/http.(*Server).Serve\n"
+			       "\t/usr/lib/go/src/net/http/server.go:3102 +0x4db\n"
+			       "\n"
+			       "goroutine 9 [IO wait]:\n"
+			       "internal/poll.runtime_pollWait(0x7e, 0x72)\n"
+			       "\t/usr/lib/go/src/runtime/netpoll.go:305 +0x89\n"
+			       "created by main.other\n"
+			       "\t/usr/lib/go/src/net/http/server.go:3102 +0x4db\n"),
 		     MT_OK);
 	CHECK_EQ_INT(d.gs.n, 3);
 	CHECK(!d.gs.v[0].has_creator_id);
-	CHECK_EQ_STR(goroutines_str(&d, d.gs.v[0].created_by), "net/http.(*Server).Serve");
+	CHECK_EQ_STR(goroutines_str(&d, d.gs.v[0].created_by),
+		     "net/http.(*Server).Serve");
 	CHECK_EQ_INT(d.gs.v[0].wait_minutes, 1440);
 	CHECK_EQ_INT(d.groups.n, 2); /* another creator is another group */
 	CHECK_EQ_INT(d.groups.v[0].count, 2);
@@ -227,7 +230,8 @@ static void test_truncated(void)
 	for (size_t cut = h2 + 1; cut <= len; cut++) {
 		struct mt_err e;
 		goroutines_init(&d);
-		enum mt_status st = goroutines_parse(&d, (const uint8_t *)two, cut, NULL, &e);
+		enum mt_status st =
+		    goroutines_parse(&d, (const uint8_t *)two, cut, NULL, &e);
 		CHECK_EQ_INT(st, MT_OK);
 		if (cut >= len - 3) {
 			CHECK_EQ_INT(d.gs.n, 2);
@@ -242,7 +246,8 @@ static void test_truncated(void)
 	/* Cut inside the only goroutine: an error, not an empty result. */
 	struct mt_err e;
 	goroutines_init(&d);
-	CHECK_EQ_INT(goroutines_parse(&d, (const uint8_t *)two, 30, NULL, &e), MT_ERR_CORRUPT);
+	CHECK_EQ_INT(goroutines_parse(&d, (const uint8_t *)two, 30, NULL, &e),
+		     MT_ERR_CORRUPT);
 	CHECK(strstr(e.msg, "truncated") != NULL);
 	goroutines_done(&d);
 }
@@ -251,7 +256,8 @@ static enum mt_status parse_err(const char *s, struct mt_err *e)
 {
 	struct mt_goroutines d;
 	goroutines_init(&d);
-	enum mt_status st = goroutines_parse(&d, (const uint8_t *)s, strlen(s), NULL, e);
+	enum mt_status st =
+	    goroutines_parse(&d, (const uint8_t *)s, strlen(s), NULL, e);
 	goroutines_done(&d);
 	return st;
 }
@@ -261,19 +267,30 @@ static void test_bad_input(void)
 	struct mt_err e;
 	CHECK_EQ_INT(parse_err("", &e), MT_ERR_FORMAT);
 	CHECK_EQ_INT(parse_err("hello\nworld\n\x01\x02\xff", &e), MT_ERR_FORMAT);
-	CHECK_EQ_INT(parse_err("goroutine 99999999999999999999 [running]:\nmain.main()\n\t/a.go:1 +0x1\n", &e),
+	CHECK_EQ_INT(parse_err("goroutine 99999999999999999999 "
+			       "[running]:\nmain.main()\n\t/a.go:1 +0x1\n",
+			       &e),
 		     MT_ERR_CORRUPT);
 	CHECK(strstr(e.msg, "at byte 0") != NULL);
-	CHECK_EQ_INT(parse_err("goroutine 1 [chan receive, 99999999999999999999 minutes]:\nmain.main()\n\t/a.go:1 +0x1\n", &e),
+	CHECK_EQ_INT(parse_err("goroutine 1 [chan receive, 99999999999999999999 "
+			       "minutes]:\nmain.main()\n\t/a.go:1 +0x1\n",
+			       &e),
 		     MT_ERR_CORRUPT);
-	CHECK_EQ_INT(parse_err("goroutine 1 [running]:\nmain.main()\n\t/a.go:99999999999999999999 +0x1\n", &e),
+	CHECK_EQ_INT(
+	    parse_err("goroutine 1 "
+		      "[running]:\nmain.main()\n\t/a.go:99999999999999999999 +0x1\n",
+		      &e),
+	    MT_ERR_CORRUPT);
+	CHECK_EQ_INT(parse_err("goroutine 1 [running]:\n\t/a.go:12 +0x1\n", &e),
 		     MT_ERR_CORRUPT);
-	CHECK_EQ_INT(parse_err("goroutine 1 [running]:\n\t/a.go:12 +0x1\n", &e), MT_ERR_CORRUPT);
 	CHECK(strstr(e.msg, "at byte 23") != NULL);
-	CHECK_EQ_INT(parse_err("goroutine 1 [running]:\nmain.f()\nmain.main()\n\t/a.go:1 +0x1\n", &e),
-		     MT_ERR_CORRUPT);
-	CHECK_EQ_INT(parse_err("goroutine 1 [running]:\nmain.f()\n\tno line here\n", &e),
-		     MT_ERR_CORRUPT);
+	CHECK_EQ_INT(
+	    parse_err("goroutine 1 [running]:\nmain.f()\nmain.main()\n\t/a.go:1 +0x1\n",
+		      &e),
+	    MT_ERR_CORRUPT);
+	CHECK_EQ_INT(
+	    parse_err("goroutine 1 [running]:\nmain.f()\n\tno line here\n", &e),
+	    MT_ERR_CORRUPT);
 	CHECK_EQ_INT(parse_err("goroutine 1 [running]:\n(0x1)\n\t/a.go:1 +0x1\n", &e),
 		     MT_ERR_CORRUPT);
 	/* The goroutine limit holds. */
@@ -282,7 +299,8 @@ static void test_bad_input(void)
 	lim.max_goroutines = 1;
 	goroutines_init(&d);
 	const char *two = "goroutine 1 [a]:\n\ngoroutine 2 [b]:\n";
-	CHECK_EQ_INT(goroutines_parse(&d, (const uint8_t *)two, strlen(two), &lim, &e), MT_ERR_LIMIT);
+	CHECK_EQ_INT(goroutines_parse(&d, (const uint8_t *)two, strlen(two), &lim, &e),
+		     MT_ERR_LIMIT);
 	goroutines_done(&d);
 }
 
@@ -290,7 +308,8 @@ static void test_profile(void)
 {
 	struct profile *p = NULL;
 	struct mt_err e = {{0}};
-	CHECK_EQ_INT(reader_load_bytes((const uint8_t *)modern + 31, strlen(modern) - 31, NULL, &p, &e),
+	CHECK_EQ_INT(reader_load_bytes((const uint8_t *)modern + 31,
+				       strlen(modern) - 31, NULL, &p, &e),
 		     MT_OK);
 	if (!p) {
 		fprintf(stderr, "  (%s)\n", e.msg);
@@ -324,7 +343,8 @@ static void test_profile(void)
 	CHECK_EQ_STR(profile_str(p, p->labels.v[s->label0 + 1].key), "wait");
 	CHECK_EQ_STR(profile_str(p, p->labels.v[s->label0 + 1].str), "3-12 minutes");
 	/* Group 20 shares the Lock+func1 location with group 18/19. */
-	CHECK_EQ_INT(p->sample_locs.v[p->samples.v[1].loc0 + 1], p->sample_locs.v[s->loc0 + 1]);
+	CHECK_EQ_INT(p->sample_locs.v[p->samples.v[1].loc0 + 1],
+		     p->sample_locs.v[s->loc0 + 1]);
 	CHECK_EQ_INT(p->samples.v[1].nlabel, 1);
 	profile_free(p);
 }
@@ -338,7 +358,9 @@ static void test_real_dump(void)
 	uint8_t *data;
 	size_t n;
 	struct mt_err e;
-	CHECK_EQ_INT(mt_read_file("tests/data/go/goroutine-dump.txt", &data, &n, 1 << 24, &e), MT_OK);
+	CHECK_EQ_INT(
+	    mt_read_file("tests/data/go/goroutine-dump.txt", &data, &n, 1 << 24, &e),
+	    MT_OK);
 	struct mt_goroutines d;
 	goroutines_init(&d);
 	CHECK_EQ_INT(goroutines_parse(&d, data, n, NULL, &e), MT_OK);
@@ -347,13 +369,14 @@ static void test_real_dump(void)
 	static const struct {
 		const char *state;
 		int count;
-	} want[] = {{"chan receive", 4}, {"chan send", 2}, {"select", 1}, {"semacquire", 2},
-		    {"sync.Cond.Wait", 1}, {"sleep", 1}, {"IO wait", 2},
-		    {"select (no cases)", 1}, {"running", 1}};
+	} want[] = {{"chan receive", 4}, {"chan send", 2},	   {"select", 1},
+		    {"semacquire", 2},	 {"sync.Cond.Wait", 1},	   {"sleep", 1},
+		    {"IO wait", 2},	 {"select (no cases)", 1}, {"running", 1}};
 	for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
 		int got = 0;
 		for (size_t i = 0; i < d.gs.n; i++)
-			got += strcmp(goroutines_str(&d, d.gs.v[i].state), want[w].state) == 0;
+			got += strcmp(goroutines_str(&d, d.gs.v[i].state),
+				      want[w].state) == 0;
 		CHECK_EQ_INT(got, want[w].count);
 	}
 	/* chan receive: 3 from parkGoroutines + 1 from parkGoroutines.func1. */
@@ -372,13 +395,18 @@ static void test_panic_dump(void)
 	uint8_t *data, *exp;
 	size_t n, en;
 	struct mt_err e;
-	CHECK_EQ_INT(mt_read_file("tests/data/go/panic-dump.txt", &data, &n, 1 << 24, &e), MT_OK);
-	CHECK_EQ_INT(mt_read_file("tests/data/go/panic-expect.txt", &exp, &en, 1 << 20, &e), MT_OK);
+	CHECK_EQ_INT(
+	    mt_read_file("tests/data/go/panic-dump.txt", &data, &n, 1 << 24, &e),
+	    MT_OK);
+	CHECK_EQ_INT(
+	    mt_read_file("tests/data/go/panic-expect.txt", &exp, &en, 1 << 20, &e),
+	    MT_OK);
 	struct mt_goroutines d;
 	goroutines_init(&d);
 	CHECK_EQ_INT(goroutines_parse(&d, data, n, NULL, &e), MT_OK);
 	goroutines_group(&d);
-	CHECK(d.reason && strncmp(goroutines_str(&d, d.reason), "panic: first [recovered]", 24) == 0);
+	CHECK(d.reason && strncmp(goroutines_str(&d, d.reason),
+				  "panic: first [recovered]", 24) == 0);
 	int lines = 0;
 	for (char *ln = strtok((char *)exp, "\n"); ln; ln = strtok(NULL, "\n")) {
 		/* state, function, creator, count, wait_min, wait_max, locked;
@@ -417,7 +445,9 @@ static void test_panic_dump(void)
 				continue;
 			bool has = false;
 			for (uint32_t i = 0; i < g->nframe; i++)
-				has |= strcmp(goroutines_str(&d, d.frames.v[g->frame0 + i].func), fn) == 0;
+				has |= strcmp(goroutines_str(
+						  &d, d.frames.v[g->frame0 + i].func),
+					      fn) == 0;
 			if (!has)
 				continue;
 			got += grp->count, ngroups++, nlocked += grp->locked;

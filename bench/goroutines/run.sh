@@ -7,7 +7,8 @@
 #   Both outputs are first checked against the generator's own counts per
 #   (state, stack), so a fast wrong answer does not pass.
 #
-# Usage: bench/goroutines/run.sh [--runs N] [MEMTOP]   (default build/memtop)
+# Usage: bench/goroutines/run.sh [--runs N] [--panicparse-runs N] [MEMTOP]
+#   MEMTOP defaults to build/memtop; N defaults to 10 (memtop), 3 (panicparse).
 # Results: bench/goroutines/out/*.md, *.json and summary.txt. The dumps are
 # made by gen.py (deterministic) into bench/goroutines/out/ if missing.
 set -euo pipefail
@@ -16,11 +17,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out="$here/out"
 runs=10
+pp_runs=3
 memtop=
 while (($#)); do
 	case $1 in
 	--runs) runs=$2; shift 2 ;;
 	--runs=*) runs=${1#*=}; shift ;;
+	--panicparse-runs) pp_runs=$2; shift 2 ;;
 	*) memtop=$1; shift ;;
 	esac
 done
@@ -53,9 +56,13 @@ print("%s: %d goroutines in %d groups, as generated" % (sys.argv[1], d["total"],
 ' "g$n.txt.expect"
 done
 
+# panicparse takes tens of seconds per run: fewer runs, no warmup.
 hyperfine --warmup 1 --runs "$runs" -N \
 	--export-markdown goroutines-20k.md --export-json goroutines-20k.json \
-	-n memtop "$memtop goroutines g20000.txt" \
+	-n memtop "$memtop goroutines g20000.txt"
+hyperfine --runs "$pp_runs" -N \
+	--export-markdown goroutines-20k-panicparse.md \
+	--export-json goroutines-20k-panicparse.json \
 	-n panicparse "panicparse -no-color g20000.txt"
 hyperfine --warmup 1 --runs "$runs" -N \
 	--export-markdown goroutines-200k.md --export-json goroutines-200k.json \
@@ -64,11 +71,15 @@ hyperfine --warmup 1 --runs "$runs" -N \
 
 python3 - <<'PY' | tee summary.txt
 import json
-a = {r["command"]: r for r in json.load(open("goroutines-20k.json"))["results"]}
+a = {r["command"]: r for f in ("goroutines-20k.json", "goroutines-20k-panicparse.json")
+     for r in json.load(open(f))["results"]}
 b = {r["command"]: r for r in json.load(open("goroutines-200k.json"))["results"]}
 m, p = a["memtop"]["mean"], a["panicparse"]["mean"]
 print("20k goroutines:  memtop %.1f ms, panicparse %.0f ms: %.0fx faster (target >= 100x)"
       % (m * 1e3, p * 1e3, p / m))
+print("                 user CPU: memtop %.1f ms, panicparse %.0f ms: %.0fx"
+      % (a["memtop"]["user"] * 1e3, a["panicparse"]["user"] * 1e3,
+         a["panicparse"]["user"] / a["memtop"]["user"]))
 for k in ("memtop-200k", "memtop-200k-json"):
     print("200k goroutines: %s %.0f ms +- %.0f (target < 1000 ms)"
           % (k, b[k]["mean"] * 1e3, b[k]["stddev"] * 1e3))

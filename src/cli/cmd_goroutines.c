@@ -1,9 +1,14 @@
 /* cmd_goroutines.c - `memtop goroutines DUMP`: a goroutine dump (debug=2,
  * panic or SIGQUIT output) grouped by state, stack and creator, as text or
  * JSON. */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../goroutines.h"
 #include "../gz.h"
@@ -22,7 +27,29 @@ static bool compile(struct mt_regex **re, const char *pat)
 	return true;
 }
 
-static bool str_match(const struct mt_regex *re, const struct mt_goroutines *d, mt_str s)
+/* Maps a regular file read-only (a dump can be hundreds of megabytes, and the
+ * parser needs no copy nor a NUL); returns NULL for anything else, which is
+ * then read the ordinary way. */
+static uint8_t *map_file(const char *path, size_t max, size_t *n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	void *m = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (!max || (uint64_t)st.st_size <= max))
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return NULL;
+	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	*n = (size_t)st.st_size;
+	return m;
+}
+
+static bool str_match(const struct mt_regex *re, const struct mt_goroutines *d,
+		      mt_str s)
 {
 	return mt_regex_match(re, goroutines_str(d, s), strtab_len(&d->strs, s));
 }
@@ -70,15 +97,19 @@ static void print_json(const struct mt_goroutines *d, const uint32_t *sel, size_
 	printf("%s]}\n", n ? "\n" : "");
 }
 
+/* Groups sel[0..n) of the nsel that passed the filters, with total
+ * goroutines among those. */
 static void print_text(const struct mt_goroutines *d, const uint32_t *sel, size_t n,
-		       size_t total)
+		       size_t nsel, size_t total)
 {
 	if (d->reason)
 		printf("%s\n", goroutines_str(d, d->reason));
-	printf("%zu goroutine%s in %zu group%s", total, total == 1 ? "" : "s", n,
-	       n == 1 ? "" : "s");
+	printf("%zu goroutine%s in %zu group%s", total, total == 1 ? "" : "s", nsel,
+	       nsel == 1 ? "" : "s");
 	if (total != d->gs.n)
 		printf(" (of %zu goroutines)", d->gs.n);
+	if (n < nsel)
+		printf(", showing the top %zu", n);
 	printf("\n");
 	for (size_t k = 0; k < n; k++) {
 		const struct mt_ggroup *grp = &d->groups.v[sel[k]];
@@ -88,8 +119,8 @@ static void print_text(const struct mt_goroutines *d, const uint32_t *sel, size_
 			if (grp->wait_min == grp->wait_max)
 				printf(", %" PRId64 " minutes", grp->wait_max);
 			else
-				printf(", %" PRId64 "-%" PRId64 " minutes", grp->wait_min,
-				       grp->wait_max);
+				printf(", %" PRId64 "-%" PRId64 " minutes",
+				       grp->wait_min, grp->wait_max);
 		}
 		if (grp->locked)
 			printf(", %zu locked to thread", grp->locked);
@@ -100,16 +131,19 @@ static void print_text(const struct mt_goroutines *d, const uint32_t *sel, size_
 		for (uint32_t i = 0; i < gr->nframe; i++) {
 			const struct mt_gframe *f = &d->frames.v[gr->frame0 + i];
 			printf("    %s%s\n        %s:%" PRId64 "\n",
-			       goroutines_str(d, f->func), f->inlined ? " (inline)" : "",
+			       goroutines_str(d, f->func),
+			       f->inlined ? " (inline)" : "",
 			       goroutines_str(d, f->file), f->line);
 		}
 		if (gr->elided)
 			printf("    ...additional frames elided...\n");
 		if (gr->created_by) {
-			printf("    created by %s\n", goroutines_str(d, gr->created_by));
+			printf("    created by %s\n",
+			       goroutines_str(d, gr->created_by));
 			if (gr->created_file)
 				printf("        %s:%" PRId64 "\n",
-				       goroutines_str(d, gr->created_file), gr->created_line);
+				       goroutines_str(d, gr->created_file),
+				       gr->created_line);
 		}
 	}
 }
@@ -128,33 +162,36 @@ int cmd_goroutines(struct cli *c)
 	}
 	int rc = EXIT_BAD;
 	struct mt_err e = {{0}};
-	uint8_t *data = NULL, *raw = NULL;
-	size_t n = 0, rawn = 0;
+	uint8_t *data = NULL, *raw = NULL, *map = NULL;
+	size_t n = 0, rawn = 0, mapn = 0;
 	uint32_t *sel = NULL;
 	struct mt_goroutines d;
 	goroutines_init(&d);
-	if (mt_read_file(path, &data, &n, c->lim.max_file, &e)) {
+	const uint8_t *in;
+	if ((map = map_file(path, c->lim.max_file, &mapn))) {
+		in = map, n = mapn;
+	} else if (mt_read_file(path, &data, &n, c->lim.max_file, &e)) {
 		cli_err(path, "%s", e.msg);
 		goto out;
+	} else {
+		in = data;
 	}
-	if (gz_is_gzip(data, n)) {
-		if (gz_inflate(data, n, c->lim.max_inflate, &raw, &rawn, &e)) {
+	if (gz_is_gzip(in, n)) {
+		if (gz_inflate(in, n, c->lim.max_inflate, &raw, &rawn, &e)) {
 			cli_err(path, "%s", e.msg);
 			goto out;
 		}
-		free(data);
-		data = raw, n = rawn, raw = NULL;
+		in = raw, n = rawn;
 	}
-	if (goroutines_parse(&d, data, n, &c->lim, &e)) {
+	if (goroutines_parse(&d, in, n, &c->lim, &e)) {
 		cli_err(path, "%s", e.msg);
 		goto out;
 	}
-	free(data);
-	data = NULL;
 	if (d.incomplete)
-		cli_err(path, "warning: %zu incomplete goroutine%s at the end ignored "
-			      "(at byte %zu)", d.incomplete, d.incomplete == 1 ? "" : "s",
-			d.incomplete_at);
+		cli_err(path,
+			"warning: %zu incomplete goroutine%s at the end ignored "
+			"(at byte %zu)",
+			d.incomplete, d.incomplete == 1 ? "" : "s", d.incomplete_at);
 	goroutines_group(&d);
 
 	sel = xmalloc((d.groups.n + 1) * sizeof *sel);
@@ -165,16 +202,20 @@ int cmd_goroutines(struct cli *c)
 		sel[nsel++] = (uint32_t)k;
 		total += d.groups.v[k].count;
 	}
+	size_t shown = nsel;
 	if (c->nodecount > 0 && (size_t)c->nodecount < nsel)
-		nsel = (size_t)c->nodecount;
+		shown = (size_t)c->nodecount;
 	if (c->format == CLI_JSON)
-		print_json(&d, sel, nsel, total);
+		print_json(&d, sel, shown, total);
 	else
-		print_text(&d, sel, nsel, total);
+		print_text(&d, sel, shown, nsel, total);
 	rc = EXIT_OK;
 out:
 	free(sel);
 	free(data);
+	free(raw);
+	if (map)
+		munmap(map, mapn);
 	goroutines_done(&d);
 	mt_regex_free(state);
 	mt_regex_free(focus);
