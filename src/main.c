@@ -18,6 +18,8 @@ static const char usage[] =
 	"usage: memtop [OPTIONS] PROFILE...        open the interactive viewer\n"
 	"       memtop top [OPTIONS] PROFILE       the top table, like go tool pprof -top\n"
 	"       memtop diff [OPTIONS] BASE NEW     base, new and delta per function\n"
+	"       memtop tree [OPTIONS] PROFILE      callers and callees of every function\n"
+	"       memtop peek [OPTIONS] REGEX PROFILE  the same for matching functions\n"
 	"       memtop export [--format folded|json|pprof|svg] [-o FILE] PROFILE\n"
 	"                                          the view as folded stacks, JSON,\n"
 	"                                          a pprof profile or an SVG flame graph\n"
@@ -139,6 +141,8 @@ static const struct {
 	{"top", cmd_top},
 	{"diff", cmd_diff},
 	{"export", cmd_export},
+	{"tree", cmd_tree},
+	{"peek", cmd_peek},
 	{"import", cmd_import},
 	{"ls", cmd_ls},
 	{"rm", cmd_rm},

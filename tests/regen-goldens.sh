@@ -105,3 +105,20 @@ golden heap.filefunctions.top "$heap" -unit=B -filefunctions
 golden cpu.show.top tests/data/go/cpu.pb.gz -unit=ns "-show=^main"
 
 ls -l "$out"
+
+# Text reports compared byte for byte (tests/golden_text.py): pprof's -tree
+# and -peek, listed in texts.tsv with the memtop command that must print the
+# same. Columns: golden, profile, pprof options, memtop subcommand and options.
+texts="$out/texts.tsv"
+printf '# golden\tprofile\tpprof options\tmemtop command\n' >"$texts"
+text_golden() { # name profile "pprof opts" "memtop args"
+	# shellcheck disable=SC2086
+	TZ=UTC go tool pprof $3 "$2" >"$out/$1" 2>/dev/null
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$texts"
+}
+text_golden heap.tree.txt "$heap" "-tree -nodefraction=0 -unit=B" "tree --unit B"
+text_golden heap.peek.txt "$heap" "-peek=leakyCache|newBuf -unit=B" "peek --unit B leakyCache|newBuf"
+text_golden cpu.tree.txt tests/data/go/cpu.pb.gz "-tree -nodefraction=0 -unit=ns" "tree --unit ns"
+text_golden mutex.peek.txt tests/data/go/mutex.pb.gz "-peek=main -unit=ns" "peek --unit ns main"
+text_golden large.peek.txt ../shared/fixtures/pprof-testdata/large.cpu "-peek=^main\.(main|next)$ -unit=ns -cum" "peek --unit ns --cum ^main\.(main|next)$"
+text_golden sample.tree.txt ../shared/fixtures/pprof-testdata/sample.cpu "-tree -nodefraction=0 -unit=ns" "tree --unit ns"

@@ -71,12 +71,20 @@ int cli_report_open(struct cli *c, const struct profile *p, const char *what,
 		    struct cli_report *r);
 void cli_report_close(struct cli_report *r);
 
+/* Prints pprof's header lines of a report (File, Build ID, comments, Type,
+ * Time, Duration, Active filters) in output unit outunit. */
+void cli_print_header(FILE *f, const struct cli *c, const struct profile *p,
+		      const char *stype, const char *sunit, const char *outunit,
+		      int64_t total);
+
 /* Writes s as a JSON string literal. */
 void cli_json_str(FILE *f, const char *s);
 
 int cmd_top(struct cli *c);
 int cmd_diff(struct cli *c);
 int cmd_export(struct cli *c);
+int cmd_tree(struct cli *c);
+int cmd_peek(struct cli *c);
 int cmd_import(struct cli *c);
 int cmd_ls(struct cli *c);
 int cmd_rm(struct cli *c);

@@ -10,76 +10,6 @@
 #include "../units.h"
 #include "cli.h"
 
-/* Go's "Jan 2, 2006 at 3:04pm (MST)" in local time. */
-static void go_time(char *buf, size_t n, int64_t nanos)
-{
-	time_t t = (time_t)(nanos / 1000000000);
-	if (nanos < 0 && nanos % 1000000000)
-		t--;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	static const char *mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-				    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	int h = tm.tm_hour % 12;
-	char zone[64];
-	strftime(zone, sizeof zone, "%Z", &tm);
-	snprintf(buf, n, "%s %d, %d at %d:%02d%s (%s)", mon[tm.tm_mon], tm.tm_mday,
-		 tm.tm_year + 1900, h ? h : 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm",
-		 zone);
-}
-
-static void print_header(FILE *f, const struct cli *c, const struct profile *p,
-			 const char *stype, const char *sunit, const char *outunit,
-			 int64_t total)
-{
-	if (p->mappings.n) {
-		const char *file = profile_str(p, p->mappings.v[0].file);
-		if (*file) {
-			const char *b = strrchr(file, '/');
-			fprintf(f, "File: %s\n", b && b[1] ? b + 1 : file);
-		}
-		const char *bid = profile_str(p, p->mappings.v[0].build_id);
-		if (*bid)
-			fprintf(f, "Build ID: %s\n", bid);
-	}
-	for (size_t i = 0; i < p->comments.n; i++) {
-		const char *s = profile_str(p, p->comments.v[i]);
-		if (s[0] != '#')
-			fprintf(f, "%s\n", s);
-	}
-	fprintf(f, "Type: %s\n", stype);
-	if (p->time_nanos) {
-		char tb[128];
-		go_time(tb, sizeof tb, p->time_nanos);
-		fprintf(f, "Time: %s\n", tb);
-	}
-	if (p->duration_nanos) {
-		char d[64], t[64], ratio[32] = "";
-		mt_scaled_label(d, sizeof d, p->duration_nanos, "nanoseconds", "auto");
-		mt_scaled_label(t, sizeof t, total, sunit, outunit);
-		const char *u;
-		double ns = mt_scale(total, sunit, "nanoseconds", &u);
-		if (strcmp(u, "ns") == 0 && ns != 0) {
-			char pct[16];
-			mt_percentage(pct, sizeof pct, (int64_t)ns, p->duration_nanos);
-			snprintf(ratio, sizeof ratio, "(%s)", pct);
-		}
-		fprintf(f, "Duration: %s, Total samples = %s %s\n", d, t, ratio);
-	}
-	const char *filters[][2] = {{"focus", c->focus}, {"ignore", c->ignore},
-				    {"hide", c->hide}, {"show", c->show}};
-	bool any = false;
-	for (size_t i = 0; i < 4; i++) {
-		if (!filters[i][1] || !*filters[i][1])
-			continue;
-		if (!any)
-			fprintf(f, "Active filters:\n");
-		any = true;
-		fprintf(f, "   %s=%.80s%s\n", filters[i][0], filters[i][1],
-			strlen(filters[i][1]) > 80 ? "\xe2\x80\xa6" : "");
-	}
-}
-
 int cmd_top(struct cli *c)
 {
 	if (c->nargs != 1) {
@@ -155,7 +85,7 @@ int cmd_top(struct cli *c)
 		outunit = mt_select_unit(mins, top.n, top.total, sunit);
 	}
 	mt_top_inline_labels(&top, &nodes, index, top.n, 0.001);
-	print_header(stdout, c, p, stype, sunit, outunit, top.total);
+	cli_print_header(stdout, c, p, stype, sunit, outunit, top.total);
 	char a[64], b[64], pc[16];
 	mt_scaled_label(a, sizeof a, flat_sum, sunit, outunit);
 	mt_scaled_label(b, sizeof b, top.total, sunit, outunit);

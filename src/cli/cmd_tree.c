@@ -1,0 +1,130 @@
+/* cmd_tree.c - `memtop tree PROFILE` and `memtop peek REGEX PROFILE`:
+ * callers and callees of each function in pprof's -tree / -peek text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../graph.h"
+#include "../units.h"
+#include "cli.h"
+
+static int tree(struct cli *c, const char *path, const char *symbol)
+{
+	struct mt_regex *sym = NULL;
+	struct mt_err e;
+	if (symbol && mt_regex_compile(&sym, symbol, false, &e)) {
+		cli_err("peek", "%s", e.msg);
+		return EXIT_USAGE;
+	}
+	struct profile *p = cli_load_compared(c, path);
+	if (!p) {
+		mt_regex_free(sym);
+		return EXIT_BAD;
+	}
+	struct cli_report rep;
+	int rc = cli_report_open(c, p, path, &rep);
+	if (rc != EXIT_OK) {
+		mt_regex_free(sym);
+		profile_free(p);
+		return rc;
+	}
+	struct mt_top *t = &rep.top;
+	mt_top_sort(t, &rep.nodes, c->cum ? MT_SORT_CUM : MT_SORT_FLAT);
+	struct mt_graph g;
+	mt_graph_build(&g, &rep.nodes, rep.index);
+	/* pprof trims light edges for -tree (edgefraction 0.001 of the flat
+	 * sum); -peek shows them all. */
+	if (!symbol) {
+		int64_t cut = (int64_t)((double)t->flat_sum * 0.001);
+		mt_graph_trim(&g, cut < 0 ? -cut : cut);
+	}
+	mt_graph_sort(&g, &rep.nodes);
+	size_t rows = t->n;
+	if (c->nodecount > 0 && (size_t)c->nodecount < rows)
+		rows = (size_t)c->nodecount;
+
+	const struct mt_value_type *vt = &p->sample_types.v[rep.index];
+	const char *stype = profile_str(p, vt->type), *sunit = profile_str(p, vt->unit);
+	const char *unit = c->unit ? c->unit : "minimum";
+	int64_t *mins = NULL;
+	if (!strcmp(unit, "minimum") && rows) {
+		mins = xmalloc(rows * sizeof *mins);
+		for (size_t i = 0; i < rows; i++)
+			mins[i] = t->rows[i].flat ? t->rows[i].flat : t->rows[i].cum;
+		unit = mt_select_unit(mins, rows, t->total, sunit);
+	}
+	cli_print_header(stdout, c, p, stype, sunit, unit, t->total);
+	char a[64], b[64], pc[16], pc2[16], pc3[16];
+	int64_t shown = 0;
+	for (size_t i = 0; i < rows; i++)
+		shown += t->rows[i].flat;
+	mt_scaled_label(a, sizeof a, shown, sunit, unit);
+	mt_scaled_label(b, sizeof b, t->total, sunit, unit);
+	mt_percentage(pc, sizeof pc, shown, t->total);
+	printf("Showing nodes accounting for %s, %s of %s total\n", a, pc + strspn(pc, " "), b);
+	if (rows < t->n && t->total)
+		printf("Showing top %zu nodes out of %zu\n", rows, t->n);
+	const char *sep = "----------------------------------------------------------+-------------";
+	printf("%s\n      flat  flat%%   sum%%        cum   cum%%   calls calls%% + context \t \t \n",
+	       sep);
+	int64_t flat_sum = 0;
+	size_t matched = 0;
+	for (size_t i = 0; i < rows; i++) {
+		const struct mt_top_row *r = &t->rows[i];
+		const char *name = mt_node_name(&rep.nodes, r->node);
+		if (sym && !mt_regex_match(sym, name, strlen(name)))
+			continue;
+		matched++;
+		printf("%s\n", sep);
+		for (uint32_t k = g.in0[r->node]; k < g.in0[r->node + 1]; k++) {
+			const struct mt_edge *ed = &g.e[g.in[k]];
+			mt_scaled_label(a, sizeof a, ed->weight, sunit, unit);
+			mt_percentage(pc, sizeof pc, ed->weight, r->cum);
+			printf("%50s %s |   %s%s\n", a, pc, mt_node_name(&rep.nodes, ed->src),
+			       ed->inl ? " (inline)" : "");
+		}
+		flat_sum += r->flat;
+		mt_scaled_label(a, sizeof a, r->flat, sunit, unit);
+		mt_scaled_label(b, sizeof b, r->cum, sunit, unit);
+		mt_percentage(pc, sizeof pc, r->flat, t->total);
+		mt_percentage(pc2, sizeof pc2, flat_sum, t->total);
+		mt_percentage(pc3, sizeof pc3, r->cum, t->total);
+		printf("%10s %s %s %10s %s                | %s\n", a, pc, pc2, b, pc3, name);
+		for (uint32_t k = g.out0[r->node]; k < g.out0[r->node + 1]; k++) {
+			const struct mt_edge *ed = &g.e[g.out[k]];
+			mt_scaled_label(a, sizeof a, ed->weight, sunit, unit);
+			mt_percentage(pc, sizeof pc, ed->weight, r->cum);
+			printf("%50s %s |   %s%s\n", a, pc, mt_node_name(&rep.nodes, ed->dst),
+			       ed->inl ? " (inline)" : "");
+		}
+	}
+	if (rows)
+		printf("%s\n", sep);
+	if (sym && !matched) {
+		cli_err(path, "no matches found for regexp: %s", symbol);
+		rc = EXIT_BAD;
+	}
+	free(mins);
+	mt_graph_done(&g);
+	cli_report_close(&rep);
+	profile_free(p);
+	mt_regex_free(sym);
+	return rc;
+}
+
+int cmd_tree(struct cli *c)
+{
+	if (c->nargs != 1) {
+		cli_err("tree", "expects one profile (try memtop --help)");
+		return EXIT_USAGE;
+	}
+	return tree(c, c->args[0], NULL);
+}
+
+int cmd_peek(struct cli *c)
+{
+	if (c->nargs != 2) {
+		cli_err("peek", "expects a regular expression and a profile");
+		return EXIT_USAGE;
+	}
+	return tree(c, c->args[1], c->args[0]);
+}

@@ -1,0 +1,144 @@
+/* graph.c - edges from the shared sample walk, indexed both ways. */
+#include "graph.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct eslot {
+	uint64_t key; /* (src << 32 | dst) + 1, 0 = empty */
+	uint32_t idx, stamp;
+};
+
+void mt_graph_build(struct mt_graph *g, const struct mt_nodes *m, int index)
+{
+	const struct profile *p = m->p;
+	memset(g, 0, sizeof *g);
+	g->nnodes = m->n;
+	VEC(struct mt_edge) edges = {0};
+	size_t cap = 1024, used = 0;
+	struct eslot *slots = xcalloc(cap, sizeof *slots);
+	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
+	size_t nst = p->sample_types.n;
+	for (size_t s = 0; s < p->samples.n; s++) {
+		int64_t w = p->values.v[s * nst + (size_t)index];
+		if (w == 0)
+			continue;
+		size_t k = mt_nodes_frames(m, s, fr);
+		uint32_t mark = (uint32_t)s + 1, parent = MT_NONE;
+		for (size_t i = k; i-- > 0; parent = fr[i].node) {
+			uint32_t n = fr[i].node;
+			if (parent == MT_NONE || n == parent)
+				continue;
+			if ((used + 1) * 2 > cap) {
+				struct eslot *old = slots;
+				size_t oc = cap;
+				cap *= 2;
+				slots = xcalloc(cap, sizeof *slots);
+				for (size_t j = 0; j < oc; j++) {
+					if (!old[j].key)
+						continue;
+					size_t h = mt_hash_u64(old[j].key) & (cap - 1);
+					while (slots[h].key)
+						h = (h + 1) & (cap - 1);
+					slots[h] = old[j];
+				}
+				free(old);
+			}
+			uint64_t key = ((uint64_t)parent << 32 | n) + 1;
+			size_t h = mt_hash_u64(key) & (cap - 1);
+			while (slots[h].key && slots[h].key != key)
+				h = (h + 1) & (cap - 1);
+			if (!slots[h].key) {
+				slots[h].key = key;
+				slots[h].idx = (uint32_t)edges.n;
+				struct mt_edge e = {.src = parent, .dst = n, .inl = true};
+				VEC_PUSH(edges, e);
+				used++;
+			}
+			if (slots[h].stamp == mark)
+				continue; /* once per sample, first occurrence */
+			slots[h].stamp = mark;
+			struct mt_edge *e = &edges.v[slots[h].idx];
+			e->weight += w;
+			if (!fr[i].inl)
+				e->inl = false;
+		}
+	}
+	free(fr);
+	free(slots);
+	g->e = edges.v;
+	g->n = edges.n;
+	mt_graph_trim(g, 0);
+}
+
+void mt_graph_trim(struct mt_graph *g, int64_t cutoff)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		int64_t a = g->e[i].weight < 0 ? -g->e[i].weight : g->e[i].weight;
+		if (a >= cutoff && g->e[i].weight != 0)
+			g->e[k++] = g->e[i];
+	}
+	g->n = k;
+	free(g->in);
+	free(g->out);
+	free(g->in0);
+	free(g->out0);
+	size_t nn = g->nnodes;
+	g->in0 = xcalloc(nn + 2, sizeof *g->in0);
+	g->out0 = xcalloc(nn + 2, sizeof *g->out0);
+	for (size_t i = 0; i < g->n; i++) {
+		g->in0[g->e[i].dst + 2]++;
+		g->out0[g->e[i].src + 2]++;
+	}
+	for (size_t i = 2; i < nn + 2; i++) {
+		g->in0[i] += g->in0[i - 1];
+		g->out0[i] += g->out0[i - 1];
+	}
+	g->in = xmalloc((g->n + 1) * sizeof *g->in);
+	g->out = xmalloc((g->n + 1) * sizeof *g->out);
+	for (size_t i = 0; i < g->n; i++) {
+		g->in[g->in0[g->e[i].dst + 1]++] = (uint32_t)i;
+		g->out[g->out0[g->e[i].src + 1]++] = (uint32_t)i;
+	}
+}
+
+static const struct mt_graph *sort_g;
+static const struct mt_nodes *sort_m;
+
+static int cmp_edge(const void *x, const void *y)
+{
+	const struct mt_edge *a = &sort_g->e[*(const uint32_t *)x];
+	const struct mt_edge *b = &sort_g->e[*(const uint32_t *)y];
+	if (a->weight != b->weight) {
+		int64_t aa = a->weight < 0 ? -a->weight : a->weight;
+		int64_t bb = b->weight < 0 ? -b->weight : b->weight;
+		if (aa != bb)
+			return aa > bb ? -1 : 1;
+	}
+	int c = strcmp(mt_node_name(sort_m, a->src), mt_node_name(sort_m, b->src));
+	return c ? c : strcmp(mt_node_name(sort_m, a->dst), mt_node_name(sort_m, b->dst));
+}
+
+void mt_graph_sort(struct mt_graph *g, const struct mt_nodes *m)
+{
+	sort_g = g;
+	sort_m = m;
+	for (size_t n = 0; n < g->nnodes; n++) {
+		qsort(g->in + g->in0[n], g->in0[n + 1] - g->in0[n], sizeof *g->in, cmp_edge);
+		qsort(g->out + g->out0[n], g->out0[n + 1] - g->out0[n], sizeof *g->out,
+		      cmp_edge);
+	}
+	sort_g = NULL;
+	sort_m = NULL;
+}
+
+void mt_graph_done(struct mt_graph *g)
+{
+	free(g->e);
+	free(g->in);
+	free(g->out);
+	free(g->in0);
+	free(g->out0);
+	memset(g, 0, sizeof *g);
+}
