@@ -74,25 +74,35 @@ enum mt_format reader_detect(const uint8_t *d, size_t n)
 	return MT_FMT_UNKNOWN;
 }
 
-enum mt_status reader_load_bytes(const uint8_t *data, size_t n,
-				 const struct mt_limits *lim, struct profile **out,
-				 struct mt_err *e)
+/* Loads from bytes the caller gives up (owned is freed here as soon as it
+ * has been inflated) or lends (owned NULL). */
+static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
+			   const struct mt_limits *lim, struct profile **out,
+			   struct mt_err *e)
 {
 	if (!lim)
 		lim = &mt_limits_default;
 	uint8_t *raw = NULL;
 	size_t rawlen = n;
 	enum mt_status st;
-	if (n == 0)
+	if (n == 0) {
+		free(owned);
 		return mt_errf(e, MT_ERR_FORMAT, "empty file");
+	}
 	if (gz_is_gzip(data, n)) {
-		if ((st = gz_inflate(data, n, lim->max_inflate, &raw, &rawlen, e)))
+		st = gz_inflate(data, n, lim->max_inflate, &raw, &rawlen, e);
+		/* The compressed bytes are no longer needed; on a big profile
+		 * freeing them now lowers the peak by their size. */
+		free(owned);
+		owned = NULL;
+		if (st)
 			return st;
 		data = raw;
 	}
 	enum mt_format f = reader_detect(data, rawlen);
 	if (f == MT_FMT_UNKNOWN || !formats[f].parse) {
 		free(raw);
+		free(owned);
 		if (f == MT_FMT_UNKNOWN)
 			return mt_errf(e, MT_ERR_FORMAT,
 				       "not a profile memtop can read (no known "
@@ -107,12 +117,20 @@ enum mt_status reader_load_bytes(const uint8_t *data, size_t n,
 	if (!st)
 		st = profile_prune(p, e);
 	free(raw);
+	free(owned);
 	if (st) {
 		profile_free(p);
 		return st;
 	}
 	*out = p;
 	return MT_OK;
+}
+
+enum mt_status reader_load_bytes(const uint8_t *data, size_t n,
+				 const struct mt_limits *lim, struct profile **out,
+				 struct mt_err *e)
+{
+	return load(data, n, NULL, lim, out, e);
 }
 
 enum mt_status reader_load_file(const char *path, const struct mt_limits *lim,
@@ -125,7 +143,5 @@ enum mt_status reader_load_file(const char *path, const struct mt_limits *lim,
 	enum mt_status st = mt_read_file(path, &data, &n, lim->max_file, e);
 	if (st)
 		return st;
-	st = reader_load_bytes(data, n, lim, out, e);
-	free(data);
-	return st;
+	return load(data, n, data, lim, out, e);
 }
