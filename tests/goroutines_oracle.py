@@ -114,6 +114,18 @@ def run_panicparse(memtop):
             states = {}
             for (st, _), (c, _, _) in pp.items():
                 states[st] = states.get(st, 0) + c
+            # The text output's group headers "N: state[, wait][, locked] [ids]"
+            # add up to the same counts per state.
+            text = subprocess.run([memtop, "goroutines", dump], check=True,
+                                  capture_output=True, text=True).stdout
+            tstates = {}
+            for line in text.splitlines():
+                m = re.match(r"^(\d+): (.*?)(?:, \d+(?:-\d+)? minutes)?(?:, \d+ locked to thread)?"
+                             r" \[goroutines? [\d, .]+\]$", line)
+                if m:
+                    tstates[m.group(2)] = tstates.get(m.group(2), 0) + int(m.group(1))
+            check(tstates == states, "%s: text output by state %s, panicparse %s"
+                  % (name, sorted(tstates.items()), sorted(states.items())))
             print("%s: %d goroutines, %d stacks; by state %s" % (name, pp_total, len(pp),
                                                               sorted(states.items())))
     finally:
