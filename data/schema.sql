@@ -3,7 +3,9 @@
 -- Functions, locations, mappings and stacks are stored once and shared by
 -- every snapshot. A stack is the sequence of its location ids, leaf first,
 -- as unsigned LEB128 varints in a BLOB, found again by a 64-bit hash of that
--- BLOB. A snapshot's samples point at stacks and carry all of their values
+-- BLOB. (The hash is not indexed: importers keep every stack's hash in
+-- memory, which costs less than keeping a random-order index up to date.)
+-- A snapshot's samples point at stacks and carry all of their values
 -- (zigzag varints, one per sample type) and their labels.
 --
 -- Unsigned 64-bit numbers (addresses, mapping bounds) are stored as the
@@ -44,7 +46,6 @@ CREATE TABLE stack (
 	hash INTEGER NOT NULL,
 	locs BLOB NOT NULL
 );
-CREATE INDEX stack_hash ON stack (hash);
 
 CREATE TABLE snapshot (
 	id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: @ID stays unambiguous

@@ -278,18 +278,19 @@ const char *store_guess_kind(const struct profile *p, const char *source)
 	return k;
 }
 
-/* Loads every mapping, function and location into the dedupe caches (they
- * are bounded by the code of the programs profiled, unlike stacks). */
+/* Loads every mapping, function and location into the dedupe caches, and
+ * the hash of every stack (8 bytes each, read once per connection). */
 static enum mt_status fill_caches(struct store *s, struct mt_err *e)
 {
 	static const char *const sql[] = {
 		"SELECT id, start, lim, off, flags, file, build_id FROM mapping",
 		"SELECT id, start_line, name, system_name, filename FROM function",
 		"SELECT id, mapping, address, folded, lines FROM location",
+		"SELECT id, hash FROM stack",
 	};
-	struct keymap *maps[] = {&s->maps, &s->funcs, &s->locs};
+	struct keymap *maps[] = {&s->maps, &s->funcs, &s->locs, &s->stacks};
 	mt_bytes k = {0};
-	for (int t = 0; t < 3; t++) {
+	for (int t = 0; t < 4; t++) {
 		sqlite3_stmt *q;
 		if (sqlite3_prepare_v2(s->db, sql[t], -1, &q, NULL) != SQLITE_OK) {
 			free(k.v);
@@ -298,6 +299,11 @@ static enum mt_status fill_caches(struct store *s, struct mt_err *e)
 		int rc;
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 			k.n = 0;
+			if (t == 3) {
+				uint64_t h = (uint64_t)sqlite3_column_int64(q, 1);
+				km_add(&s->stacks, &h, sizeof h, h, sqlite3_column_int64(q, 0));
+				continue;
+			}
 			if (t == 0) {
 				for (int c = 1; c <= 4; c++)
 					put_uv(&k, (uint64_t)sqlite3_column_int64(q, c));
@@ -470,48 +476,75 @@ static int64_t location_id(struct imp *m, uint32_t i)
 	return m->loc_ids[i] = id;
 }
 
-/* The id of the stack whose encoding is m->sk, found in the cache, then in
- * the database, else added. */
+/* Whether stack id holds exactly the encoding m->sk. */
+static bool stack_is(struct imp *m, int64_t id, bool *err)
+{
+	sqlite3_stmt *q = store_stmt(m->s, ST_GET_STACK,
+				     "SELECT locs FROM stack WHERE id = ?", m->e);
+	if (!q) {
+		*err = true;
+		return false;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	bool same = rc == SQLITE_ROW &&
+		    (size_t)sqlite3_column_bytes(q, 0) == m->sk.n &&
+		    (m->sk.n == 0 || memcmp(sqlite3_column_blob(q, 0), m->sk.v, m->sk.n) == 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_dberr(m->s, m->e, "reading stacks");
+		*err = true;
+	}
+	sqlite3_reset(q);
+	return same;
+}
+
+/* The id of the stack whose encoding is m->sk: the in-memory table knows
+ * the hash of every stored stack, and the row confirms the content. Only
+ * a 64-bit hash collision costs a scan. */
 static int64_t stack_id(struct imp *m)
 {
 	struct store *s = m->s;
 	uint64_t h = mt_hash(m->sk.v, m->sk.n, 0x5eed);
-	int64_t id = km_find(&s->stacks, m->sk.v, m->sk.n, h);
-	if (id)
+	int64_t id = km_find(&s->stacks, &h, sizeof h, h);
+	bool err = false;
+	if (id && stack_is(m, id, &err))
 		return id;
-	sqlite3_stmt *q = store_stmt(s, ST_FIND_STACK,
-				     "SELECT id, locs FROM stack WHERE hash = ?", m->e);
-	if (!q)
+	if (err)
 		return 0;
-	sqlite3_bind_int64(q, 1, (int64_t)h);
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if ((size_t)sqlite3_column_bytes(q, 1) == m->sk.n &&
-		    (m->sk.n == 0 || memcmp(sqlite3_column_blob(q, 1), m->sk.v, m->sk.n) == 0)) {
-			id = sqlite3_column_int64(q, 0);
-			break;
-		}
-	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_dberr(s, m->e, "reading stacks");
-		return 0;
-	}
-	if (!id) {
-		q = store_stmt(s, ST_INS_STACK,
-			       "INSERT INTO stack (hash, locs) VALUES (?, ?)", m->e);
+	if (id) {
+		sqlite3_stmt *q = store_stmt(s, ST_FIND_STACK,
+					     "SELECT id, locs FROM stack WHERE hash = ?", m->e);
 		if (!q)
 			return 0;
 		sqlite3_bind_int64(q, 1, (int64_t)h);
-		sqlite3_bind_blob(q, 2, m->sk.n ? (const void *)m->sk.v : "", (int)m->sk.n,
-				  SQLITE_STATIC);
-		if (!(id = insert(s, q, m->e)))
+		int rc;
+		id = 0;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			if ((size_t)sqlite3_column_bytes(q, 1) == m->sk.n &&
+			    (m->sk.n == 0 ||
+			     memcmp(sqlite3_column_blob(q, 1), m->sk.v, m->sk.n) == 0)) {
+				id = sqlite3_column_int64(q, 0);
+				break;
+			}
+		}
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			store_dberr(s, m->e, "reading stacks");
 			return 0;
+		}
+		if (id)
+			return id;
 	}
-	/* The cache only saves database lookups; keep it bounded. */
-	if (s->stacks.n > (4u << 20))
-		km_clear(&s->stacks);
-	km_add(&s->stacks, m->sk.v, m->sk.n, h, id);
+	sqlite3_stmt *q = store_stmt(s, ST_INS_STACK,
+				     "INSERT INTO stack (hash, locs) VALUES (?, ?)", m->e);
+	if (!q)
+		return 0;
+	sqlite3_bind_int64(q, 1, (int64_t)h);
+	sqlite3_bind_blob(q, 2, m->sk.n ? (const void *)m->sk.v : "", (int)m->sk.n,
+			  SQLITE_STATIC);
+	if (!(id = insert(s, q, m->e)))
+		return 0;
+	km_add(&s->stacks, &h, sizeof h, h, id);
 	return id;
 }
 

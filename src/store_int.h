@@ -106,6 +106,7 @@ enum store_st {
 	ST_INS_FUNC,
 	ST_INS_LOC,
 	ST_FIND_STACK,
+	ST_GET_STACK,
 	ST_INS_STACK,
 	ST_INS_SNAP,
 	ST_INS_SAMPLE,
@@ -124,7 +125,8 @@ enum store_st {
 struct store {
 	sqlite3 *db;
 	char *path;
-	bool cached;          /* caches hold every mapping, function, location */
+	bool cached;          /* caches hold every mapping, function, location,
+			       * and the hash of every stack */
 	int64_t data_version; /* of the database when the caches were filled */
 	struct keymap maps, funcs, locs, stacks;
 	sqlite3_stmt *st[ST_COUNT];

@@ -309,7 +309,7 @@ static enum mt_status load_samples(struct ld *l, const mt_str *strs, size_t nstr
 	 * the rows are read with a statement of their own. */
 	sqlite3_stmt *q = store_stmt(l->s, ST_GET_SAMPLES,
 		"SELECT s.stack, s.vals, s.labels, t.locs FROM sample s "
-		"JOIN stack t ON t.id = s.stack WHERE s.snapshot = ? ORDER BY s.idx",
+		"CROSS JOIN stack t ON t.id = s.stack WHERE s.snapshot = ? ORDER BY s.idx",
 		l->e);
 	if (!q)
 		return MT_ERR_DB;
