@@ -110,15 +110,30 @@ void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
 	uint32_t *sin = xcalloc(nf + 1, sizeof *sin), *sout = xcalloc(nf + 1, sizeof *sout);
 	VEC(uint32_t) fin = {0}, fout = {0}; /* functions met, in order */
 	const uint32_t *fr = f->fr;
-	for (size_t s = 0; s < f->ns; s++) {
-		size_t a = f->off[s], b = f->off[s + 1], i;
-		for (i = a; i < b && fr[i] != fn; i++)
-			;
-		if (i == b)
+	size_t nfr = f->off[f->ns], s = 0;
+	/* Scan the flat frame array for fn (a tight loop the compiler
+	 * vectorizes); on a hit, find its sample and handle it whole. */
+	for (size_t pos = 0; pos < nfr;) {
+		if (fr[pos] != fn) {
+			pos++;
 			continue;
+		}
+		/* The sample holding pos: off[s] <= pos < off[s+1], s only grows. */
+		size_t lo = s, hi = f->ns;
+		while (lo + 1 < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (f->off[mid] <= pos)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		s = lo;
+		while (s + 1 < f->ns && f->off[s + 1] <= pos)
+			s++;
+		size_t a = f->off[s], b = f->off[s + 1];
 		int64_t w = profile_values(f->p, s)[idx];
 		uint32_t mark = (uint32_t)s + 1;
-		for (; i < b; i++) {
+		for (size_t i = pos; i < b; i++) {
 			if (fr[i] != fn)
 				continue;
 			/* An edge counts once per sample, self edges never. */
@@ -137,6 +152,8 @@ void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
 				aout[g] += w;
 			}
 		}
+		pos = b;
+		s++;
 	}
 	edges_collect(f->m, ain, fin.v, fin.n, callers, ncallers);
 	edges_collect(f->m, aout, fout.v, fout.n, callees, ncallees);

@@ -440,6 +440,7 @@ bool engine_key(struct ui *ui, struct prompt *pr, int key)
 	ui->msg[0] = 0;
 	if (key == KEY_RESIZE) {
 		engine_layout(ui);
+		clearok(curscr, TRUE); /* repaint all: the terminal's cells moved */
 		return true;
 	}
 	if (key == KEY_MOUSE) {

@@ -32,6 +32,10 @@ static void model_unbuild(struct model *md)
 		ct_frames_done(&md->frames);
 		free(md->flat);
 		free(md->cum);
+		for (size_t i = 0; i < md->p->sample_types.n; i++)
+			mt_top_done(&md->tops[i]);
+		free(md->tops);
+		md->tops = NULL;
 	}
 	md->warm = md->bu_ok = false;
 	md->flat = md->cum = NULL;
@@ -88,23 +92,33 @@ void model_done(struct model *md)
 	memset(md, 0, sizeof *md);
 }
 
-/* Refills the top rows of idx from the totals of every sample type. */
-static void rows_from_totals(struct model *md)
+/* The sorted top rows of sample type idx from the totals. */
+static void rows_from_totals(struct model *md, int idx, struct mt_top *t)
 {
 	size_t nst = md->p->sample_types.n, k = 0;
-	struct mt_top *t = &md->top;
-	t->rows = xrealloc(t->rows, (md->nodes.n ? md->nodes.n : 1) * sizeof *t->rows);
+	t->rows = xmalloc((md->nodes.n ? md->nodes.n : 1) * sizeof *t->rows);
 	t->flat_sum = 0;
 	for (size_t f = 0; f < md->nodes.n; f++) {
-		int64_t fl = md->flat[f * nst + md->idx], cu = md->cum[f * nst + md->idx];
+		int64_t fl = md->flat[f * nst + idx], cu = md->cum[f * nst + idx];
 		if (!fl && !cu)
 			continue;
 		t->rows[k++] = (struct mt_top_row){.node = (uint32_t)f, .flat = fl, .cum = cu};
 		t->flat_sum += fl;
 	}
 	t->n = k;
-	t->total = md->total;
+	t->total = md->frames.total[idx];
 	mt_top_sort(t, &md->nodes, MT_SORT_FLAT);
+}
+
+/* Copies the prepared rows of the current sample type into md->top. */
+static void rows_select(struct model *md)
+{
+	const struct mt_top *src = &md->tops[md->idx];
+	md->top.rows = xrealloc(md->top.rows, (src->n + 1) * sizeof *md->top.rows);
+	memcpy(md->top.rows, src->rows, src->n * sizeof *src->rows);
+	md->top.n = src->n;
+	md->top.total = src->total;
+	md->top.flat_sum = src->flat_sum;
 }
 
 void model_warm(struct model *md, int cols)
@@ -120,7 +134,13 @@ void model_warm(struct model *md, int cols)
 	/* What a full-width flame graph shows: frames of a cell or more. */
 	int64_t min = md->total / (cols > 0 ? cols : 120);
 	calltree_expand_min(&md->td, CT_ROOT, md->idx, min > 0 ? min : 1, 512);
+	md->tops = xcalloc(nst, sizeof *md->tops);
+	for (size_t i = 0; i < nst; i++)
+		rows_from_totals(md, (int)i, &md->tops[i]);
 	md->warm = true;
+	/* The callers tree's first level costs a pass over all samples:
+	 * pay it here rather than on the key that asks for it. */
+	model_tree(md, true);
 }
 
 struct calltree *model_tree(struct model *md, bool bottom_up)
@@ -143,7 +163,7 @@ void model_set_index(struct model *md, int idx)
 	md->idx = idx;
 	model_set_unit(md);
 	if (md->warm) {
-		rows_from_totals(md);
+		rows_select(md);
 		calltree_sort(&md->td, idx);
 		if (md->bu_ok)
 			calltree_sort(&md->bu, idx);

@@ -49,6 +49,7 @@ struct model {
 	bool warm;
 	struct ct_frames frames;
 	int64_t *flat, *cum; /* nodes.n * nst */
+	struct mt_top *tops; /* per sample type, sorted by flat */
 	struct calltree td, bu;
 	bool bu_ok;
 };

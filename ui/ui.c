@@ -200,6 +200,17 @@ static int run_script(struct ui *ui, struct prompt *pr, FILE *f, const char *pat
 			continue;
 		}
 		int key = -1;
+		if (strncmp(line, ":type ", 6) == 0) {
+			/* Types text into a prompt (typed filters). */
+			bool go = true;
+			for (size_t i = 6; go && i < n; i++)
+				go = step(ui, pr, (unsigned char)line[i], &lat);
+			if (go)
+				go = step(ui, pr, '\n', &lat);
+			if (!go)
+				break;
+			continue;
+		}
 		if (line[0] == '/' && n > 1) {
 			bool go = step(ui, pr, '/', &lat);
 			for (size_t i = 1; go && i < n; i++)
@@ -260,6 +271,7 @@ int ui_main(struct cli *c)
 			return EXIT_BAD;
 		}
 	}
+	double t_start = now_ms();
 	/* The last profile is the one shown (the first is a diff base). */
 	const char *path = c->args[c->nargs - 1];
 	struct model md;
@@ -297,6 +309,10 @@ int ui_main(struct cli *c)
 		}
 		resizeterm(rows, cols);
 	} else {
+		/* The terminal's own size, not LINES/COLUMNS from the
+		 * environment, which would pin it across resizes. */
+		unsetenv("LINES");
+		unsetenv("COLUMNS");
 		scr = newterm(NULL, stdout, stdin);
 		if (!scr) {
 			cli_err("", "cannot open the terminal (TERM=%s)",
@@ -323,8 +339,12 @@ int ui_main(struct cli *c)
 	engine_init(&ui);
 	struct prompt pr = {0};
 	engine_draw(&ui, &pr);
+	double t_first = now_ms();
 	/* The first screen is up; build the rest (frames, trees) now. */
 	model_warm(&md, ui.cols);
+	if (getenv("MEMTOP_KEYLOG"))
+		fprintf(stderr, "first screen %.0f ms, ready %.0f ms\n", t_first - t_start,
+			now_ms() - t_start);
 
 	int rc = EXIT_OK;
 	if (script)

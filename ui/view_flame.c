@@ -15,6 +15,8 @@ struct frame_box {
 	int level, x0, x1;
 	uint32_t merged; /* frames merged into this block, 0 for a frame */
 	int64_t mcum;    /* their cum */
+	uint32_t hidden; /* callees too small for even a merged cell */
+	int64_t hcum;
 };
 
 struct flame_view {
@@ -86,9 +88,22 @@ static void draw_box(struct ui *ui, struct flame_view *fv, const struct frame_bo
 				 : ui_flame_attr(ui, name);
 	attrset(a);
 	mvhline(y, b->x0, ' ', w);
+	if (w == 1)
+		mvaddstr(y, b->x0, sel ? (ui->utf8 ? "\u25b6" : ">") : ui->g->blocks[1]);
 	if (w >= 2) {
-		mvaddstr(y, b->x0, ui->g->blocks[1]);
-		ui_put(ui, y, b->x0 + 1, w - 1, name, a, false, true);
+		/* The selection is marked in the text too (dumps, no colors). */
+		mvaddstr(y, b->x0, sel ? (ui->utf8 ? "\u25b6" : ">") : ui->g->blocks[1]);
+		/* Labels cut to fit: the whole name, else the name without its
+		 * package path ("(*Server).serve"), cut at its end. */
+		const char *lab = name;
+		if (ui_width(name) > w - 1) {
+			const char *sl = strrchr(name, '/');
+			const char *base = sl ? sl + 1 : name;
+			const char *dot = strchr(base, '.');
+			lab = dot && dot[1] ? dot + 1 : base;
+		}
+		if (ui_width(lab) <= w - 1 || w - 1 >= 4)
+			ui_put(ui, y, b->x0 + 1, w - 1, lab, a, false, false);
 	}
 	attrset(A_NORMAL);
 }
@@ -96,7 +111,7 @@ static void draw_box(struct ui *ui, struct flame_view *fv, const struct frame_bo
 /* Lays out node's children across [x0, x0+w) cells at level, recursing
  * while levels are on screen. */
 static void layout(struct ui *ui, struct flame_view *fv, struct calltree *t,
-		   uint32_t node, double x0, double w, int level, int idx)
+		   uint32_t node, size_t box, double x0, double w, int level, int idx)
 {
 	if (level >= fv->scroll + fv->rows || w < 1)
 		return;
@@ -115,9 +130,9 @@ static void layout(struct ui *ui, struct flame_view *fv, struct calltree *t,
 		double cw = w * (double)cc / (double)pc;
 		int a = (int)lround(x), b = (int)lround(x + cw);
 		if (b > a && gcount == 0) {
-			struct frame_box box = {c, level, a, b, 0, 0};
-			VEC_PUSH(fv->boxes, box);
-			layout(ui, fv, t, c, x, cw, level + 1, idx);
+			struct frame_box nb = {c, level, a, b, 0, 0, 0, 0};
+			VEC_PUSH(fv->boxes, nb);
+			layout(ui, fv, t, c, fv->boxes.n - 1, x, cw, level + 1, idx);
 		} else {
 			if (gcount == 0)
 				gstart = x;
@@ -131,8 +146,12 @@ static void layout(struct ui *ui, struct flame_view *fv, struct calltree *t,
 		if (b <= a && a < pend)
 			b = a + 1; /* keep a cell: small is not nothing */
 		if (b > a) {
-			struct frame_box box = {node, level, a, b, gcount, gcum};
-			VEC_PUSH(fv->boxes, box);
+			struct frame_box nb = {node, level, a, b, gcount, gcum, 0, 0};
+			VEC_PUSH(fv->boxes, nb);
+		} else {
+			/* No cell left: the caller's status line tells. */
+			fv->boxes.v[box].hidden = gcount;
+			fv->boxes.v[box].hcum = gcum;
 		}
 	}
 }
@@ -148,10 +167,10 @@ static void flame_layout(struct ui *ui, struct flame_view *fv)
 	uint32_t z = fv->zoom[fv->nzoom - 1];
 	int zl = t->v[z].depth;
 	for (uint32_t a = z; a != MT_NONE; a = t->v[a].parent) {
-		struct frame_box box = {a, t->v[a].depth, 0, ui->cols, 0, 0};
-		VEC_PUSH(fv->boxes, box);
+		struct frame_box nb = {a, t->v[a].depth, 0, ui->cols, 0, 0, 0, 0};
+		VEC_PUSH(fv->boxes, nb);
 	}
-	layout(ui, fv, t, z, 0, ui->cols, zl + 1, md->idx);
+	layout(ui, fv, t, z, 0, 0, ui->cols, zl + 1, md->idx);
 }
 
 static const struct frame_box *find_box(const struct flame_view *fv, uint32_t node,
@@ -205,7 +224,7 @@ static void flame_draw(struct ui *ui, struct view *v)
 		model_fmt(md, cu, sizeof cu, b->mcum);
 		model_pct(md, cp, sizeof cp, b->mcum);
 		mt_percentage(sh, sizeof sh, b->mcum, zc);
-		snprintf(info, sizeof info, " %u frames under a cell, of %s %s cum %s (%s) %s %s of view",
+		snprintf(info, sizeof info, " %u frames under a cell, called by %s %s cum %s %s %s %s of view",
 			 b->merged, model_func_name(md, t->v[fv->sel].func), ui->g->vline, cu,
 			 cp + strspn(cp, " "), ui->g->vline, sh + strspn(sh, " "));
 	} else {
@@ -217,9 +236,16 @@ static void flame_draw(struct ui *ui, struct view *v)
 		model_pct(md, cp, sizeof cp, c);
 		model_fmt(md, se, sizeof se, s);
 		mt_percentage(sh, sizeof sh, c, zc);
-		snprintf(info, sizeof info, " %s %s cum %s (%s of total) %s self %s %s %s of view %s %s",
+		char hid[80] = "";
+		if (b && b->hidden) {
+			char hc[32];
+			model_fmt(md, hc, sizeof hc, b->hcum);
+			snprintf(hid, sizeof hid, " %s +%u callees under a cell: %s", ui->g->vline,
+				 b->hidden, hc);
+		}
+		snprintf(info, sizeof info, " %s %s cum %s %s %s self %s %s %s of view%s %s %s",
 			 name, ui->g->vline, cu, cp + strspn(cp, " "), ui->g->vline, se,
-			 ui->g->vline, sh + strspn(sh, " "), ui->g->vline,
+			 ui->g->vline, sh + strspn(sh, " "), hid, ui->g->vline,
 			 fv->nzoom > 1 ? "Esc: zoom out" : "Enter: zoom, t: flip");
 	}
 	ui_put(ui, ui->y0 + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM) | A_BOLD, true,

@@ -79,7 +79,12 @@ static void tree_draw(struct ui *ui, struct view *v)
 			}
 			x += ind;
 		}
-		bool leaf = t->v[n].expanded && t->v[n].nchild == 0;
+		/* A leaf for this sample type: no child with a value (children are
+		 * ordered by |cum|, so the first tells). */
+		uint32_t fc = t->v[n].child;
+		bool leaf = t->v[n].expanded &&
+			    (fc == MT_NONE || (calltree_cum(t, fc, md->idx) == 0 &&
+					       calltree_flat(t, fc, md->idx) == 0));
 		const char *gl = leaf ? ui->g->leaf
 			       : treeview_is_open(tv, n) ? ui->g->open
 							 : ui->g->closed;

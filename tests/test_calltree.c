@@ -1,0 +1,153 @@
+/* test_calltree.c - frames, totals, peek and the lazy trie against
+ * `go tool pprof` on tests/data/go/heap.pb.gz (numbers from
+ * `go tool pprof -peek REGEX -unit=B` and `-top -nodefraction=0 -unit=B`). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/calltree.h"
+#include "../src/reader.h"
+#include "harness.h"
+
+static uint32_t func_id(const struct mt_nodes *m, const char *name)
+{
+	for (uint32_t i = 0; i < m->n; i++)
+		if (strcmp(mt_node_name(m, i), name) == 0)
+			return i;
+	return MT_NONE;
+}
+
+static int64_t edge_w(const struct mt_nodes *m, const struct ct_edge *e, size_t n,
+		      const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(mt_node_name(m, e[i].func), name) == 0)
+			return e[i].weight;
+	return -1;
+}
+
+/* The child of node n in t named name, or MT_NONE. */
+static uint32_t child(struct calltree *t, uint32_t n, const char *name)
+{
+	calltree_expand(t, n);
+	for (uint32_t c = t->v[n].child; c != MT_NONE; c = t->v[c].next)
+		if (strcmp(mt_node_name(t->f->m, t->v[c].func), name) == 0)
+			return c;
+	return MT_NONE;
+}
+
+int main(void)
+{
+	struct mt_limits lim = MT_LIMITS_DEFAULT;
+	struct profile *p = NULL;
+	struct mt_err e;
+	CHECK(reader_load_file("tests/data/go/heap.pb.gz", &lim, &p, &e) == MT_OK);
+	if (!p)
+		TEST_MAIN_END();
+	int inuse, alloc;
+	CHECK(profile_sample_index(p, "inuse_space", &inuse, &e) == MT_OK);
+	CHECK(profile_sample_index(p, "alloc_space", &alloc, &e) == MT_OK);
+	struct mt_nodes m;
+	struct mt_filters nof = {0};
+	CHECK(mt_nodes_init(&m, p, MT_GRAN_FUNCTIONS, &nof, &e) == MT_OK);
+	struct ct_frames f;
+	ct_frames_init(&f, &m);
+	size_t nst = f.nst;
+	CHECK_EQ_INT(f.total[inuse], 28873767);
+
+	/* pprof -top: flat and cum per function, two sample types. */
+	int64_t *flat = malloc(m.n * nst * sizeof *flat), *cum = malloc(m.n * nst * sizeof *cum);
+	ct_frames_totals(&f, flat, cum);
+	uint32_t add = func_id(&m, "main.(*leakyCache).add");
+	uint32_t round = func_id(&m, "main.leakRound");
+	uint32_t run = func_id(&m, "main.run");
+	uint32_t build = func_id(&m, "main.buildTree");
+	CHECK(add != MT_NONE && round != MT_NONE && run != MT_NONE && build != MT_NONE);
+	CHECK_EQ_INT(flat[add * nst + inuse], 5849088);
+	CHECK_EQ_INT(cum[add * nst + inuse], 25341737);
+	CHECK_EQ_INT(flat[round * nst + inuse], 2086);
+	CHECK_EQ_INT(cum[round * nst + inuse], 28854809);
+	CHECK_EQ_INT(cum[run * nst + inuse], 28857178);
+	CHECK_EQ_INT(flat[round * nst + alloc], 487038);
+	CHECK_EQ_INT(cum[round * nst + alloc], 143837692);
+	CHECK_EQ_INT(cum[run * nst + alloc], 145087582);
+	/* buildTree recurses: cum counts each sample once. */
+	CHECK_EQ_INT(cum[build * nst + alloc], 176087);
+
+	/* pprof -peek 'main.leakRound$': callers and callees, sorted. */
+	struct ct_edge *in, *out;
+	size_t nin, nout;
+	ct_frames_peek(&f, round, inuse, &in, &nin, &out, &nout);
+	CHECK_EQ_INT(nin, 1);
+	CHECK_EQ_INT(edge_w(&m, in, nin, "main.run"), 28854809);
+	CHECK_EQ_INT(nout, 4);
+	if (nout == 4) {
+		CHECK_EQ_STR(mt_node_name(&m, out[0].func), "main.(*leakyCache).add");
+		CHECK_EQ_INT(out[0].weight, 25341737);
+		CHECK_EQ_STR(mt_node_name(&m, out[1].func), "main.leak");
+		CHECK_EQ_INT(out[1].weight, 2133604);
+		CHECK_EQ_STR(mt_node_name(&m, out[2].func), "fmt.Sprintf");
+		CHECK_EQ_INT(out[2].weight, 1201295);
+		CHECK_EQ_STR(mt_node_name(&m, out[3].func), "main.buildTree");
+		CHECK_EQ_INT(out[3].weight, 176087);
+	}
+	free(in);
+	free(out);
+	ct_frames_peek(&f, run, inuse, &in, &nin, &out, &nout);
+	CHECK_EQ_INT(edge_w(&m, in, nin, "main.main"), 28857178);
+	CHECK_EQ_INT(edge_w(&m, out, nout, "main.parkGoroutines"), 2369);
+	free(in);
+	free(out);
+	/* -sample_index=alloc_space -peek 'main.buildTree$': no self edge. */
+	ct_frames_peek(&f, build, alloc, &in, &nin, &out, &nout);
+	CHECK_EQ_INT(nin, 1);
+	CHECK_EQ_INT(edge_w(&m, in, nin, "main.leakRound"), 176087);
+	CHECK_EQ_INT(nout, 0);
+	free(in);
+	free(out);
+
+	/* Top down: runtime.main -> main.main -> main.run has pprof's cum of
+	 * main.run (one path), and children are ordered by cum. */
+	struct calltree t;
+	calltree_init(&t, &f, false, inuse);
+	CHECK_EQ_INT(calltree_cum(&t, CT_ROOT, inuse), 28873767);
+	uint32_t n = child(&t, CT_ROOT, "runtime.main");
+	CHECK(n != MT_NONE);
+	CHECK(n == t.v[CT_ROOT].child); /* the heaviest first */
+	n = n == MT_NONE ? n : child(&t, n, "main.main");
+	n = n == MT_NONE ? n : child(&t, n, "main.run");
+	CHECK(n != MT_NONE);
+	if (n != MT_NONE) {
+		CHECK_EQ_INT(calltree_cum(&t, n, inuse), 28857178);
+		CHECK_EQ_INT(calltree_flat(&t, n, inuse), 0);
+		uint32_t r = child(&t, n, "main.leakRound");
+		CHECK(r != MT_NONE);
+		if (r != MT_NONE) {
+			CHECK_EQ_INT(calltree_cum(&t, r, inuse), 28854809);
+			CHECK_EQ_INT(calltree_flat(&t, r, inuse), 2086);
+			CHECK_EQ_INT(t.v[r].depth, 4);
+		}
+	}
+	/* Switching the sample type reorders, values stay. */
+	calltree_sort(&t, alloc);
+	CHECK_EQ_INT(calltree_cum(&t, CT_ROOT, alloc), f.total[alloc] - 0);
+	calltree_done(&t);
+
+	/* Bottom up: the first level is the leaf functions, cum = their flat. */
+	calltree_init(&t, &f, true, inuse);
+	uint32_t nb = child(&t, CT_ROOT, "main.newBuf");
+	CHECK(nb == t.v[CT_ROOT].child);
+	if (nb != MT_NONE)
+		CHECK_EQ_INT(calltree_cum(&t, nb, inuse), 19492649);
+	uint32_t a2 = nb == MT_NONE ? nb : child(&t, nb, "main.(*leakyCache).add");
+	if (a2 != MT_NONE)
+		CHECK_EQ_INT(calltree_cum(&t, a2, inuse), 19492649);
+	CHECK(a2 != MT_NONE);
+	calltree_done(&t);
+
+	free(flat);
+	free(cum);
+	ct_frames_done(&f);
+	mt_nodes_done(&m);
+	profile_free(p);
+	TEST_MAIN_END();
+}

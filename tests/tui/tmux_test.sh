@@ -1,0 +1,63 @@
+#!/bin/sh
+# Drives the real memtop in a real terminal (tmux): start, switch views,
+# resize, quit; checks exit status 0 and that the terminal is restored.
+# usage: tmux_test.sh MEMTOP REPO_ROOT
+# Polls capture-pane until the expected text shows (bounded), never sleeps
+# blindly. Uses its own tmux server (-L) and kills only that.
+set -u
+memtop=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$2
+command -v tmux >/dev/null || { echo "tmux not installed"; exit 77; }
+sock="memtop-test-$$"
+t() { tmux -L "$sock" "$@"; }
+trap 't kill-server 2>/dev/null' EXIT
+
+# wait_for TEXT [absent]: polls the pane for up to 10 s.
+wait_for() {
+	i=0
+	while [ $i -lt 200 ]; do
+		screen=$(t capture-pane -p -t mt 2>/dev/null)
+		if [ "${2:-}" = absent ]; then
+			case $screen in *"$1"*) ;; *) return 0 ;; esac
+		else
+			case $screen in *"$1"*) return 0 ;; esac
+		fi
+		i=$((i + 1))
+		sleep 0.05
+	done
+	echo "timed out waiting for \"$1\" ${2:-}; screen:"
+	echo "$screen"
+	exit 1
+}
+
+cd "$root" || exit 1
+t -f /dev/null new-session -d -s mt -x 120 -y 40 \
+	"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS=120 LINES=40 \
+	 NO_COLOR= '$memtop' tests/data/go/heap.pb.gz; echo \"EXIT=\$?\"; read x" || exit 1
+t set-option -t mt status off >/dev/null
+wait_for "[1 top]"
+wait_for "main.(*leakyCache).add"
+t send-keys -t mt 2
+wait_for "[2 flame]"
+wait_for "runtime.main"
+t send-keys -t mt Down Down Enter
+wait_for "of view"
+t send-keys -t mt 3
+wait_for "[3 tree]"
+t send-keys -t mt Enter
+wait_for "main.main"
+t resize-window -t mt -x 80 -y 24
+wait_for "[tree]"
+t send-keys -t mt 1
+wait_for "[top]"
+t send-keys -t mt q
+wait_for "EXIT="
+case $screen in
+*"EXIT=0"*) ;;
+*) echo "memtop did not exit with status 0:"; echo "$screen"; exit 1 ;;
+esac
+# The alternate screen is gone: nothing of the viewer is left on the pane.
+case $screen in
+*"[top]"* | *"flat%"*) echo "terminal not restored:"; echo "$screen"; exit 1 ;;
+esac
+echo ok
