@@ -38,6 +38,7 @@ static const char usage[] =
 	"  -n, --nodecount N          show at most N rows (0 = all, the default)\n"
 	"      --nodefraction F       hide nodes with cum <= F of the total (default 0)\n"
 	"      --cum                  sort by cumulative value\n"
+	"      --mean, --mean-delay   values per contention (mutex/block: mean delay)\n"
 	"      --unit UNIT            B, kB, MB, GB, ns, us, ms, s, auto or minimum\n"
 	"      --focus REGEX          keep samples with a frame matching REGEX\n"
 	"      --ignore REGEX         drop samples with a frame matching REGEX\n"
@@ -90,6 +91,7 @@ enum {
 	OPT_SCRIPT,
 	OPT_SCREEN,
 	OPT_NORMALIZE,
+	OPT_MEAN,
 	OPT_INTERVAL,
 	OPT_COUNT,
 	OPT_TIMEOUT,
@@ -119,6 +121,8 @@ static const struct option long_opts[] = {
 	{"max-samples", required_argument, NULL, OPT_MAX_SAMPLES},
 	{"max-frames", required_argument, NULL, OPT_MAX_FRAMES},
 	{"normalize", no_argument, NULL, OPT_NORMALIZE},
+	{"mean", no_argument, NULL, OPT_MEAN},
+	{"mean-delay", no_argument, NULL, OPT_MEAN},
 	{"script", required_argument, NULL, OPT_SCRIPT},
 	{"screen", required_argument, NULL, OPT_SCREEN},
 	{"interval", required_argument, NULL, OPT_INTERVAL},
@@ -245,6 +249,7 @@ int main(int argc, char **argv)
 		case OPT_DIFF_BASE: c.diff_base = optarg; break;
 		case OPT_BINARY: c.binary = optarg; break;
 		case OPT_NORMALIZE: c.normalize = true; break;
+		case OPT_MEAN: c.mean = true; break;
 		case OPT_SCRIPT: c.script = optarg; break;
 		case OPT_SCREEN: c.screen = optarg; break;
 		case OPT_INTERVAL: c.interval = optarg; break;

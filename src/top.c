@@ -6,9 +6,24 @@
 
 void mt_top_build(struct mt_top *t, const struct mt_nodes *m, int index)
 {
+	mt_top_build_mean(t, m, index, -1);
+}
+
+/* pprof's value/divisor pairs: a node's value is its summed values divided
+ * by its summed divisors, and so is the total. */
+static int64_t divide(int64_t v, int64_t d)
+{
+	return d ? v / d : v;
+}
+
+void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, int div)
+{
 	const struct profile *p = m->p;
 	size_t nn = m->n;
 	struct mt_top_row *acc = xcalloc(nn ? nn : 1, sizeof *acc);
+	int64_t *fdiv = div >= 0 ? xcalloc(nn ? nn : 1, sizeof *fdiv) : NULL;
+	int64_t *cdiv = div >= 0 ? xcalloc(nn ? nn : 1, sizeof *cdiv) : NULL;
+	const int64_t *dvals = div >= 0 ? p->values.v + div : NULL;
 	uint32_t *stamp = xcalloc(nn ? nn : 1, sizeof *stamp);
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
 	size_t nst = p->sample_types.n;
@@ -18,7 +33,8 @@ void mt_top_build(struct mt_top *t, const struct mt_nodes *m, int index)
 	t->total = mt_profile_total(p, index);
 	for (size_t s = 0; s < p->samples.n; s++) {
 		int64_t w = vals[s * nst];
-		if (w == 0)
+		int64_t dw = dvals ? dvals[s * nst] : 0;
+		if (w == 0 && dw == 0)
 			continue;
 		size_t k = mt_nodes_frames(m, s, fr);
 		if (k == 0)
@@ -29,9 +45,33 @@ void mt_top_build(struct mt_top *t, const struct mt_nodes *m, int index)
 			if (stamp[n] != mark) {
 				stamp[n] = mark;
 				acc[n].cum += w;
+				if (cdiv)
+					cdiv[n] += dw;
 			}
 		}
 		acc[fr[0].node].flat += w;
+		if (fdiv)
+			fdiv[fr[0].node] += dw;
+	}
+	if (div >= 0) {
+		int64_t total = 0, dtotal = 0;
+		for (size_t s = 0; s < p->samples.n; s++) {
+			int64_t v = vals[s * nst], d = dvals[s * nst];
+			total += v < 0 ? -v : v;
+			dtotal += d;
+		}
+		t->total = divide(total, dtotal);
+		for (size_t n = 0; n < nn; n++) {
+			acc[n].raw_flat = acc[n].flat;
+			acc[n].raw_cum = acc[n].cum;
+			acc[n].flat = divide(acc[n].flat, fdiv[n]);
+			acc[n].cum = divide(acc[n].cum, cdiv[n]);
+		}
+	} else {
+		for (size_t n = 0; n < nn; n++) {
+			acc[n].raw_flat = acc[n].flat;
+			acc[n].raw_cum = acc[n].cum;
+		}
 	}
 	size_t rows = 0;
 	for (size_t n = 0; n < nn; n++) {
@@ -45,6 +85,8 @@ void mt_top_build(struct mt_top *t, const struct mt_nodes *m, int index)
 	t->n = rows;
 	free(stamp);
 	free(fr);
+	free(fdiv);
+	free(cdiv);
 }
 
 /* The caller->callee edges into the labelled nodes: weight (once per
@@ -166,13 +208,13 @@ static int cmp_name(const struct mt_top_row *a, const struct mt_top_row *b)
 static int cmp_flat(const void *x, const void *y)
 {
 	const struct mt_top_row *a = x, *b = y;
-	if (abs64(a->flat) != abs64(b->flat))
-		return abs64(a->flat) > abs64(b->flat) ? -1 : 1;
+	if (abs64(a->raw_flat) != abs64(b->raw_flat))
+		return abs64(a->raw_flat) > abs64(b->raw_flat) ? -1 : 1;
 	int c = cmp_name(a, b);
 	if (c)
 		return c;
-	if (abs64(a->cum) != abs64(b->cum))
-		return abs64(a->cum) > abs64(b->cum) ? -1 : 1;
+	if (abs64(a->raw_cum) != abs64(b->raw_cum))
+		return abs64(a->raw_cum) > abs64(b->raw_cum) ? -1 : 1;
 	return 0;
 }
 
@@ -180,13 +222,13 @@ static int cmp_flat(const void *x, const void *y)
 static int cmp_cum(const void *x, const void *y)
 {
 	const struct mt_top_row *a = x, *b = y;
-	if (abs64(a->cum) != abs64(b->cum))
-		return abs64(a->cum) > abs64(b->cum) ? -1 : 1;
+	if (abs64(a->raw_cum) != abs64(b->raw_cum))
+		return abs64(a->raw_cum) > abs64(b->raw_cum) ? -1 : 1;
 	int c = cmp_name(a, b);
 	if (c)
 		return c;
-	if (abs64(a->flat) != abs64(b->flat))
-		return abs64(a->flat) > abs64(b->flat) ? -1 : 1;
+	if (abs64(a->raw_flat) != abs64(b->raw_flat))
+		return abs64(a->raw_flat) > abs64(b->raw_flat) ? -1 : 1;
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 struct mt_top_row {
 	uint32_t node;
 	int64_t flat, cum;
+	int64_t raw_flat, raw_cum; /* before a --mean division; pprof sorts on them */
 	bool inl, noinl; /* reached through inlined / ordinary calls */
 };
 
@@ -27,6 +28,9 @@ enum mt_sort { MT_SORT_FLAT, MT_SORT_CUM, MT_SORT_NAME };
 /* Aggregates sample value `index` of m's profile. The caller owns t and frees
  * it with mt_top_done. */
 void mt_top_build(struct mt_top *t, const struct mt_nodes *m, int index);
+/* The same with pprof's -mean: each node's value divided by the sum of
+ * sample value `div` over the same samples (contentions, for mean delay). */
+void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, int div);
 /* Sets inl/noinl of the first nrows rows like pprof's text report: from the
  * caller edges into each node that weigh at least edge_fraction (pprof's
  * -edgefraction, 0.001) of the flat sum. Costs a walk of all samples. */

@@ -32,6 +32,8 @@ for o in popts:
         args += ["--" + key.replace("_", "-"), val]
     elif key == "cum":
         args += ["--cum"]
+    elif key == "mean":
+        args += ["--mean"]
     else:
         sys.exit(f"golden_top.py: unknown pprof option {o}")
 

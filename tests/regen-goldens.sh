@@ -122,3 +122,5 @@ text_golden cpu.tree.txt tests/data/go/cpu.pb.gz "-tree -nodefraction=0 -unit=ns
 text_golden mutex.peek.txt tests/data/go/mutex.pb.gz "-peek=main -unit=ns" "peek --unit ns main"
 text_golden large.peek.txt ../shared/fixtures/pprof-testdata/large.cpu "-peek=^main\.(main|next)$ -unit=ns -cum" "peek --unit ns --cum ^main\.(main|next)$"
 text_golden sample.tree.txt ../shared/fixtures/pprof-testdata/sample.cpu "-tree -nodefraction=0 -unit=ns" "tree --unit ns"
+golden mutex.mean.top tests/data/go/mutex.pb.gz -unit=ns -mean
+golden block.mean.top tests/data/go/block.pb.gz -unit=ns -mean

@@ -102,7 +102,8 @@ static void rows_from_totals(struct model *md, int idx, struct mt_top *t)
 		int64_t fl = md->flat[f * nst + idx], cu = md->cum[f * nst + idx];
 		if (!fl && !cu)
 			continue;
-		t->rows[k++] = (struct mt_top_row){.node = (uint32_t)f, .flat = fl, .cum = cu};
+		t->rows[k++] = (struct mt_top_row){.node = (uint32_t)f, .flat = fl, .cum = cu,
+						    .raw_flat = fl, .raw_cum = cu};
 		t->flat_sum += fl;
 	}
 	t->n = k;

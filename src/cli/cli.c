@@ -96,7 +96,7 @@ int cli_report_open(struct cli *c, const struct profile *p, const char *what,
 		cli_report_close(r);
 		return EXIT_BAD;
 	}
-	mt_top_build(&r->top, &r->nodes, r->index);
+	mt_top_build_mean(&r->top, &r->nodes, r->index, c->mean ? 0 : -1);
 	return EXIT_OK;
 }
 

@@ -25,6 +25,7 @@ struct cli {
 	double nodefraction;
 	bool cum;
 	bool normalize;
+	bool mean; /* pprof -mean: values per contention (index 0) */
 	const char *unit;
 	const char *focus, *ignore, *hide, *show;
 	const char *state; /* goroutines --state REGEX */

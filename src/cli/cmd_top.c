@@ -57,7 +57,12 @@ int cmd_top(struct cli *c)
 		flat_sum += top.rows[i].flat;
 
 	const struct mt_value_type *vt = &p->sample_types.v[index];
+	char mean_type[128];
 	const char *stype = profile_str(p, vt->type);
+	if (c->mean) {
+		snprintf(mean_type, sizeof mean_type, "mean_%s", stype);
+		stype = mean_type;
+	}
 	const char *sunit = profile_str(p, vt->unit);
 
 	if (c->format == CLI_JSON) {
