@@ -169,7 +169,7 @@ static void test_modern(void)
 	CHECK_EQ_INT(d.gs.v[1].group, 0);
 	CHECK_EQ_INT(d.gs.v[2].group, 0);
 	/* Ties of one: by state ("chan receive" < "running" < "select"), then
-	 * the leaf frame ("panic" < "" is false: a frameless goroutine last). */
+	 * the leaf frame, where a goroutine without frames comes first. */
 	CHECK_EQ_INT(d.groups.v[1].ids[0], 20);
 	CHECK_EQ_STR(goroutines_str(&d, d.gs.v[d.groups.v[2].first].state), "running");
 	CHECK_EQ_STR(goroutines_str(&d, d.gs.v[d.groups.v[3].first].state), "running");
