@@ -20,6 +20,7 @@ static const char usage[] =
 	"       memtop diff [OPTIONS] BASE NEW     base, new and delta per function\n"
 	"       memtop tree [OPTIONS] PROFILE      callers and callees of every function\n"
 	"       memtop peek [OPTIONS] REGEX PROFILE  the same for matching functions\n"
+	"       memtop traces [OPTIONS] PROFILE    every sample with its stack\n"
 	"       memtop export [--format folded|json|pprof|svg] [-o FILE] PROFILE\n"
 	"                                          the view as folded stacks, JSON,\n"
 	"                                          a pprof profile or an SVG flame graph\n"
@@ -147,6 +148,7 @@ static const struct {
 	{"export", cmd_export},
 	{"tree", cmd_tree},
 	{"peek", cmd_peek},
+	{"traces", cmd_traces},
 	{"import", cmd_import},
 	{"ls", cmd_ls},
 	{"rm", cmd_rm},

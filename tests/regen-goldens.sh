@@ -124,3 +124,6 @@ text_golden large.peek.txt ../shared/fixtures/pprof-testdata/large.cpu "-peek=^m
 text_golden sample.tree.txt ../shared/fixtures/pprof-testdata/sample.cpu "-tree -nodefraction=0 -unit=ns" "tree --unit ns"
 golden mutex.mean.top tests/data/go/mutex.pb.gz -unit=ns -mean
 golden block.mean.top tests/data/go/block.pb.gz -unit=ns -mean
+text_golden heap.traces.txt "$heap" "-traces -sample_index=inuse_space" "traces -i inuse_space"
+text_golden goroutine.traces.txt tests/data/go/goroutine.pb.gz "-traces" "traces"
+text_golden cpu.traces.txt tests/data/go/cpu.pb.gz "-traces" "traces"

@@ -95,6 +95,8 @@ for name, prof, opts in rows:
             args += ["--" + key, val]
         elif key == "cum":
             args += ["--cum"]
+        elif key == "mean":
+            args += ["--mean"]
         else:
             sys.exit(f"store_cli.py: unknown pprof option {o}")
     p = os.path.join(root, prof)

@@ -86,6 +86,7 @@ int cmd_diff(struct cli *c);
 int cmd_export(struct cli *c);
 int cmd_tree(struct cli *c);
 int cmd_peek(struct cli *c);
+int cmd_traces(struct cli *c);
 int cmd_import(struct cli *c);
 int cmd_ls(struct cli *c);
 int cmd_rm(struct cli *c);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../graph.h"
+#include "../merge.h"
 #include "../units.h"
 #include "cli.h"
 
@@ -127,4 +128,114 @@ int cmd_peek(struct cli *c)
 		return EXIT_USAGE;
 	}
 	return tree(c, c->args[1], c->args[0]);
+}
+
+/* `memtop traces PROFILE`: every sample with its labels, value and stack,
+ * in pprof's -traces format. */
+int cmd_traces(struct cli *c)
+{
+	if (c->nargs != 1) {
+		cli_err("traces", "expects one profile (try memtop --help)");
+		return EXIT_USAGE;
+	}
+	const char *path = c->args[0];
+	struct profile *p = cli_load_compared(c, path);
+	if (!p)
+		return EXIT_BAD;
+	/* pprof merges every profile it loads, which folds samples with the
+	 * same stack and labels into one; traces shows samples, so do too. */
+	if (!c->base && !c->diff_base) {
+		struct profile *merged = NULL;
+		int one = 1;
+		struct mt_err e;
+		if (profile_merge(&p, &one, NULL, 1, &merged, &e) == MT_OK) {
+			profile_free(p);
+			p = merged;
+		}
+	}
+	struct cli_report rep;
+	int rc = cli_report_open(c, p, path, &rep);
+	if (rc != EXIT_OK) {
+		profile_free(p);
+		return rc;
+	}
+	const struct mt_value_type *vt = &p->sample_types.v[rep.index];
+	const char *stype = profile_str(p, vt->type), *sunit = profile_str(p, vt->unit);
+	const char *unit = c->unit ? c->unit : "minimum";
+	cli_print_header(stdout, c, p, stype, sunit, unit, rep.top.total);
+	const char *sep = "-----------+-------------------------------------------------------";
+	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(&rep.nodes) + 1) * sizeof *fr);
+	VEC(char *) labels = {0};
+	for (size_t s = 0; s < p->samples.n; s++) {
+		size_t k = mt_nodes_frames(&rep.nodes, s, fr);
+		if (k == 0)
+			continue;
+		printf("%s\n", sep);
+		/* string labels, one line per key, sorted as pprof sorts them */
+		const struct mt_sample *sm = &p->samples.v[s];
+		labels.n = 0;
+		for (uint32_t j = 0; j < sm->nlabel; j++) {
+			const struct mt_label *l = &p->labels.v[sm->label0 + j];
+			if (l->is_num)
+				continue;
+			const char *key = profile_str(p, l->key);
+			bool seen = false;
+			for (uint32_t i = 0; i < j; i++) {
+				const struct mt_label *o = &p->labels.v[sm->label0 + i];
+				seen |= !o->is_num && o->key == l->key;
+			}
+			if (seen)
+				continue;
+			char *line = NULL;
+			size_t len = 0;
+			FILE *mf = open_memstream(&line, &len);
+			fprintf(mf, "%10s: ", key);
+			for (uint32_t i = j; i < sm->nlabel; i++) {
+				const struct mt_label *o = &p->labels.v[sm->label0 + i];
+				if (!o->is_num && o->key == l->key)
+					fprintf(mf, " %s", profile_str(p, o->str));
+			}
+			fclose(mf);
+			VEC_PUSH(labels, line);
+		}
+		for (size_t i = 1; i < labels.n; i++)
+			for (size_t j = i; j > 0 && strcmp(labels.v[j - 1], labels.v[j]) > 0; j--) {
+				char *x = labels.v[j];
+				labels.v[j] = labels.v[j - 1];
+				labels.v[j - 1] = x;
+			}
+		for (size_t i = 0; i < labels.n; i++) {
+			printf("%s\n", labels.v[i]);
+			free(labels.v[i]);
+		}
+		/* numeric labels, scaled by their unit (pprof guesses "bytes" for
+		 * a key named bytes) */
+		for (uint32_t j = 0; j < sm->nlabel; j++) {
+			const struct mt_label *l = &p->labels.v[sm->label0 + j];
+			if (!l->is_num)
+				continue;
+			const char *key = profile_str(p, l->key);
+			const char *u = l->unit ? profile_str(p, l->unit) : key;
+			char nb[64];
+			mt_scaled_label(nb, sizeof nb, l->num, u, "auto");
+			printf("%10s:  %s\n", key, nb);
+		}
+		int64_t v = profile_values(p, s)[rep.index];
+		if (c->mean) {
+			int64_t d = profile_values(p, s)[0];
+			if (d)
+				v /= d;
+		}
+		char vb[64];
+		mt_scaled_label(vb, sizeof vb, v, sunit, unit);
+		for (size_t i = 0; i < k; i++)
+			printf("%10s   %s%s\n", i == 0 ? vb : "", mt_node_name(&rep.nodes, fr[i].node),
+			       fr[i].inl ? " (inline)" : "");
+	}
+	printf("%s\n", sep);
+	free(labels.v);
+	free(fr);
+	cli_report_close(&rep);
+	profile_free(p);
+	return EXIT_OK;
 }
