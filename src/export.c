@@ -2,6 +2,7 @@
  * of them start from the same aggregation: distinct stacks of node ids with
  * their summed value, kept in a trie keyed by (parent, node). */
 #include "export.h"
+#include "u64map.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -17,47 +18,20 @@ struct tnode {
 
 struct trie {
 	VEC(struct tnode) v;
-	uint64_t *keys; /* (parent << 32 | node) + 1 */
-	uint32_t *ids;
-	size_t cap, n;
+	struct mt_u64map ids; /* (parent, node) -> child */
 };
 
 static uint32_t trie_child(struct trie *t, uint32_t parent, uint32_t node)
 {
-	if ((t->n + 1) * 2 > t->cap) {
-		size_t oc = t->cap;
-		uint64_t *ok = t->keys;
-		uint32_t *oi = t->ids;
-		t->cap = oc ? oc * 2 : 1024;
-		t->keys = xcalloc(t->cap, sizeof *t->keys);
-		t->ids = xcalloc(t->cap, sizeof *t->ids);
-		for (size_t i = 0; i < oc; i++) {
-			if (!ok[i])
-				continue;
-			size_t j = mt_hash_u64(ok[i]) & (t->cap - 1);
-			while (t->keys[j])
-				j = (j + 1) & (t->cap - 1);
-			t->keys[j] = ok[i];
-			t->ids[j] = oi[i];
-		}
-		free(ok);
-		free(oi);
+	bool added;
+	uint32_t *id = mt_u64map_put(&t->ids, mt_pair_key(parent, node), &added);
+	if (added) {
+		*id = (uint32_t)t->v.n;
+		struct tnode tn = {.node = node, .parent = parent, .child = MT_NONE,
+				   .next = MT_NONE, .order = *id};
+		VEC_PUSH(t->v, tn);
 	}
-	uint64_t key = ((uint64_t)parent << 32 | node) + 1;
-	size_t j = mt_hash_u64(key) & (t->cap - 1);
-	while (t->keys[j]) {
-		if (t->keys[j] == key)
-			return t->ids[j];
-		j = (j + 1) & (t->cap - 1);
-	}
-	uint32_t id = (uint32_t)t->v.n;
-	struct tnode tn = {.node = node, .parent = parent, .child = MT_NONE,
-			   .next = MT_NONE, .order = id};
-	VEC_PUSH(t->v, tn);
-	t->keys[j] = key;
-	t->ids[j] = id;
-	t->n++;
-	return id;
+	return *id;
 }
 
 /* Builds the trie of stacks, root first; node 0 is the root. */
@@ -97,8 +71,7 @@ static void trie_build(struct trie *t, const struct mt_nodes *m, int index)
 static void trie_done(struct trie *t)
 {
 	free(t->v.v);
-	free(t->keys);
-	free(t->ids);
+	mt_u64map_done(&t->ids);
 }
 
 /* Visits every trie node with self != 0, giving its path root first. */

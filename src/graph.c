@@ -1,13 +1,9 @@
 /* graph.c - edges from the shared sample walk, indexed both ways. */
 #include "graph.h"
+#include "u64map.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-struct eslot {
-	uint64_t key; /* (src << 32 | dst) + 1, 0 = empty */
-	uint32_t idx, stamp;
-};
 
 void mt_graph_build(struct mt_graph *g, const struct mt_nodes *m, int index)
 {
@@ -15,8 +11,8 @@ void mt_graph_build(struct mt_graph *g, const struct mt_nodes *m, int index)
 	memset(g, 0, sizeof *g);
 	g->nnodes = m->n;
 	VEC(struct mt_edge) edges = {0};
-	size_t cap = 1024, used = 0;
-	struct eslot *slots = xcalloc(cap, sizeof *slots);
+	VEC(uint32_t) stamps = {0};
+	struct mt_u64map idx = {0};
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
 	size_t nst = p->sample_types.n;
 	for (size_t s = 0; s < p->samples.n; s++) {
@@ -29,43 +25,25 @@ void mt_graph_build(struct mt_graph *g, const struct mt_nodes *m, int index)
 			uint32_t n = fr[i].node;
 			if (parent == MT_NONE || n == parent)
 				continue;
-			if ((used + 1) * 2 > cap) {
-				struct eslot *old = slots;
-				size_t oc = cap;
-				cap *= 2;
-				slots = xcalloc(cap, sizeof *slots);
-				for (size_t j = 0; j < oc; j++) {
-					if (!old[j].key)
-						continue;
-					size_t h = mt_hash_u64(old[j].key) & (cap - 1);
-					while (slots[h].key)
-						h = (h + 1) & (cap - 1);
-					slots[h] = old[j];
-				}
-				free(old);
+			bool added;
+			uint32_t *at = mt_u64map_put(&idx, mt_pair_key(parent, n), &added);
+			if (added) {
+				*at = (uint32_t)edges.n;
+				VEC_PUSH(edges, ((struct mt_edge){.src = parent, .dst = n, .inl = true}));
+				VEC_PUSH(stamps, 0);
 			}
-			uint64_t key = ((uint64_t)parent << 32 | n) + 1;
-			size_t h = mt_hash_u64(key) & (cap - 1);
-			while (slots[h].key && slots[h].key != key)
-				h = (h + 1) & (cap - 1);
-			if (!slots[h].key) {
-				slots[h].key = key;
-				slots[h].idx = (uint32_t)edges.n;
-				struct mt_edge e = {.src = parent, .dst = n, .inl = true};
-				VEC_PUSH(edges, e);
-				used++;
-			}
-			if (slots[h].stamp == mark)
+			if (stamps.v[*at] == mark)
 				continue; /* once per sample, first occurrence */
-			slots[h].stamp = mark;
-			struct mt_edge *e = &edges.v[slots[h].idx];
+			stamps.v[*at] = mark;
+			struct mt_edge *e = &edges.v[*at];
 			e->weight += w;
 			if (!fr[i].inl)
 				e->inl = false;
 		}
 	}
 	free(fr);
-	free(slots);
+	free(stamps.v);
+	mt_u64map_done(&idx);
 	g->e = edges.v;
 	g->n = edges.n;
 	mt_graph_trim(g, 0);

@@ -1,5 +1,6 @@
 /* top.c - flat/cum aggregation over the shared sample walk. */
 #include "top.h"
+#include "u64map.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,47 +90,14 @@ void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, in
 	free(cdiv);
 }
 
-/* The caller->callee edges into the labelled nodes: weight (once per
- * sample) and whether every counted occurrence was inline. */
+/* A caller->callee edge into a labelled node: weight (once per sample) and
+ * whether every counted occurrence was inline. */
 struct edge {
-	uint64_t key; /* (caller << 32 | callee) + 1, 0 = empty */
+	uint64_t key;
 	int64_t weight;
 	uint32_t stamp;
 	bool inl;
 };
-
-struct edges {
-	struct edge *v;
-	size_t n, cap;
-};
-
-static struct edge *edge_get(struct edges *es, uint32_t a, uint32_t b)
-{
-	if ((es->n + 1) * 2 > es->cap) {
-		struct edges old = *es;
-		es->cap = old.cap ? old.cap * 2 : 1024;
-		es->v = xcalloc(es->cap, sizeof *es->v);
-		for (size_t i = 0; i < old.cap; i++) {
-			if (!old.v[i].key)
-				continue;
-			size_t j = mt_hash_u64(old.v[i].key) & (es->cap - 1);
-			while (es->v[j].key)
-				j = (j + 1) & (es->cap - 1);
-			es->v[j] = old.v[i];
-		}
-		free(old.v);
-	}
-	uint64_t key = ((uint64_t)a << 32 | b) + 1;
-	size_t j = mt_hash_u64(key) & (es->cap - 1);
-	while (es->v[j].key) {
-		if (es->v[j].key == key)
-			return &es->v[j];
-		j = (j + 1) & (es->cap - 1);
-	}
-	es->v[j] = (struct edge){.key = key, .inl = true};
-	es->n++;
-	return &es->v[j];
-}
 
 void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 			  size_t nrows, double edge_fraction)
@@ -145,7 +113,8 @@ void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
 	size_t nst = p->sample_types.n;
 	const int64_t *vals = p->values.v + index;
-	struct edges es = {0};
+	VEC(struct edge) es = {0};
+	struct mt_u64map idx = {0};
 
 	/* Walk root to leaf as pprof does; an edge counts once per sample,
 	 * with the inline flag of its first occurrence. */
@@ -159,7 +128,14 @@ void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 			uint32_t n = fr[i].node;
 			if (parent == MT_NONE || n == parent || row_of[n] == MT_NONE)
 				continue;
-			struct edge *e = edge_get(&es, parent, n);
+			bool added;
+			uint64_t key = mt_pair_key(parent, n);
+			uint32_t *at = mt_u64map_put(&idx, key, &added);
+			if (added) {
+				*at = (uint32_t)es.n;
+				VEC_PUSH(es, ((struct edge){.key = key, .inl = true}));
+			}
+			struct edge *e = &es.v[*at];
 			if (e->stamp == mark)
 				continue;
 			e->stamp = mark;
@@ -173,10 +149,8 @@ void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 	int64_t cutoff = (int64_t)((double)t->flat_sum * edge_fraction);
 	if (cutoff < 0)
 		cutoff = -cutoff;
-	for (size_t j = 0; j < es.cap; j++) {
+	for (size_t j = 0; j < es.n; j++) {
 		const struct edge *e = &es.v[j];
-		if (!e->key)
-			continue;
 		int64_t aw = e->weight < 0 ? -e->weight : e->weight;
 		if (aw < cutoff)
 			continue;
@@ -187,6 +161,7 @@ void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 			r->noinl = true;
 	}
 	free(es.v);
+	mt_u64map_done(&idx);
 	free(fr);
 	free(row_of);
 }
