@@ -222,7 +222,9 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 			labs.n = 0;
 			for (uint32_t j = 0; j < sm->nlabel; j++)
 				VEC_PUSH(labs, s->labels.v[sm->label0 + j]);
-			qsort_r(labs.v, labs.n, sizeof *labs.v, cmp_labels, (void *)s);
+			if (labs.n > 1) /* qsort wants a non-NULL array */
+				qsort_r(labs.v, labs.n, sizeof *labs.v, cmp_labels,
+					(void *)s);
 			k.n = 0;
 			uint32_t nl = sm->nloc;
 			uint8_t isbase = diff_base && diff_base[si];
