@@ -18,6 +18,8 @@ struct keybuf {
 
 static void kb_add(struct keybuf *k, const void *p, size_t n)
 {
+	if (n == 0)
+		return; /* p may be NULL; memcpy may not be given it */
 	if (k->n + n > k->cap)
 		xgrow((void **)&k->b, &k->cap, k->n + n, 1);
 	memcpy(k->b + k->n, p, n);
