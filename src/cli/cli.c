@@ -9,6 +9,7 @@
 #include "../merge.h"
 #include "../units.h"
 #include "../reader.h"
+#include "../symbolize.h"
 
 void cli_err(const char *what, const char *fmt, ...)
 {
@@ -33,6 +34,27 @@ struct profile *cli_load(struct cli *c, const char *arg)
 		return cli_load_snapshot(c, arg);
 	if (reader_load_file(arg, &c->lim, &p, &e)) {
 		cli_err(arg, "%s", e.msg);
+		return NULL;
+	}
+	return cli_symbolize(c, arg, p);
+}
+
+struct profile *cli_symbolize(struct cli *c, const char *arg, struct profile *p)
+{
+	if (!symbolize_wanted(p))
+		return p;
+	struct mt_sym_opts o = {.binary = c->binary};
+	struct mt_symbolizer *s = symbolizer_new(&o);
+	struct mt_warnings w = {{0}};
+	struct mt_err e = {{0}};
+	enum mt_status st = symbolize_profile(s, p, &w, &e);
+	symbolizer_free(s);
+	for (size_t i = 0; i < w.v.n; i++)
+		cli_err("warning", "%s", w.v.v[i]);
+	mt_warnings_done(&w);
+	if (st) {
+		cli_err(arg, "%s", e.msg);
+		profile_free(p);
 		return NULL;
 	}
 	return p;

@@ -53,6 +53,11 @@ void cli_err(const char *what, const char *fmt, ...)
  * and returns NULL. */
 struct profile *cli_load(struct cli *c, const char *arg);
 
+/* Names the addresses of p from its binaries (and --binary) when it has
+ * locations without lines, printing at most one warning; returns p, or NULL
+ * (p freed, error printed) when p does not hold together. */
+struct profile *cli_symbolize(struct cli *c, const char *arg, struct profile *p);
+
 /* Loads a profile argument and, with --base or --diff-base, subtracts the
  * base the way pprof does (a merge with the base negated). */
 struct profile *cli_load_compared(struct cli *c, const char *arg);

@@ -1,0 +1,66 @@
+/* dwarfsym.h - the DWARF of one binary turned into two sorted tables, read
+ * once with libdwarf: the line table rows (address -> file, line) and the
+ * address ranges of functions and of the calls inlined into them, so that an
+ * address resolves to its inlined frames with two binary searches.
+ *
+ * Ownership: a struct mt_dwarf owns its string table; the names and files of
+ * the frames returned by dwarf_sym_lookup live there.
+ */
+#ifndef MT_DWARFSYM_H
+#define MT_DWARFSYM_H
+
+#include <stdint.h>
+
+#include "status.h"
+#include "strtab.h"
+#include "util.h"
+
+struct mt_dwarf_row {
+	uint64_t addr;
+	mt_str file;
+	uint32_t line; /* UINT32_MAX: end of a sequence */
+};
+
+/* A function or an inlined call: parent is the scope it was inlined into
+ * (UINT32_MAX for a function); call_file/call_line is where. */
+struct mt_dwarf_scope {
+	mt_str name, call_file;
+	uint32_t call_line, parent;
+};
+
+struct mt_dwarf_range {
+	uint64_t lo, hi;
+	uint32_t scope;
+	uint32_t outer; /* the range that encloses this one, or UINT32_MAX */
+};
+
+struct mt_dwarf {
+	struct mt_strtab strs;
+	VEC(struct mt_dwarf_row) rows;      /* sorted by addr */
+	VEC(struct mt_dwarf_scope) scopes;
+	VEC(struct mt_dwarf_range) ranges;  /* sorted by lo, outer first */
+	size_t ncu, nerr; /* units read; libdwarf errors met (and skipped) */
+};
+
+/* One frame of an address, innermost inlined call first. */
+struct mt_dwarf_frame {
+	mt_str name, file; /* in d->strs; name 0 when DWARF does not know it */
+	uint32_t line;
+};
+
+#define MT_DWARF_MAX_DEPTH 64
+
+/* Reads the DWARF of the ELF file open on fd. Errors inside a unit skip the
+ * unit; only a file libdwarf cannot open at all fails (MT_ERR_FORMAT, or
+ * MT_ERR_NOTFOUND when it has no DWARF). */
+enum mt_status dwarf_sym_load(struct mt_dwarf *d, int fd, struct mt_err *e);
+void dwarf_sym_done(struct mt_dwarf *d);
+
+/* Fills out[0..n) (n <= MT_DWARF_MAX_DEPTH) with the frames of vaddr,
+ * innermost first, and returns n; 0 when no function covers vaddr, in which
+ * case out[0] may still carry the line-table file and line (n = 0, but
+ * out[0].line != 0). */
+size_t dwarf_sym_lookup(const struct mt_dwarf *d, uint64_t vaddr,
+			struct mt_dwarf_frame *out);
+
+#endif

@@ -1,0 +1,248 @@
+/* elfsym.c - ELF headers, segments, build id and function symbols, read
+ * from memory with every offset checked. */
+#include "elfsym.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	ET_EXEC_ = 2,
+	PT_LOAD_ = 1,
+	SHT_SYMTAB_ = 2,
+	SHT_NOTE_ = 7,
+	SHT_DYNSYM_ = 11,
+	STT_NOTYPE_ = 0,
+	STT_FUNC_ = 2,
+	STT_GNU_IFUNC_ = 10,
+	STB_LOCAL_ = 0,
+	NT_GNU_BUILD_ID_ = 3,
+};
+
+/* Symbols read from one file are bounded by its size, but a sane cap keeps
+ * a hostile symbol count from costing a long sort. */
+#define ELF_MAX_SYMS (1u << 24)
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+/* True when [off, off+len) lies inside n bytes, without overflow. */
+static bool in_bounds(size_t n, uint64_t off, uint64_t len)
+{
+	return off <= n && len <= n - off;
+}
+
+struct shdr {
+	uint32_t name, type;
+	uint64_t flags, offset, size, link, entsize;
+};
+
+static bool read_shdr(const struct mt_elf *elf, uint64_t shoff, uint16_t shentsize,
+		      uint32_t i, struct shdr *s)
+{
+	uint64_t at = shoff + (uint64_t)i * shentsize;
+	if (shentsize < 64 || !in_bounds(elf->n, at, 64))
+		return false;
+	const uint8_t *p = elf->d + at;
+	s->name = rd32(p);
+	s->type = rd32(p + 4);
+	s->flags = rd64(p + 8);
+	s->offset = rd64(p + 24);
+	s->size = rd64(p + 32);
+	s->link = rd32(p + 40);
+	s->entsize = rd64(p + 56);
+	return true;
+}
+
+/* Prefer, at one address, a symbol with a size, then the shorter name
+ * (aliases such as __GI_x and x). */
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct mt_elf_sym *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if ((x->size != 0) != (y->size != 0))
+		return x->size ? -1 : 1;
+	size_t lx = strlen(x->name), ly = strlen(y->name);
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* True when section i holds code: untyped symbols there are assembly
+ * entry points such as _dl_start_user, which nm (and so pprof) shows. */
+static bool code_section(const struct mt_elf *elf, uint64_t shoff, uint16_t shentsize,
+			 uint16_t shnum, uint16_t i)
+{
+	struct shdr s;
+	return i < shnum && read_shdr(elf, shoff, shentsize, i, &s) && (s.flags & 4);
+}
+
+/* Adds the function symbols of one SHT_SYMTAB/SHT_DYNSYM section. */
+static void read_syms(struct mt_elf *elf, const struct shdr *sym, const struct shdr *str,
+		      uint64_t shoff, uint16_t shentsize, uint16_t shnum)
+{
+	if (sym->entsize != 24 || !in_bounds(elf->n, sym->offset, sym->size) ||
+	    !in_bounds(elf->n, str->offset, str->size) || str->size == 0)
+		return;
+	const char *strs = (const char *)elf->d + str->offset;
+	if (strs[str->size - 1] != '\0')
+		return; /* names could run past the section */
+	uint64_t count = sym->size / 24;
+	for (uint64_t i = 1; i < count && elf->syms.n < ELF_MAX_SYMS; i++) {
+		const uint8_t *p = elf->d + sym->offset + i * 24;
+		uint32_t name = rd32(p);
+		uint8_t info = p[4];
+		uint16_t shndx = rd16(p + 6);
+		uint64_t value = rd64(p + 8), size = rd64(p + 16);
+		uint8_t type = info & 0xf;
+		if (shndx == 0 || value == 0 || name == 0 || name >= str->size)
+			continue;
+		if (type == STT_NOTYPE_) {
+			const char *nm = strs + name;
+			if (nm[0] == '.' || nm[0] == '$' ||
+			    !code_section(elf, shoff, shentsize, shnum, shndx))
+				continue;
+		} else if (type != STT_FUNC_ && type != STT_GNU_IFUNC_) {
+			continue;
+		}
+		struct mt_elf_sym s = {.addr = value, .size = size, .name = strs + name};
+		VEC_PUSH(elf->syms, s);
+	}
+}
+
+/* Finds NT_GNU_BUILD_ID in a note section. */
+static void read_build_id(struct mt_elf *elf, const struct shdr *s)
+{
+	if (!in_bounds(elf->n, s->offset, s->size))
+		return;
+	const uint8_t *p = elf->d + s->offset, *end = p + s->size;
+	while (end - p >= 12) {
+		uint32_t namesz = rd32(p), descsz = rd32(p + 4), type = rd32(p + 8);
+		uint64_t nal = ((uint64_t)namesz + 3) & ~3ull;
+		uint64_t dal = ((uint64_t)descsz + 3) & ~3ull;
+		if (nal > (uint64_t)(end - p - 12) || dal > (uint64_t)(end - p - 12) - nal)
+			return;
+		const uint8_t *desc = p + 12 + nal;
+		if (type == NT_GNU_BUILD_ID_ && namesz == 4 && memcmp(p + 12, "GNU", 4) == 0 &&
+		    descsz > 0 && descsz <= 40) {
+			static const char hex[] = "0123456789abcdef";
+			for (uint32_t i = 0; i < descsz; i++) {
+				elf->build_id[2 * i] = hex[desc[i] >> 4];
+				elf->build_id[2 * i + 1] = hex[desc[i] & 15];
+			}
+			elf->build_id[2 * descsz] = '\0';
+			return;
+		}
+		p += 12 + nal + dal;
+	}
+}
+
+enum mt_status elf_open_mem(struct mt_elf *elf, const uint8_t *d, size_t n,
+			    struct mt_err *e)
+{
+	memset(elf, 0, sizeof *elf);
+	elf->d = d;
+	elf->n = n;
+	if (n < 64 || memcmp(d, "\177ELF", 4) != 0)
+		return mt_errf(e, MT_ERR_FORMAT, "not an ELF file");
+	if (d[4] != 2 || d[5] != 1)
+		return mt_errf(e, MT_ERR_FORMAT, "not a 64-bit little-endian ELF file");
+	elf->exec = rd16(d + 16) == ET_EXEC_;
+	uint64_t phoff = rd64(d + 32), shoff = rd64(d + 40);
+	uint16_t phentsize = rd16(d + 54), phnum = rd16(d + 56);
+	uint16_t shentsize = rd16(d + 58), shnum = rd16(d + 60), shstrndx = rd16(d + 62);
+
+	if (phnum && (phentsize < 56 || !in_bounds(n, phoff, (uint64_t)phnum * phentsize)))
+		return mt_errf(e, MT_ERR_CORRUPT, "program headers out of bounds (at byte %llu)",
+			       (unsigned long long)phoff);
+	for (uint16_t i = 0; i < phnum; i++) {
+		const uint8_t *p = d + phoff + (uint64_t)i * phentsize;
+		if (rd32(p) != PT_LOAD_)
+			continue;
+		struct mt_elf_seg s = {.offset = rd64(p + 8), .vaddr = rd64(p + 16),
+				       .filesz = rd64(p + 32), .memsz = rd64(p + 40)};
+		VEC_PUSH(elf->segs, s);
+	}
+
+	struct shdr shstr;
+	if (shnum == 0 || !read_shdr(elf, shoff, shentsize, shstrndx, &shstr) ||
+	    !in_bounds(n, shstr.offset, shstr.size))
+		return MT_OK; /* no sections: segments only */
+	const char *names = (const char *)d + shstr.offset;
+	for (uint32_t i = 0; i < shnum; i++) {
+		struct shdr s, link;
+		if (!read_shdr(elf, shoff, shentsize, i, &s))
+			break;
+		if (s.name < shstr.size) {
+			const char *nm = names + s.name;
+			size_t room = shstr.size - s.name;
+			if ((room > 11 && memcmp(nm, ".debug_info", 12) == 0) ||
+			    (room > 12 && memcmp(nm, ".zdebug_info", 13) == 0))
+				elf->has_dwarf = s.size > 0;
+		}
+		if (s.type == SHT_NOTE_ && !elf->build_id[0])
+			read_build_id(elf, &s);
+		if ((s.type == SHT_SYMTAB_ || s.type == SHT_DYNSYM_) && s.link < shnum &&
+		    read_shdr(elf, shoff, shentsize, (uint32_t)s.link, &link))
+			read_syms(elf, &s, &link, shoff, shentsize, shnum);
+	}
+	if (elf->syms.n) {
+		qsort(elf->syms.v, elf->syms.n, sizeof *elf->syms.v, sym_cmp);
+		size_t k = 1;
+		for (size_t i = 1; i < elf->syms.n; i++)
+			if (elf->syms.v[i].addr != elf->syms.v[k - 1].addr)
+				elf->syms.v[k++] = elf->syms.v[i];
+		elf->syms.n = k;
+	}
+	return MT_OK;
+}
+
+void elf_done(struct mt_elf *elf)
+{
+	free(elf->segs.v);
+	free(elf->syms.v);
+	memset(elf, 0, sizeof *elf);
+}
+
+bool elf_offset_to_vaddr(const struct mt_elf *elf, uint64_t off, uint64_t *vaddr)
+{
+	for (size_t i = 0; i < elf->segs.n; i++) {
+		const struct mt_elf_seg *s = &elf->segs.v[i];
+		if (off >= s->offset && off - s->offset < s->filesz) {
+			*vaddr = off - s->offset + s->vaddr;
+			return true;
+		}
+	}
+	return false;
+}
+
+const struct mt_elf_sym *elf_sym_lookup(const struct mt_elf *elf, uint64_t vaddr)
+{
+	size_t lo = 0, hi = elf->syms.n;
+	while (lo < hi) { /* first symbol above vaddr */
+		size_t mid = lo + (hi - lo) / 2;
+		if (elf->syms.v[mid].addr <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	const struct mt_elf_sym *s = &elf->syms.v[lo - 1];
+	if (s->size && vaddr - s->addr >= s->size)
+		return NULL;
+	return s;
+}

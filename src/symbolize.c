@@ -1,0 +1,441 @@
+/* symbolize.c - resolves the addresses of a profile through the binaries of
+ * its mappings (see symbolize.h). */
+#include "symbolize.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dwarfsym.h"
+#include "elfsym.h"
+
+/* A file opened and mapped read-only, with its ELF headers. */
+struct elf_file {
+	int fd;
+	uint8_t *map;
+	size_t n;
+	struct mt_elf elf;
+	bool ok;
+};
+
+/* One binary: the file itself, its separate debug file if it has one, and
+ * the DWARF of whichever carries it (read on first use). */
+struct bin {
+	char *path;
+	char why[160]; /* why it could not be opened */
+	struct elf_file main, debug;
+	bool dwarf_tried, has_dwarf;
+	struct mt_dwarf dw;
+};
+
+struct mt_symbolizer {
+	struct mt_sym_opts opts;
+	VEC(struct bin *) bins;
+};
+
+void mt_warnings_done(struct mt_warnings *w)
+{
+	for (size_t i = 0; i < w->v.n; i++)
+		free(w->v.v[i]);
+	free(w->v.v);
+	w->v.v = NULL;
+	w->v.n = w->v.cap = 0;
+}
+
+struct mt_symbolizer *symbolizer_new(const struct mt_sym_opts *opts)
+{
+	struct mt_symbolizer *s = xcalloc(1, sizeof *s);
+	if (opts)
+		s->opts = *opts;
+	if (!s->opts.debug_root)
+		s->opts.debug_root = "/usr/lib/debug";
+	return s;
+}
+
+static void file_close(struct elf_file *f)
+{
+	if (!f->ok)
+		return;
+	elf_done(&f->elf);
+	munmap(f->map, f->n);
+	close(f->fd);
+	f->ok = false;
+}
+
+void symbolizer_free(struct mt_symbolizer *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->bins.n; i++) {
+		struct bin *b = s->bins.v[i];
+		file_close(&b->main);
+		file_close(&b->debug);
+		if (b->has_dwarf)
+			dwarf_sym_done(&b->dw);
+		free(b->path);
+		free(b);
+	}
+	free(s->bins.v);
+	free(s);
+}
+
+/* Opens and maps an ELF file; on failure writes the reason into why. */
+static bool file_open(struct elf_file *f, const char *path, char *why, size_t nwhy)
+{
+	memset(f, 0, sizeof *f);
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0) {
+		snprintf(why, nwhy, "%s", strerror(errno));
+		return false;
+	}
+	struct stat st;
+	if (fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+		snprintf(why, nwhy, "not a regular file");
+		close(f->fd);
+		return false;
+	}
+	f->n = (size_t)st.st_size;
+	f->map = mmap(NULL, f->n, PROT_READ, MAP_PRIVATE, f->fd, 0);
+	if (f->map == MAP_FAILED) {
+		snprintf(why, nwhy, "%s", strerror(errno));
+		close(f->fd);
+		return false;
+	}
+	struct mt_err e;
+	if (elf_open_mem(&f->elf, f->map, f->n, &e)) {
+		snprintf(why, nwhy, "%.150s", e.msg);
+		elf_done(&f->elf);
+		munmap(f->map, f->n);
+		close(f->fd);
+		return false;
+	}
+	f->ok = true;
+	return true;
+}
+
+/* The separate debug file of a build id under the debug root. */
+static bool open_by_build_id(const struct mt_symbolizer *s, const char *id,
+			     struct elf_file *f)
+{
+	char path[4096], why[160];
+	if (strlen(id) < 3)
+		return false;
+	snprintf(path, sizeof path, "%s/.build-id/%.2s/%s.debug", s->opts.debug_root, id,
+		 id + 2);
+	return file_open(f, path, why, sizeof why);
+}
+
+/* The cached binary at path (opened on first use), or NULL; build_id is the
+ * mapping's, tried when the file itself cannot be opened. */
+static struct bin *bin_get(struct mt_symbolizer *s, const char *path, const char *build_id)
+{
+	for (size_t i = 0; i < s->bins.n; i++)
+		if (strcmp(s->bins.v[i]->path, path) == 0)
+			return s->bins.v[i]->main.ok ? s->bins.v[i] : NULL;
+	struct bin *b = xcalloc(1, sizeof *b);
+	b->path = xstrdup(path);
+	VEC_PUSH(s->bins, b);
+	if (!file_open(&b->main, path, b->why, sizeof b->why)) {
+		/* The debug file has the same program headers and symbols. */
+		if (!build_id || !*build_id || !open_by_build_id(s, build_id, &b->main))
+			return NULL;
+	}
+	if (!b->main.elf.has_dwarf && b->main.elf.build_id[0])
+		open_by_build_id(s, b->main.elf.build_id, &b->debug);
+	return b;
+}
+
+/* Reads the binary's DWARF once, from the debug file when it has one. */
+static const struct mt_dwarf *bin_dwarf(struct bin *b)
+{
+	if (!b->dwarf_tried) {
+		b->dwarf_tried = true;
+		struct elf_file *f = b->debug.ok && b->debug.elf.has_dwarf ? &b->debug
+				     : b->main.elf.has_dwarf          ? &b->main
+									: NULL;
+		struct mt_err e;
+		if (f && dwarf_sym_load(&b->dw, f->fd, &e) == MT_OK)
+			b->has_dwarf = true;
+		else if (f)
+			dwarf_sym_done(&b->dw);
+	}
+	return b->has_dwarf ? &b->dw : NULL;
+}
+
+/* A resolved frame before it is copied anywhere. */
+struct raw_frame {
+	const char *name, *file;
+	uint32_t line;
+};
+
+/* Resolves an ELF virtual address: DWARF first, symbols where DWARF has no
+ * function. Returns the number of frames, innermost first. */
+static size_t bin_resolve(struct bin *b, uint64_t vaddr, struct raw_frame *out)
+{
+	const struct mt_dwarf *dw = bin_dwarf(b);
+	struct mt_dwarf_frame fr[MT_DWARF_MAX_DEPTH];
+	size_t n = 0;
+	fr[0] = (struct mt_dwarf_frame){0};
+	if (dw)
+		n = dwarf_sym_lookup(dw, vaddr, fr);
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct raw_frame){strtab_get(&dw->strs, fr[i].name),
+					    strtab_get(&dw->strs, fr[i].file), fr[i].line};
+	if (n && out[n - 1].name[0])
+		return n;
+	const struct mt_elf_sym *sym = NULL;
+	if (b->debug.ok)
+		sym = elf_sym_lookup(&b->debug.elf, vaddr);
+	if (!sym)
+		sym = elf_sym_lookup(&b->main.elf, vaddr);
+	if (!sym)
+		return n;
+	if (n) { /* DWARF knew the frames but not the outer name */
+		out[n - 1].name = sym->name;
+		return n;
+	}
+	out[0] = (struct raw_frame){sym->name, dw ? strtab_get(&dw->strs, fr[0].file) : "",
+				    fr[0].line};
+	return 1;
+}
+
+int symbolize_vaddr(struct mt_symbolizer *s, const char *path, uint64_t vaddr,
+		    struct mt_sym_frame *out)
+{
+	struct bin *b = bin_get(s, path, NULL);
+	if (!b)
+		return -1;
+	struct raw_frame fr[MT_DWARF_MAX_DEPTH];
+	size_t n = bin_resolve(b, vaddr, fr);
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct mt_sym_frame){fr[i].name, fr[i].file, fr[i].line};
+	return (int)n;
+}
+
+bool symbolize_wanted(const struct profile *p)
+{
+	for (size_t i = 0; i < p->locations.n; i++)
+		if (p->locations.v[i].nline == 0 && p->locations.v[i].address)
+			return true;
+	return false;
+}
+
+/* Functions by (name, file): open addressing over function indices + 1. */
+struct fn_table {
+	uint32_t *slots;
+	size_t cap, n;
+};
+
+static uint64_t fn_hash(mt_str name, mt_str file)
+{
+	return mt_hash_u64(((uint64_t)name << 32 | file) + 1);
+}
+
+static void fn_insert(struct fn_table *t, const struct profile *p, uint32_t fi)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 256;
+		uint32_t *ns = xcalloc(ncap, sizeof *ns);
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->slots[i])
+				continue;
+			const struct mt_function *f = &p->functions.v[t->slots[i] - 1];
+			size_t j = fn_hash(f->name, f->filename) & (ncap - 1);
+			while (ns[j])
+				j = (j + 1) & (ncap - 1);
+			ns[j] = t->slots[i];
+		}
+		free(t->slots);
+		t->slots = ns;
+		t->cap = ncap;
+	}
+	const struct mt_function *f = &p->functions.v[fi];
+	size_t j = fn_hash(f->name, f->filename) & (t->cap - 1);
+	while (t->slots[j])
+		j = (j + 1) & (t->cap - 1);
+	t->slots[j] = fi + 1;
+	t->n++;
+}
+
+/* The function index of (name, file), adding the function when new. */
+static uint32_t fn_get(struct fn_table *t, struct profile *p, const char *name,
+		       const char *file)
+{
+	mt_str ns = strtab_intern(&p->strs, name, strlen(name));
+	mt_str fs = strtab_intern(&p->strs, file, strlen(file));
+	if (t->cap) {
+		size_t j = fn_hash(ns, fs) & (t->cap - 1);
+		for (; t->slots[j]; j = (j + 1) & (t->cap - 1)) {
+			const struct mt_function *f = &p->functions.v[t->slots[j] - 1];
+			if (f->name == ns && f->filename == fs)
+				return t->slots[j] - 1;
+		}
+	}
+	uint32_t fi = (uint32_t)p->functions.n;
+	struct mt_function f = {.id = p->functions.n + 1, .name = ns, .system_name = ns,
+				.filename = fs};
+	VEC_PUSH(p->functions, f);
+	fn_insert(t, p, fi);
+	return fi;
+}
+
+/* The ELF virtual address of a profile address in mapping m (NULL when the
+ * profile has none for it). Executables are loaded at their link
+ * addresses; shared objects and PIEs wherever the mapping says. */
+static uint64_t to_vaddr(const struct bin *b, const struct mt_mapping *m, uint64_t addr)
+{
+	if (b->main.elf.exec || !m || (m->start == 0 && m->offset == 0))
+		return addr;
+	uint64_t off = addr - m->start + m->offset, va;
+	return elf_offset_to_vaddr(&b->main.elf, off, &va) ? va : off;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* True for the allocator's own library (jemalloc, tcmalloc), whose shipped
+ * builds name only their exported entry points. */
+static bool allocator_lib(const char *file)
+{
+	const char *b = base_name(file);
+	return strncmp(b, "libjemalloc.", 12) == 0 || strncmp(b, "libtcmalloc", 11) == 0;
+}
+
+/* Drops the leaf frames a heap profile records inside a stripped allocator
+ * library: jeprof and pprof drop them by the name of the entry point (malloc,
+ * calloc, ...), which the static functions inside have no symbol for. */
+static void drop_allocator_frames(struct profile *p)
+{
+	for (size_t si = 0; si < p->samples.n; si++) {
+		struct mt_sample *sm = &p->samples.v[si];
+		uint32_t k = 0;
+		while (k < sm->nloc) {
+			const struct mt_location *l = &p->locations.v[p->sample_locs.v[sm->loc0 + k]];
+			if (l->nline || l->mapping == MT_NONE ||
+			    !allocator_lib(profile_str(p, p->mappings.v[l->mapping].file)))
+				break;
+			k++;
+		}
+		if (k < sm->nloc) { /* keep stacks that are all allocator */
+			sm->loc0 += k;
+			sm->nloc -= k;
+		}
+	}
+}
+
+enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
+				 struct mt_warnings *w, struct mt_err *e)
+{
+	if (p->mappings.n >= UINT32_MAX)
+		return mt_errf(e, MT_ERR_LIMIT, "too many mappings");
+	struct fn_table ft = {0};
+	for (size_t i = 0; i < p->functions.n; i++)
+		fn_insert(&ft, p, (uint32_t)i);
+	bool *resolved = xcalloc(p->mappings.n + 1, sizeof *resolved);
+	size_t missing_locs = 0, missing_bins = 0;
+	const struct bin *first_missing = NULL;
+	char first_path[256] = "";
+	VEC(char *) missing = {0}; /* copies: p->strs may move */
+	struct raw_frame fr[MT_DWARF_MAX_DEPTH];
+
+	for (size_t li = 0; li < p->locations.n; li++) {
+		struct mt_location *loc = &p->locations.v[li];
+		if (loc->nline || !loc->address)
+			continue;
+		if (loc->mapping != MT_NONE && loc->mapping >= p->mappings.n) {
+			free(resolved);
+			free(ft.slots);
+			for (size_t i = 0; i < missing.n; i++)
+				free(missing.v[i]);
+			free(missing.v);
+			return mt_errf(e, MT_ERR_CORRUPT, "location %zu: no such mapping", li);
+		}
+		const struct mt_mapping *m =
+			loc->mapping == MT_NONE ? NULL : &p->mappings.v[loc->mapping];
+		const char *file = m ? profile_str(p, m->file) : "";
+		const char *bid = m ? profile_str(p, m->build_id) : "";
+		const char *path = file;
+		if (s->opts.binary && (!m || loc->mapping == 0 || !*file))
+			path = s->opts.binary;
+		struct bin *b = NULL;
+		if (*path && path[0] != '[')
+			b = bin_get(s, path, bid);
+		else if (*bid) {
+			char key[128];
+			snprintf(key, sizeof key, "build-id:%s", bid);
+			b = bin_get(s, key, bid);
+		} else {
+			continue; /* nothing names a file: not worth a warning */
+		}
+		if (!b) {
+			missing_locs++;
+			bool seen = false;
+			for (size_t i = 0; i < missing.n && !seen; i++)
+				seen = strcmp(missing.v[i], path) == 0;
+			if (!seen) {
+				VEC_PUSH(missing, xstrdup(path));
+				missing_bins++;
+				if (!first_missing) {
+					for (size_t i = 0; i < s->bins.n; i++)
+						if (strcmp(s->bins.v[i]->path, path) == 0)
+							first_missing = s->bins.v[i];
+					snprintf(first_path, sizeof first_path, "%s", path);
+				}
+			}
+			continue;
+		}
+		size_t n = bin_resolve(b, to_vaddr(b, m, loc->address), fr);
+		if (n == 0)
+			continue;
+		loc->line0 = (uint32_t)p->lines.n;
+		loc->nline = (uint32_t)n;
+		for (size_t i = 0; i < n; i++) {
+			struct mt_line ln = {.func = fn_get(&ft, p, fr[i].name[0] ? fr[i].name : "??",
+							    fr[i].file),
+					     .line = fr[i].line};
+			VEC_PUSH(p->lines, ln);
+		}
+		resolved[loc->mapping == MT_NONE ? p->mappings.n : loc->mapping] = true;
+	}
+	for (size_t i = 0; i < p->mappings.n; i++) {
+		struct mt_mapping *m = &p->mappings.v[i];
+		if (resolved[i])
+			m->has_functions = m->has_filenames = m->has_line_numbers =
+				m->has_inline_frames = true;
+	}
+	if (missing_bins) {
+		char msg[1024], more[64] = "";
+		if (missing_bins > 1)
+			snprintf(more, sizeof more, " and %zu other binar%s", missing_bins - 1,
+				 missing_bins == 2 ? "y" : "ies");
+		snprintf(msg, sizeof msg,
+			 "%zu address%s not symbolized: cannot open %s (%s)%s; frames show as "
+			 "[%s]%s",
+			 missing_locs, missing_locs == 1 ? "" : "es", first_path,
+			 first_missing && first_missing->why[0] ? first_missing->why : "unreadable",
+			 more, base_name(first_path),
+			 s->opts.binary ? "" : " (give the executable with --binary PATH)");
+		VEC_PUSH(w->v, xstrdup(msg));
+	}
+	bool any = false;
+	for (size_t i = 0; i <= p->mappings.n; i++)
+		any |= resolved[i];
+	if (p->drop_frames)
+		drop_allocator_frames(p);
+	for (size_t i = 0; i < missing.n; i++)
+		free(missing.v[i]);
+	free(missing.v);
+	free(resolved);
+	free(ft.slots);
+	/* The allocator's own frames only get names now: drop them as pprof
+	 * does after symbolizing (drop_frames/keep_frames of the reader). */
+	return any ? profile_prune(p, e) : MT_OK;
+}
