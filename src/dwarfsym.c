@@ -111,6 +111,16 @@ static bool udata_attr(struct ctx *c, Dwarf_Die die, Dwarf_Half at, Dwarf_Unsign
 	}
 	rc = dwarf_formudata(attr, v, &err);
 	drop_err(c, &err);
+	if (rc != DW_DLV_OK) {
+		/* DWARF 5 DW_FORM_implicit_const (gcc's call_file): only
+		 * dwarf_formsdata reads it in this libdwarf. */
+		Dwarf_Signed sv = 0;
+		rc = dwarf_formsdata(attr, &sv, &err);
+		drop_err(c, &err);
+		if (rc == DW_DLV_OK && sv < 0)
+			rc = DW_DLV_NO_ENTRY;
+		*v = (Dwarf_Unsigned)sv;
+	}
 	dwarf_dealloc(c->dbg, attr, DW_DLA_ATTR);
 	return rc == DW_DLV_OK;
 }
