@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "../ui/ui.h"
+#include "../ui/view_source.h"
 
 #ifndef MEMTOP_VERSION
 #define MEMTOP_VERSION "0.1.0"
@@ -21,6 +22,7 @@ static const char usage[] =
 	"       memtop tree [OPTIONS] PROFILE      callers and callees of every function\n"
 	"       memtop peek [OPTIONS] REGEX PROFILE  the same for matching functions\n"
 	"       memtop traces [OPTIONS] PROFILE    every sample with its stack\n"
+	"       memtop list [OPTIONS] REGEX PROFILE  annotated source of matching functions\n"
 	"       memtop export [--format folded|json|pprof|svg] [-o FILE] PROFILE\n"
 	"                                          the view as folded stacks, JSON,\n"
 	"                                          a pprof profile or an SVG flame graph\n"
@@ -53,6 +55,8 @@ static const char usage[] =
 	"      --base PROFILE         subtract PROFILE first (pprof's -base)\n"
 	"      --diff-base PROFILE    compare with PROFILE, percentages of its total\n"
 	"      --normalize            diff: scale NEW to BASE's total first\n"
+	"      --source-path DIRS     list: where to look for source files (':'-separated)\n"
+	"      --trim-path PREFIXES   list: prefixes to remove from the profile's paths\n"
 	"      --db PATH              snapshot database (default $MEMTOP_DB, else\n"
 	"                             $XDG_DATA_HOME/memtop/memtop.db); :memory: for none\n"
 	"collect options:\n"
@@ -100,6 +104,8 @@ enum {
 	OPT_RETAIN,
 	OPT_GC,
 	OPT_STATE,
+	OPT_SOURCE_PATH,
+	OPT_TRIM_PATH,
 };
 
 static const struct option long_opts[] = {
@@ -133,6 +139,8 @@ static const struct option long_opts[] = {
 	{"retain", required_argument, NULL, OPT_RETAIN},
 	{"gc", no_argument, NULL, OPT_GC},
 	{"state", required_argument, NULL, OPT_STATE},
+	{"source-path", required_argument, NULL, OPT_SOURCE_PATH},
+	{"trim-path", required_argument, NULL, OPT_TRIM_PATH},
 	{"output", required_argument, NULL, 'o'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -149,6 +157,7 @@ static const struct {
 	{"tree", cmd_tree},
 	{"peek", cmd_peek},
 	{"traces", cmd_traces},
+	{"list", cmd_list},
 	{"import", cmd_import},
 	{"ls", cmd_ls},
 	{"rm", cmd_rm},
@@ -261,6 +270,8 @@ int main(int argc, char **argv)
 		case OPT_RETAIN: c.retain = optarg; break;
 		case OPT_GC: c.gc = true; break;
 		case OPT_STATE: c.state = optarg; break;
+		case OPT_SOURCE_PATH: c.source_path = optarg; break;
+		case OPT_TRIM_PATH: c.trim_path = optarg; break;
 		case OPT_MAX_INFLATE:
 		case OPT_MAX_SAMPLES:
 		case OPT_MAX_FRAMES:
@@ -291,6 +302,7 @@ int main(int argc, char **argv)
 	}
 	/* The interactive viewer; without a terminal (and no --script) the
 	 * top table is what can be shown. */
+	view_source_paths(c.source_path, c.trim_path);
 	if (c.script || isatty(STDOUT_FILENO))
 		return ui_main(&c);
 	c.cmd = "top";

@@ -127,3 +127,17 @@ golden block.mean.top tests/data/go/block.pb.gz -unit=ns -mean
 text_golden heap.traces.txt "$heap" "-traces -sample_index=inuse_space" "traces -i inuse_space"
 text_golden goroutine.traces.txt tests/data/go/goroutine.pb.gz "-traces" "traces"
 text_golden cpu.traces.txt tests/data/go/cpu.pb.gz "-traces" "traces"
+# pprof -list (memtop list). The profiles record absolute paths
+# (/work/main/tests/go/leaky/main.go, where they were made), so the sources are
+# found the way pprof finds them elsewhere: -trim_path makes the path relative
+# to the working directory (the repository root), -source_path guesses from the
+# directory's base name ("leaky"). tests/data/listsrc/ holds altered copies of
+# main.go (CRLF and no final newline; lines at and past Go's scanner limit),
+# and /nonexistent shows pprof's error for a file it cannot find.
+text_golden heap.list.txt "$heap" "-list=main\.leak|leakyCache -unit=B -trim_path=/work/main" "list --unit B --trim-path /work/main main\.leak|leakyCache"
+text_golden cpu.list.txt tests/data/go/cpu.pb.gz "-list=main\.leak|leakyCache -unit=ns -source_path=tests/go/leaky" "list --unit ns --source-path tests/go/leaky main\.leak|leakyCache"
+text_golden goroutine.list.txt tests/data/go/goroutine.pb.gz "-list=^main\. -trim_path=/work/main" "list --trim-path /work/main ^main\."
+text_golden mutex.list.txt tests/data/go/mutex.pb.gz "-list=^main\. -unit=ns -trim_path=/work/main -source_path=/nonexistent" "list --unit ns --trim-path /work/main --source-path /nonexistent ^main\."
+text_golden heap.list-crlf.txt "$heap" "-list=main\.leak|leakyCache -unit=B -source_path=tests/data/listsrc/crlf/leaky" "list --unit B --source-path tests/data/listsrc/crlf/leaky main\.leak|leakyCache"
+text_golden heap.list-long.txt "$heap" "-list=main\.leak|leakyCache -unit=B -source_path=tests/data/listsrc/long/leaky" "list --unit B --source-path tests/data/listsrc/long/leaky main\.leak|leakyCache"
+text_golden sample.list.txt ../shared/fixtures/pprof-testdata/sample.cpu "-list=. -unit=ns" "list --unit ns ."

@@ -33,6 +33,7 @@ static const struct view_ops *const kind_ops[VIEW_KIND_COUNT] = {
 	[VIEW_SNAPSHOTS] = &view_na_ops,
 	[VIEW_GOROUTINES] = &view_na_ops,
 	[VIEW_PEEK] = &view_peek_ops,
+	[VIEW_SOURCE] = &view_source_ops,
 	[VIEW_HELP] = &view_help_ops,
 };
 
@@ -378,6 +379,14 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 	case REQ_FIND_PREV:
 		find(ui, -1);
 		break;
+	case REQ_SOURCE: {
+		uint32_t f = v->ops->selected ? v->ops->selected(ui, v) : MT_NONE;
+		if (f == MT_NONE)
+			ui_message(ui, false, "select a function first");
+		else
+			ui_push(ui, VIEW_SOURCE, f);
+		break;
+	}
 	case REQ_FOCUS:
 	case REQ_IGNORE:
 	case REQ_HIDE: {

@@ -49,6 +49,7 @@
 	X(REQ_FOCUS_RE, 'F', 0, "F", "filter: focus on a typed regex")         \
 	X(REQ_IGNORE_RE, 'I', 0, "I", "filter: ignore a typed regex")          \
 	X(REQ_HIDE_RE, 'H', 0, "H", "filter: hide a typed regex")              \
+	X(REQ_SOURCE, 'l', 0, "l", "source: the selected function's lines, flat and cum") \
 	X(REQ_REDRAW, UI_CTRL('l'), 0, "^L", "redraw the screen")
 
 enum request {

@@ -31,6 +31,7 @@ enum view_kind {
 	VIEW_SNAPSHOTS,
 	VIEW_GOROUTINES,
 	VIEW_PEEK,
+	VIEW_SOURCE,
 	VIEW_HELP,
 	VIEW_KIND_COUNT
 };
@@ -61,6 +62,7 @@ struct view {
 	uintptr_t arg;
 };
 
+extern const struct view_ops view_source_ops; /* view_source.c */
 extern const struct view_ops view_top_ops, view_flame_ops, view_tree_ops,
 	view_peek_ops, view_help_ops, view_na_ops;
 

@@ -29,6 +29,7 @@ struct cli {
 	const char *unit;
 	const char *focus, *ignore, *hide, *show;
 	const char *state; /* goroutines --state REGEX */
+	const char *source_path, *trim_path; /* list: pprof -source_path, -trim_path */
 	enum mt_granularity gran;
 	const char *base, *diff_base;
 	const char *binary;
@@ -92,6 +93,7 @@ int cmd_export(struct cli *c);
 int cmd_tree(struct cli *c);
 int cmd_peek(struct cli *c);
 int cmd_traces(struct cli *c);
+int cmd_list(struct cli *c);
 int cmd_import(struct cli *c);
 int cmd_ls(struct cli *c);
 int cmd_rm(struct cli *c);
