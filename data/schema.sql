@@ -1,12 +1,12 @@
--- memtop's store, schema version 1 (PRAGMA user_version).
+-- memtop's store, schema version 2 (PRAGMA user_version).
 --
 -- Functions, locations, mappings and stacks are stored once and shared by
 -- every snapshot. A stack is the sequence of its location ids, leaf first,
--- as unsigned LEB128 varints in a BLOB, found again by a 64-bit hash of that
--- BLOB. (The hash is not indexed: importers keep every stack's hash in
--- memory, which costs less than keeping a random-order index up to date.)
--- A snapshot's samples point at stacks and carry all of their values
--- (zigzag varints, one per sample type) and their labels.
+-- as unsigned LEB128 varints, found again by hashes of that encoding that
+-- importers keep in memory (cheaper than keeping an index up to date).
+-- A snapshot's samples are stored in chunks of up to 65,536 samples, one
+-- row per chunk: a row per sample cost more to write than the parse of the
+-- profile itself (version 1 did that; src/store.c migrates it).
 --
 -- Unsigned 64-bit numbers (addresses, mapping bounds) are stored as the
 -- signed integer with the same bits. Times are nanoseconds since the epoch.
@@ -41,9 +41,16 @@ CREATE TABLE location (
 	lines BLOB NOT NULL
 );
 
+-- Stacks in blocks of up to 65,536 consecutive stack ids, one row per
+-- block (id is the block's first stack id): a row per stack cost more to
+-- write than the parse of the profile. locs: per stack a varint (byte
+-- length + 1; 0 for a stack removed as unused), then its location ids, leaf
+-- first, as varints. Importers hash every stack when they open the
+-- database (two independent 64-bit hashes, as likely to match falsely as a
+-- 128-bit one) and dedupe new stacks against that in memory.
 CREATE TABLE stack (
 	id INTEGER PRIMARY KEY,
-	hash INTEGER NOT NULL,
+	n INTEGER NOT NULL,
 	locs BLOB NOT NULL
 );
 
@@ -72,14 +79,19 @@ CREATE TABLE snapshot (
 );
 CREATE INDEX snapshot_time ON snapshot (time);
 
--- labels: varint count, then per label: varint key, varint flags (1 = num),
--- then zigzag num and varint unit, or varint str; strings index the
--- snapshot's strings.
-CREATE TABLE sample (
+-- A chunk of a snapshot's samples, in their order (seq 0, 1, ...):
+-- stacks: a varint stack id per sample; vals: zigzag varints, one per
+-- sample type per sample; labels: per sample a varint count, then per label
+-- varint key, varint flags (1 = num), then zigzag num and varint unit, or
+-- varint str (strings index the snapshot's strings); NULL when no sample of
+-- the chunk has labels.
+CREATE TABLE chunk (
 	snapshot INTEGER NOT NULL,
-	idx INTEGER NOT NULL,
-	stack INTEGER NOT NULL,
+	seq INTEGER NOT NULL,
+	n INTEGER NOT NULL,
+	stacks BLOB NOT NULL,
 	vals BLOB NOT NULL,
 	labels BLOB,
-	PRIMARY KEY (snapshot, idx)
-) WITHOUT ROWID;
+	PRIMARY KEY (snapshot, seq)
+);
+

@@ -18,12 +18,26 @@
 
 #include "schema_sql.h" /* store_schema_sql, generated from data/schema.sql */
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_MS 10000
+/* Samples per chunk row: big enough that a row costs little per sample,
+ * small enough that a reader decodes a chunk in cache. */
+#define CHUNK_SAMPLES 65536
+/* The page cache in KiB: everyday, and while importing a big snapshot. */
+#define CACHE_KB "65536"
+#define IMPORT_CACHE_KB "524288"
 
-/* Forward migrations: migrations[v] brings schema version v + 1 up to
- * v + 2. Version 1 is data/schema.sql itself; nothing to migrate yet. */
-static const char *const migrations[] = {NULL};
+static enum mt_status migrate_samples_to_chunks(struct store *s, struct mt_err *e);
+
+/* Forward migrations: migrations[v - 1] brings schema version v up to
+ * v + 1, by SQL or by a function when BLOBs must be re-encoded. A new
+ * database gets data/schema.sql, which is always the newest version. */
+static const struct migration {
+	const char *sql;
+	enum mt_status (*fn)(struct store *s, struct mt_err *e);
+} migrations[SCHEMA_VERSION - 1] = {
+	[0] = {.fn = migrate_samples_to_chunks}, /* 1 -> 2: sample rows -> chunks */
+};
 
 /* ------------------------------------------------------------------ */
 /* Errors, statements, transactions                                    */
@@ -75,7 +89,7 @@ static void drop_caches(struct store *s)
 	km_clear(&s->maps);
 	km_clear(&s->funcs);
 	km_clear(&s->locs);
-	km_clear(&s->stacks);
+	hm_clear(&s->stacks);
 	s->cached = false;
 }
 
@@ -143,6 +157,148 @@ static enum mt_status make_parent(const char *path, struct mt_err *e)
 	return MT_OK;
 }
 
+/* Schema 1 -> 2, stacks: a row per stack becomes blocks of consecutive
+ * ids (the ids stay: chunks name them), gaps left by removed stacks
+ * filled with empty ones. */
+static enum mt_status migrate_stacks_to_blocks(struct store *s, struct mt_err *e)
+{
+	enum mt_status st;
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	mt_bytes enc = {0};
+	if ((st = exec(s, "ALTER TABLE stack RENAME TO stack_v1;"
+			  "CREATE TABLE stack (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, "
+			  "locs BLOB NOT NULL)", e)))
+		return st;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, locs FROM stack_v1 ORDER BY id", -1, &q,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO stack (id, n, locs) VALUES (?, ?, ?)", -1,
+			       &ins, NULL) != SQLITE_OK) {
+		st = store_dberr(s, e, "migrating stacks");
+		goto out;
+	}
+	int64_t first = 0, n = 0;
+	int rc;
+	for (;;) {
+		rc = sqlite3_step(q);
+		int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+		if (n && (rc != SQLITE_ROW || id - first >= STACK_BLOCK)) {
+			sqlite3_reset(ins);
+			sqlite3_bind_int64(ins, 1, first);
+			sqlite3_bind_int64(ins, 2, n);
+			sqlite3_bind_blob(ins, 3, enc.v, (int)enc.n, SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE) {
+				st = store_dberr(s, e, "migrating stacks");
+				goto out;
+			}
+			n = enc.n = 0;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		if (!n)
+			first = id;
+		for (; first + n < id; n++) /* a removed stack */
+			put_uv(&enc, 0);
+		size_t len = (size_t)sqlite3_column_bytes(q, 1);
+		put_uv(&enc, len + 1);
+		VEC_RESERVE(enc, enc.n + len);
+		if (len)
+			memcpy(enc.v + enc.n, sqlite3_column_blob(q, 1), len);
+		enc.n += len;
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		st = store_dberr(s, e, "migrating stacks");
+	else
+		st = exec(s, "DROP TABLE stack_v1", e);
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	free(enc.v);
+	return st;
+}
+
+/* Schema 1 -> 2: re-encodes each snapshot's sample rows as chunk rows, and
+ * the stacks as blocks.
+ * The per-sample encodings of version 1 are those of a chunk, so a chunk is
+ * the concatenation of its samples' bytes (a count of 0 for no labels). */
+static enum mt_status migrate_samples_to_chunks(struct store *s, struct mt_err *e)
+{
+	enum mt_status st;
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	mt_bytes stacks = {0}, vals = {0}, labels = {0};
+	if ((st = exec(s, "CREATE TABLE chunk (snapshot INTEGER NOT NULL, "
+			  "seq INTEGER NOT NULL, n INTEGER NOT NULL, stacks BLOB NOT NULL, "
+			  "vals BLOB NOT NULL, labels BLOB, PRIMARY KEY (snapshot, seq))", e)))
+		return st;
+	if (sqlite3_prepare_v2(s->db, "SELECT snapshot, stack, vals, labels FROM sample "
+				      "ORDER BY snapshot, idx", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO chunk (snapshot, seq, n, stacks, vals, "
+				      "labels) VALUES (?, ?, ?, ?, ?, ?)", -1, &ins,
+			       NULL) != SQLITE_OK) {
+		st = store_dberr(s, e, "migrating samples");
+		goto out;
+	}
+	int64_t snap = 0, seq = 0;
+	size_t n = 0;
+	bool has_labels = false;
+	int rc;
+	for (;;) {
+		rc = sqlite3_step(q);
+		int64_t next = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+		if (n && (rc != SQLITE_ROW || next != snap || n == CHUNK_SAMPLES)) {
+			sqlite3_reset(ins);
+			sqlite3_bind_int64(ins, 1, snap);
+			sqlite3_bind_int64(ins, 2, seq++);
+			sqlite3_bind_int64(ins, 3, (int64_t)n);
+			sqlite3_bind_blob(ins, 4, stacks.v, (int)stacks.n, SQLITE_STATIC);
+			sqlite3_bind_blob(ins, 5, vals.n ? (const void *)vals.v : "",
+					  (int)vals.n, SQLITE_STATIC);
+			if (has_labels)
+				sqlite3_bind_blob(ins, 6, labels.v, (int)labels.n, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(ins, 6);
+			if (sqlite3_step(ins) != SQLITE_DONE) {
+				st = store_dberr(s, e, "migrating samples");
+				goto out;
+			}
+			n = stacks.n = vals.n = labels.n = 0;
+			has_labels = false;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		if (next != snap)
+			seq = 0;
+		snap = next;
+		put_uv(&stacks, (uint64_t)sqlite3_column_int64(q, 1));
+		size_t nv = (size_t)sqlite3_column_bytes(q, 2);
+		VEC_RESERVE(vals, vals.n + nv);
+		if (nv)
+			memcpy(vals.v + vals.n, sqlite3_column_blob(q, 2), nv);
+		vals.n += nv;
+		size_t nl = (size_t)sqlite3_column_bytes(q, 3);
+		if (nl) {
+			VEC_RESERVE(labels, labels.n + nl);
+			memcpy(labels.v + labels.n, sqlite3_column_blob(q, 3), nl);
+			labels.n += nl;
+			has_labels = true;
+		} else {
+			put_uv(&labels, 0);
+		}
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		st = store_dberr(s, e, "migrating samples");
+	else if (!(st = exec(s, "DROP TABLE sample", e)))
+		st = migrate_stacks_to_blocks(s, e);
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	free(stacks.v);
+	free(vals.v);
+	free(labels.v);
+	return st;
+}
+
 /* Creates the schema in an empty database, or brings an older one up to
  * date, in one transaction. */
 static enum mt_status migrate(struct store *s, struct mt_err *e)
@@ -169,9 +325,11 @@ static enum mt_status migrate(struct store *s, struct mt_err *e)
 		return exec(s, "COMMIT", e);
 	if (v == 0 && (st = exec(s, store_schema_sql, e)))
 		goto fail;
-	for (int64_t i = v ? v - 1 : 0; i + 1 < SCHEMA_VERSION; i++)
-		if (migrations[i] && (st = exec(s, migrations[i], e)))
+	for (int64_t i = v ? v - 1 : SCHEMA_VERSION; i + 1 < SCHEMA_VERSION; i++) {
+		const struct migration *mg = &migrations[i];
+		if ((mg->sql && (st = exec(s, mg->sql, e))) || (mg->fn && (st = mg->fn(s, e))))
 			goto fail;
+	}
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
 	if ((st = exec(s, sql, e)))
@@ -230,7 +388,7 @@ enum mt_status store_open(struct store **out, const char *path, bool create,
 	sqlite3_extended_result_codes(s->db, 0);
 	if (!mem && (st = exec(s, "PRAGMA journal_mode = WAL", e)))
 		goto fail;
-	if ((st = exec(s, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
+	if ((st = exec(s, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -" CACHE_KB ";"
 		       "PRAGMA foreign_keys = OFF", e)) ||
 	    (st = migrate(s, e)))
 		goto fail;
@@ -286,9 +444,9 @@ static enum mt_status fill_caches(struct store *s, struct mt_err *e)
 		"SELECT id, start, lim, off, flags, file, build_id FROM mapping",
 		"SELECT id, start_line, name, system_name, filename FROM function",
 		"SELECT id, mapping, address, folded, lines FROM location",
-		"SELECT id, hash FROM stack",
+		"SELECT id, n, locs FROM stack",
 	};
-	struct keymap *maps[] = {&s->maps, &s->funcs, &s->locs, &s->stacks};
+	struct keymap *maps[] = {&s->maps, &s->funcs, &s->locs};
 	mt_bytes k = {0};
 	for (int t = 0; t < 4; t++) {
 		sqlite3_stmt *q;
@@ -300,8 +458,22 @@ static enum mt_status fill_caches(struct store *s, struct mt_err *e)
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 			k.n = 0;
 			if (t == 3) {
-				uint64_t h = (uint64_t)sqlite3_column_int64(q, 1);
-				km_add(&s->stacks, &h, sizeof h, h, sqlite3_column_int64(q, 0));
+				int64_t id = sqlite3_column_int64(q, 0), n = sqlite3_column_int64(q, 1);
+				const uint8_t *b = sqlite3_column_blob(q, 2), *sp;
+				struct cur c = {b, b + sqlite3_column_bytes(q, 2), true};
+				size_t len;
+				bool live;
+				int64_t j = 0;
+				for (; stack_next(&c, &sp, &len, &live); j++)
+					if (live)
+						hm_add(&s->stacks, mt_hash(sp, len, STACK_SEED1),
+						       mt_hash(sp, len, STACK_SEED2), id + j);
+				if (!c.ok || j != n) {
+					sqlite3_finalize(q);
+					free(k.v);
+					return mt_errf(e, MT_ERR_CORRUPT, "stacks @%lld: bad encoding "
+						       "in the database", (long long)id);
+				}
 				continue;
 			}
 			if (t == 0) {
@@ -343,6 +515,10 @@ struct imp {
 	const struct profile *p;
 	int64_t *map_ids, *func_ids, *loc_ids; /* per profile index, 0 = not yet */
 	mt_bytes k, blob, sk; /* scratch keys; sk: the stack */
+	/* the block of new stacks: ids nb_first .. nb_first + nb_n - 1 */
+	int64_t nb_first;
+	size_t nb_n;
+	mt_bytes nb_locs;
 	struct mt_err *e;
 };
 
@@ -476,75 +652,43 @@ static int64_t location_id(struct imp *m, uint32_t i)
 	return m->loc_ids[i] = id;
 }
 
-/* Whether stack id holds exactly the encoding m->sk. */
-static bool stack_is(struct imp *m, int64_t id, bool *err)
+/* Writes the stacks this import added since the last flush as one row. */
+static enum mt_status flush_stacks(struct imp *m)
 {
-	sqlite3_stmt *q = store_stmt(m->s, ST_GET_STACK,
-				     "SELECT locs FROM stack WHERE id = ?", m->e);
-	if (!q) {
-		*err = true;
-		return false;
-	}
-	sqlite3_bind_int64(q, 1, id);
-	int rc = sqlite3_step(q);
-	bool same = rc == SQLITE_ROW &&
-		    (size_t)sqlite3_column_bytes(q, 0) == m->sk.n &&
-		    (m->sk.n == 0 || memcmp(sqlite3_column_blob(q, 0), m->sk.v, m->sk.n) == 0);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_dberr(m->s, m->e, "reading stacks");
-		*err = true;
-	}
-	sqlite3_reset(q);
-	return same;
+	if (!m->nb_n)
+		return MT_OK;
+	sqlite3_stmt *q = store_stmt(m->s, ST_INS_STACK,
+				     "INSERT INTO stack (id, n, locs) VALUES (?, ?, ?)", m->e);
+	if (!q)
+		return MT_ERR_DB;
+	sqlite3_bind_int64(q, 1, m->nb_first);
+	sqlite3_bind_int64(q, 2, (int64_t)m->nb_n);
+	sqlite3_bind_blob(q, 3, m->nb_locs.v, (int)m->nb_locs.n, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return store_dberr(m->s, m->e, "writing stacks");
+	m->nb_first += (int64_t)m->nb_n;
+	m->nb_n = m->nb_locs.n = 0;
+	return MT_OK;
 }
 
-/* The id of the stack whose encoding is m->sk: the in-memory table knows
- * the hash of every stored stack, and the row confirms the content. Only
- * a 64-bit hash collision costs a scan. */
+/* The id of the stack whose encoding is m->sk: known stacks are found by
+ * their two hashes in memory; a new one joins the block being written. */
 static int64_t stack_id(struct imp *m)
 {
-	struct store *s = m->s;
-	uint64_t h = mt_hash(m->sk.v, m->sk.n, 0x5eed);
-	int64_t id = km_find(&s->stacks, &h, sizeof h, h);
-	bool err = false;
-	if (id && stack_is(m, id, &err))
+	uint64_t h1 = mt_hash(m->sk.v, m->sk.n, STACK_SEED1);
+	uint64_t h2 = mt_hash(m->sk.v, m->sk.n, STACK_SEED2);
+	int64_t id = hm_find(&m->s->stacks, h1, h2);
+	if (id)
 		return id;
-	if (err)
+	if (m->nb_n == STACK_BLOCK && flush_stacks(m))
 		return 0;
-	if (id) {
-		sqlite3_stmt *q = store_stmt(s, ST_FIND_STACK,
-					     "SELECT id, locs FROM stack WHERE hash = ?", m->e);
-		if (!q)
-			return 0;
-		sqlite3_bind_int64(q, 1, (int64_t)h);
-		int rc;
-		id = 0;
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-			if ((size_t)sqlite3_column_bytes(q, 1) == m->sk.n &&
-			    (m->sk.n == 0 ||
-			     memcmp(sqlite3_column_blob(q, 1), m->sk.v, m->sk.n) == 0)) {
-				id = sqlite3_column_int64(q, 0);
-				break;
-			}
-		}
-		sqlite3_reset(q);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-			store_dberr(s, m->e, "reading stacks");
-			return 0;
-		}
-		if (id)
-			return id;
-	}
-	sqlite3_stmt *q = store_stmt(s, ST_INS_STACK,
-				     "INSERT INTO stack (hash, locs) VALUES (?, ?)", m->e);
-	if (!q)
-		return 0;
-	sqlite3_bind_int64(q, 1, (int64_t)h);
-	sqlite3_bind_blob(q, 2, m->sk.n ? (const void *)m->sk.v : "", (int)m->sk.n,
-			  SQLITE_STATIC);
-	if (!(id = insert(s, q, m->e)))
-		return 0;
-	km_add(&s->stacks, &h, sizeof h, h, id);
+	id = m->nb_first + (int64_t)m->nb_n++;
+	put_uv(&m->nb_locs, m->sk.n + 1);
+	VEC_RESERVE(m->nb_locs, m->nb_locs.n + m->sk.n);
+	if (m->sk.n)
+		memcpy(m->nb_locs.v + m->nb_locs.n, m->sk.v, m->sk.n);
+	m->nb_locs.n += m->sk.n;
+	hm_add(&m->s->stacks, h1, h2, id);
 	return id;
 }
 
@@ -628,56 +772,100 @@ static uint32_t label_str(uint32_t *lmap, uint32_t *nstr, mt_bytes *strs,
 	return lmap[s];
 }
 
-/* Writes the samples of snapshot id, leaf-first stacks as location ids. */
-static enum mt_status insert_samples(struct imp *m, int64_t snap,
-				     const uint8_t *labels, const size_t *label_off)
+/* Writes one chunk row of snapshot snap. */
+static enum mt_status insert_chunk(struct imp *m, int64_t snap, int64_t seq, size_t n,
+				   const mt_bytes *stacks, const mt_bytes *vals,
+				   const mt_bytes *labels, bool has_labels)
+{
+	sqlite3_stmt *q = store_stmt(m->s, ST_INS_CHUNK,
+		"INSERT INTO chunk (snapshot, seq, n, stacks, vals, labels) "
+		"VALUES (?, ?, ?, ?, ?, ?)", m->e);
+	if (!q)
+		return MT_ERR_DB;
+	static const char empty[] = "";
+	sqlite3_bind_int64(q, 1, snap);
+	sqlite3_bind_int64(q, 2, seq);
+	sqlite3_bind_int64(q, 3, (int64_t)n);
+	sqlite3_bind_blob(q, 4, stacks->n ? (const void *)stacks->v : empty,
+			  (int)stacks->n, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 5, vals->n ? (const void *)vals->v : empty, (int)vals->n,
+			  SQLITE_STATIC);
+	if (has_labels)
+		sqlite3_bind_blob(q, 6, labels->v, (int)labels->n, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return store_dberr(m->s, m->e, "writing samples");
+	return MT_OK;
+}
+
+/* Writes the samples of snapshot snap in chunks of CHUNK_SAMPLES; lmap
+ * gives each label string's index in the snapshot's strings. */
+static enum mt_status insert_samples(struct imp *m, int64_t snap, const uint32_t *lmap)
 {
 	const struct profile *p = m->p;
 	size_t nst = p->sample_types.n;
-	sqlite3_stmt *q = store_stmt(m->s, ST_INS_SAMPLE,
-		"INSERT INTO sample (snapshot, idx, stack, vals, labels) "
-		"VALUES (?, ?, ?, ?, ?)", m->e);
-	if (!q)
-		return MT_ERR_DB;
-	mt_bytes vals = {0};
-	for (size_t i = 0; i < p->samples.n; i++) {
+	mt_bytes stacks = {0}, vals = {0}, labels = {0};
+	enum mt_status st = MT_OK;
+	bool has_labels = false;
+	int64_t seq = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < p->samples.n && !st; i++) {
 		const struct mt_sample *sm = &p->samples.v[i];
 		m->sk.n = 0;
 		for (uint32_t j = 0; j < sm->nloc; j++) {
 			int64_t l = location_id(m, p->sample_locs.v[sm->loc0 + j]);
-			if (!l)
-				goto fail;
+			if (!l) {
+				st = MT_ERR_DB;
+				break;
+			}
 			put_uv(&m->sk, (uint64_t)l);
 		}
-		int64_t stack = stack_id(m);
-		if (!stack)
-			goto fail;
-		vals.n = 0;
+		int64_t stack = st ? 0 : stack_id(m);
+		if (!stack) {
+			st = MT_ERR_DB;
+			break;
+		}
+		put_uv(&stacks, (uint64_t)stack);
 		const int64_t *v = profile_values(p, i);
 		for (size_t j = 0; j < nst; j++)
 			put_sv(&vals, v[j]);
-		sqlite3_reset(q);
-		sqlite3_bind_int64(q, 1, snap);
-		sqlite3_bind_int64(q, 2, (int64_t)i);
-		sqlite3_bind_int64(q, 3, stack);
-		sqlite3_bind_blob(q, 4, vals.n ? (const void *)vals.v : "", (int)vals.n,
-				  SQLITE_STATIC);
-		if (label_off[i + 1] > label_off[i])
-			sqlite3_bind_blob(q, 5, labels + label_off[i],
-					  (int)(label_off[i + 1] - label_off[i]),
-					  SQLITE_STATIC);
-		else
-			sqlite3_bind_null(q, 5);
-		if (sqlite3_step(q) != SQLITE_DONE) {
-			store_dberr(m->s, m->e, "writing samples");
-			goto fail;
+		put_uv(&labels, sm->nlabel);
+		for (uint32_t j = 0; j < sm->nlabel; j++) {
+			const struct mt_label *lb = &p->labels.v[sm->label0 + j];
+			put_uv(&labels, lmap[lb->key]);
+			put_uv(&labels, lb->is_num);
+			if (lb->is_num) {
+				put_sv(&labels, lb->num);
+				put_uv(&labels, lmap[lb->unit]);
+			} else {
+				put_uv(&labels, lmap[lb->str]);
+			}
+		}
+		has_labels |= sm->nlabel > 0;
+		if (++n == CHUNK_SAMPLES || i + 1 == p->samples.n) {
+			st = insert_chunk(m, snap, seq++, n, &stacks, &vals, &labels, has_labels);
+			n = stacks.n = vals.n = labels.n = 0;
+			has_labels = false;
 		}
 	}
+	free(stacks.v);
 	free(vals.v);
+	free(labels.v);
+	return st;
+}
+
+/* The id the next new stack gets: one past the last block's. */
+static enum mt_status next_stack_id(struct store *s, int64_t *id, struct mt_err *e)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT id + n FROM stack ORDER BY id DESC LIMIT 1",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_dberr(s, e, "reading stacks");
+	int rc = sqlite3_step(q);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 1;
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_dberr(s, e, "reading stacks");
 	return MT_OK;
-fail:
-	free(vals.v);
-	return MT_ERR_DB;
 }
 
 /* Looks for a snapshot with this content hash; 0 if none. */
@@ -730,39 +918,35 @@ enum mt_status store_import(struct store *s, const struct profile *p,
 		return st;
 	}
 
-	/* Labels first: their strings go into the snapshot row. */
+	/* Label strings first: they go into the snapshot row. lmap[0] stays 0
+	 * (the empty string) for a label without unit. */
 	uint32_t *lmap = xcalloc(p->strs.n ? p->strs.n : 1, sizeof *lmap);
 	uint32_t nstr = 0;
-	mt_bytes strs = {0}, labels = {0};
+	mt_bytes strs = {0};
 	put_str(&strs, "");
-	size_t *label_off = xmalloc((p->samples.n + 1) * sizeof *label_off);
 	for (size_t i = 0; i < p->samples.n; i++) {
 		const struct mt_sample *sm = &p->samples.v[i];
-		label_off[i] = labels.n;
-		if (!sm->nlabel)
-			continue;
-		put_uv(&labels, sm->nlabel);
 		for (uint32_t j = 0; j < sm->nlabel; j++) {
 			const struct mt_label *lb = &p->labels.v[sm->label0 + j];
-			put_uv(&labels, label_str(lmap, &nstr, &strs, p, lb->key));
-			put_uv(&labels, lb->is_num);
-			if (lb->is_num) {
-				put_sv(&labels, lb->num);
-				put_uv(&labels, label_str(lmap, &nstr, &strs, p, lb->unit));
-			} else {
-				put_uv(&labels, label_str(lmap, &nstr, &strs, p, lb->str));
-			}
+			label_str(lmap, &nstr, &strs, p, lb->key);
+			label_str(lmap, &nstr, &strs, p, lb->is_num ? lb->unit : lb->str);
 		}
 	}
-	label_off[p->samples.n] = labels.n;
-	free(lmap);
 
+	/* A big snapshot's new stacks span many pages: a cache that holds them
+	 * all spares SQLite writing a page out and reading it back. */
+	bool big = p->samples.n > CHUNK_SAMPLES;
+	if (big)
+		sqlite3_exec(s->db, "PRAGMA cache_size = -" IMPORT_CACHE_KB, NULL, NULL, NULL);
 	struct imp m = {.s = s, .p = p, .e = e};
 	m.map_ids = xcalloc(p->mappings.n + 1, sizeof *m.map_ids);
 	m.func_ids = xcalloc(p->functions.n + 1, sizeof *m.func_ids);
 	m.loc_ids = xcalloc(p->locations.n + 1, sizeof *m.loc_ids);
-	int64_t snap = insert_snapshot(&m, src, hash, &strs);
-	st = snap ? insert_samples(&m, snap, labels.v, label_off) : MT_ERR_DB;
+	int64_t snap = next_stack_id(s, &m.nb_first, e) ? 0
+							: insert_snapshot(&m, src, hash, &strs);
+	st = snap ? insert_samples(&m, snap, lmap) : MT_ERR_DB;
+	if (!st)
+		st = flush_stacks(&m);
 	if (!st)
 		st = exec(s, "COMMIT", e);
 	if (st) {
@@ -771,15 +955,17 @@ enum mt_status store_import(struct store *s, const struct profile *p,
 	} else {
 		*id = snap;
 	}
+	if (big)
+		sqlite3_exec(s->db, "PRAGMA cache_size = -" CACHE_KB, NULL, NULL, NULL);
 	free(m.map_ids);
 	free(m.func_ids);
 	free(m.loc_ids);
 	free(m.k.v);
 	free(m.blob.v);
 	free(m.sk.v);
+	free(m.nb_locs.v);
 	free(strs.v);
-	free(labels.v);
-	free(label_off);
+	free(lmap);
 	return st;
 }
 
@@ -790,8 +976,8 @@ enum mt_status store_import(struct store *s, const struct profile *p,
 static enum mt_status delete_snapshot(struct store *s, int64_t id, bool *found,
 				      struct mt_err *e)
 {
-	sqlite3_stmt *q = store_stmt(s, ST_DEL_SAMPLES,
-				     "DELETE FROM sample WHERE snapshot = ?", e);
+	sqlite3_stmt *q = store_stmt(s, ST_DEL_CHUNKS,
+				     "DELETE FROM chunk WHERE snapshot = ?", e);
 	if (!q)
 		return MT_ERR_DB;
 	sqlite3_bind_int64(q, 1, id);
@@ -895,17 +1081,106 @@ static enum mt_status sweep(struct store *s, const struct mark *m, const char *t
 	return st;
 }
 
+/* Empties the stacks that are not marked used (ids stay: later stacks keep
+ * theirs), deletes blocks left with none, and marks the locations of the
+ * stacks that remain. */
+static enum mt_status sweep_stacks(struct store *s, const struct mark *used,
+				   struct mark *locs, struct mt_err *e)
+{
+	sqlite3_stmt *q = NULL, *up = NULL, *del = NULL;
+	enum mt_status st = MT_OK;
+	VEC(int64_t) dead = {0};
+	VEC(int64_t) changed = {0};
+	VEC(mt_bytes) rows = {0};
+	if (sqlite3_prepare_v2(s->db, "SELECT id, n, locs FROM stack", -1, &q,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "UPDATE stack SET locs = ? WHERE id = ?", -1, &up,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "DELETE FROM stack WHERE id = ?", -1, &del,
+			       NULL) != SQLITE_OK) {
+		st = store_dberr(s, e, "collecting garbage");
+		goto out;
+	}
+	/* Changes wait until the scan is over. */
+	int rc;
+	while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0), n = sqlite3_column_int64(q, 1);
+		const uint8_t *b = sqlite3_column_blob(q, 2), *sp;
+		struct cur c = {b, b + sqlite3_column_bytes(q, 2), true};
+		mt_bytes enc = {0};
+		size_t live = 0, emptied = 0, len;
+		bool was;
+		int64_t j = 0;
+		for (; stack_next(&c, &sp, &len, &was); j++) {
+			if (!mark_has(used, id + j)) {
+				emptied += was;
+				put_uv(&enc, 0);
+				continue;
+			}
+			live++;
+			put_uv(&enc, len + 1);
+			VEC_RESERVE(enc, enc.n + len);
+			if (len)
+				memcpy(enc.v + enc.n, sp, len);
+			enc.n += len;
+			struct cur lc = {sp, sp + len, true};
+			while (lc.ok && lc.p < lc.end)
+				mark_set(locs, (int64_t)get_uv(&lc));
+		}
+		if (!c.ok || j != n) {
+			free(enc.v);
+			st = mt_errf(e, MT_ERR_CORRUPT, "stacks @%lld: bad encoding in the "
+				     "database", (long long)id);
+			break;
+		}
+		if (!live) {
+			VEC_PUSH(dead, id);
+			free(enc.v);
+		} else if (emptied) {
+			VEC_PUSH(changed, id);
+			VEC_PUSH(rows, enc);
+		} else {
+			free(enc.v);
+		}
+	}
+	if (!st && rc != SQLITE_DONE)
+		st = store_dberr(s, e, "collecting garbage");
+	sqlite3_reset(q);
+	for (size_t i = 0; i < dead.n && !st; i++) {
+		sqlite3_reset(del);
+		sqlite3_bind_int64(del, 1, dead.v[i]);
+		if (sqlite3_step(del) != SQLITE_DONE)
+			st = store_dberr(s, e, "collecting garbage");
+	}
+	for (size_t i = 0; i < changed.n && !st; i++) {
+		sqlite3_reset(up);
+		sqlite3_bind_blob(up, 1, rows.v[i].v, (int)rows.v[i].n, SQLITE_STATIC);
+		sqlite3_bind_int64(up, 2, changed.v[i]);
+		if (sqlite3_step(up) != SQLITE_DONE)
+			st = store_dberr(s, e, "collecting garbage");
+	}
+out:
+	for (size_t i = 0; i < rows.n; i++)
+		free(rows.v[i].v);
+	free(rows.v);
+	free(dead.v);
+	free(changed.v);
+	sqlite3_finalize(q);
+	sqlite3_finalize(up);
+	sqlite3_finalize(del);
+	return st;
+}
+
 /* Garbage collection inside the caller's transaction. */
 static enum mt_status gc_locked(struct store *s, struct mt_err *e)
 {
 	enum mt_status st;
-	struct mark locs = {0}, funcs = {0}, maps = {0};
+	struct mark stacks = {0}, locs = {0}, funcs = {0}, maps = {0};
 	drop_caches(s);
-	if ((st = exec(s, "DELETE FROM stack WHERE id NOT IN "
-			  "(SELECT DISTINCT stack FROM sample)", e)))
-		return st;
-	if ((st = mark_init(s, &locs, "location", e)) ||
-	    (st = mark_blobs(s, &locs, "SELECT locs FROM stack", 1, NULL, e)) ||
+	if ((st = mark_init(s, &stacks, "(SELECT id + n - 1 AS id FROM stack)", e)) ||
+	    (st = mark_blobs(s, &stacks, "SELECT stacks FROM chunk", 1, NULL, e)) ||
+	    (st = mark_init(s, &locs, "location", e)) ||
+	    (st = sweep_stacks(s, &stacks, &locs, e)) ||
 	    (st = sweep(s, &locs, "location", e)) ||
 	    (st = mark_init(s, &funcs, "function", e)) ||
 	    (st = mark_init(s, &maps, "mapping", e)) ||
@@ -916,6 +1191,7 @@ static enum mt_status gc_locked(struct store *s, struct mt_err *e)
 	    (st = sweep(s, &maps, "mapping", e)))
 		goto out;
 out:
+	free(stacks.bits);
 	free(locs.bits);
 	free(funcs.bits);
 	free(maps.bits);

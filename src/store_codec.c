@@ -59,6 +59,52 @@ void km_add(struct keymap *m, const void *k, size_t n, uint64_t h, int64_t id)
 	m->n++;
 }
 
+void hm_clear(struct hashmap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof *m);
+}
+
+int64_t hm_find(const struct hashmap *m, uint64_t h1, uint64_t h2)
+{
+	if (!m->nslots)
+		return 0;
+	size_t mask = m->nslots - 1;
+	for (size_t i = h1 & mask;; i = (i + 1) & mask) {
+		if (!m->slots[i].id)
+			return 0;
+		if (m->slots[i].h1 == h1 && m->slots[i].h2 == h2)
+			return m->slots[i].id;
+	}
+}
+
+void hm_add(struct hashmap *m, uint64_t h1, uint64_t h2, int64_t id)
+{
+	if ((m->n + 1) * 4 > m->nslots * 3) {
+		size_t nn = m->nslots ? m->nslots * 2 : 1024;
+		struct hm_slot *ns = xcalloc(nn, sizeof *ns);
+		for (size_t i = 0; i < m->nslots; i++) {
+			if (!m->slots[i].id)
+				continue;
+			size_t j = m->slots[i].h1 & (nn - 1);
+			while (ns[j].id)
+				j = (j + 1) & (nn - 1);
+			ns[j] = m->slots[i];
+		}
+		free(m->slots);
+		m->slots = ns;
+		m->nslots = nn;
+	}
+	size_t mask = m->nslots - 1, i = h1 & mask;
+	while (m->slots[i].id) {
+		if (m->slots[i].h1 == h1 && m->slots[i].h2 == h2)
+			return;
+		i = (i + 1) & mask;
+	}
+	m->slots[i] = (struct hm_slot){.h1 = h1, .h2 = h2, .id = id};
+	m->n++;
+}
+
 void im_clear(struct idmap *m)
 {
 	free(m->slots);

@@ -86,6 +86,45 @@ void km_clear(struct keymap *m);
 int64_t km_find(const struct keymap *m, const void *k, size_t n, uint64_t h);
 void km_add(struct keymap *m, const void *k, size_t n, uint64_t h, int64_t id);
 
+/* Pairs of 64-bit hashes (a stack's, see data/schema.sql) to ids; the
+ * first id added for a pair wins. 24 bytes a slot and no key arena: a
+ * million stacks cost one cache miss each. */
+struct hashmap {
+	struct hm_slot {
+		uint64_t h1, h2;
+		int64_t id; /* 0 = empty slot */
+	} *slots;
+	size_t nslots, n;
+};
+
+void hm_clear(struct hashmap *m);
+int64_t hm_find(const struct hashmap *m, uint64_t h1, uint64_t h2);
+void hm_add(struct hashmap *m, uint64_t h1, uint64_t h2, int64_t id);
+
+/* Stack ids per row of the stack table (data/schema.sql). */
+#define STACK_BLOCK 65536
+/* The seeds of a stack's two hashes. */
+#define STACK_SEED1 0x5eedULL
+#define STACK_SEED2 0x9e3779b97f4a7c15ULL
+
+/* Walks the stacks of a block: stack_next gives each one's encoding
+ * (removed: false in *live), false at the end or on damage (c->ok). */
+static inline bool stack_next(struct cur *c, const uint8_t **p, size_t *n, bool *live)
+{
+	if (!c->ok || c->p >= c->end)
+		return false;
+	uint64_t len = get_uv(c);
+	if (!c->ok || (len && len - 1 > (uint64_t)(c->end - c->p))) {
+		c->ok = false;
+		return false;
+	}
+	*live = len != 0;
+	*n = len ? (size_t)(len - 1) : 0;
+	*p = c->p;
+	c->p += *n;
+	return true;
+}
+
 /* Row ids to small indices (0 = absent, so callers store index + 1). */
 struct idmap {
 	struct im_slot {
@@ -109,13 +148,13 @@ enum store_st {
 	ST_GET_STACK,
 	ST_INS_STACK,
 	ST_INS_SNAP,
-	ST_INS_SAMPLE,
+	ST_INS_CHUNK,
 	ST_GET_SNAP,
 	ST_GET_MAP,
 	ST_GET_LOC,
 	ST_GET_FUNC,
-	ST_GET_SAMPLES,
-	ST_DEL_SAMPLES,
+	ST_GET_CHUNKS,
+	ST_DEL_CHUNKS,
 	ST_DEL_SNAP,
 	ST_COUNT
 };
@@ -128,7 +167,8 @@ struct store {
 	bool cached;          /* caches hold every mapping, function, location,
 			       * and the hash of every stack */
 	int64_t data_version; /* of the database when the caches were filled */
-	struct keymap maps, funcs, locs, stacks;
+	struct keymap maps, funcs, locs;
+	struct hashmap stacks;
 	sqlite3_stmt *st[ST_COUNT];
 };
 

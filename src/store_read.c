@@ -13,13 +13,24 @@ struct stk_range {
 	uint32_t loc0, nloc;
 };
 
+/* A block of stacks as read: stack first + j at bytes + off[j] (its
+ * length + 1, then its encoding). */
+struct stk_block {
+	int64_t first, n;
+	uint8_t *bytes;
+	size_t len;
+	uint32_t *off;
+};
+
 /* The state of one load. */
 struct ld {
 	struct store *s;
 	struct profile *p;
 	struct idmap maps, funcs, locs, stacks; /* db id -> local index + 1 */
 	VEC(struct stk_range) stk;
+	VEC(struct stk_block) blocks; /* of stacks read, sorted by first id */
 	int64_t snap;
+	int64_t nsample; /* as the snapshot row says */
 	struct mt_err *e;
 };
 
@@ -171,7 +182,7 @@ static enum mt_status load_header(struct ld *l, str_vec *strs)
 	sqlite3_stmt *q = store_stmt(l->s, ST_GET_SNAP,
 		"SELECT format, sample_types, default_type, period_type, period_unit, "
 		"period, time_nanos, duration_nanos, drop_frames, keep_frames, comments, "
-		"mappings, strings FROM snapshot WHERE id = ?", l->e);
+		"mappings, strings, nsample FROM snapshot WHERE id = ?", l->e);
 	if (!q)
 		return MT_ERR_DB;
 	sqlite3_bind_int64(q, 1, l->snap);
@@ -182,6 +193,7 @@ static enum mt_status load_header(struct ld *l, str_vec *strs)
 	if (rc != SQLITE_ROW)
 		return store_dberr(l->s, l->e, "reading a snapshot");
 	p->format = (enum mt_format)sqlite3_column_int(q, 0);
+	l->nsample = sqlite3_column_int64(q, 13);
 	VEC(mt_str) tmp = {0};
 	struct {
 		const uint8_t *b;
@@ -300,55 +312,129 @@ static enum mt_status load_stack(struct ld *l, int64_t id, const uint8_t *b, siz
 	return MT_OK;
 }
 
-/* Reads the samples in their stored order. */
-static enum mt_status load_samples(struct ld *l, const mt_str *strs, size_t nstrs)
+/* Finds (reading it on first use) the block of stack id; NULL with *st
+ * set when there is none or it is damaged. */
+static struct stk_block *find_block(struct ld *l, int64_t id, enum mt_status *st)
+{
+	size_t lo = 0, hi = l->blocks.n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (l->blocks.v[mid].first + l->blocks.v[mid].n <= id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < l->blocks.n && l->blocks.v[lo].first <= id)
+		return &l->blocks.v[lo];
+	sqlite3_stmt *q = store_stmt(l->s, ST_GET_STACK,
+		"SELECT id, n, locs FROM stack WHERE id <= ? ORDER BY id DESC LIMIT 1", l->e);
+	if (!q) {
+		*st = MT_ERR_DB;
+		return NULL;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		*st = rc == SQLITE_DONE ? bad(l, "stack id") : store_dberr(l->s, l->e, "reading stacks");
+		sqlite3_reset(q);
+		return NULL;
+	}
+	struct stk_block b = {.first = sqlite3_column_int64(q, 0), .n = sqlite3_column_int64(q, 1)};
+	size_t len = (size_t)sqlite3_column_bytes(q, 2);
+	if (b.n <= 0 || b.n > STACK_BLOCK || id >= b.first + b.n) {
+		sqlite3_reset(q);
+		*st = bad(l, "stack id");
+		return NULL;
+	}
+	b.bytes = xmalloc(len + 1);
+	if (len)
+		memcpy(b.bytes, sqlite3_column_blob(q, 2), len);
+	sqlite3_reset(q);
+	b.off = xmalloc((size_t)b.n * sizeof *b.off);
+	struct cur c = {b.bytes, b.bytes + len, true};
+	int64_t j = 0;
+	const uint8_t *sp;
+	size_t sn;
+	bool live;
+	for (const uint8_t *at = c.p; j < b.n && stack_next(&c, &sp, &sn, &live); j++) {
+		b.off[j] = (uint32_t)(at - b.bytes);
+		at = c.p;
+	}
+	if (!c.ok || j != b.n || c.p != c.end) {
+		free(b.bytes);
+		free(b.off);
+		*st = bad(l, "stack block");
+		return NULL;
+	}
+	b.len = len;
+	VEC_RESERVE(l->blocks, l->blocks.n + 1);
+	memmove(l->blocks.v + lo + 1, l->blocks.v + lo, (l->blocks.n - lo) * sizeof b);
+	l->blocks.v[lo] = b;
+	l->blocks.n++;
+	return &l->blocks.v[lo];
+}
+
+/* The locations of stack id, read and decoded on first use. */
+static enum mt_status load_stack_id(struct ld *l, int64_t id, uint32_t *loc0,
+				    uint32_t *nloc)
+{
+	uint32_t v = im_get(&l->stacks, id);
+	if (v) {
+		*loc0 = l->stk.v[v - 1].loc0;
+		*nloc = l->stk.v[v - 1].nloc;
+		return MT_OK;
+	}
+	enum mt_status st = MT_OK;
+	struct stk_block *b = find_block(l, id, &st);
+	if (!b)
+		return st;
+	/* Checked when the block was read: the length fits in the block. */
+	struct cur c = {b->bytes + b->off[id - b->first], b->bytes + b->len, true};
+	const uint8_t *sp;
+	size_t n;
+	bool live;
+	if (!stack_next(&c, &sp, &n, &live) || !live)
+		return bad(l, "stack id (a removed stack)");
+	return load_stack(l, id, sp, n, loc0, nloc);
+}
+
+/* Decodes one chunk of n samples into the profile. */
+static enum mt_status load_chunk(struct ld *l, size_t n, sqlite3_stmt *q,
+				 const mt_str *strs, size_t nstrs)
 {
 	struct profile *p = l->p;
 	size_t nst = p->sample_types.n;
-	/* The location, function and mapping lookups use other statements, so
-	 * the rows are read with a statement of their own. */
-	sqlite3_stmt *q = store_stmt(l->s, ST_GET_SAMPLES,
-		"SELECT s.stack, s.vals, s.labels, t.locs FROM sample s "
-		"CROSS JOIN stack t ON t.id = s.stack WHERE s.snapshot = ? ORDER BY s.idx",
-		l->e);
-	if (!q)
-		return MT_ERR_DB;
-	sqlite3_bind_int64(q, 1, l->snap);
-	enum mt_status st = MT_OK;
-	int rc;
-	while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	const uint8_t *sb = sqlite3_column_blob(q, 1), *vb = sqlite3_column_blob(q, 2),
+		      *lb = sqlite3_column_blob(q, 3);
+	struct cur cs = {sb, sb + sqlite3_column_bytes(q, 1), true};
+	struct cur cv = {vb, vb + sqlite3_column_bytes(q, 2), true};
+	struct cur cl = {lb, lb + sqlite3_column_bytes(q, 3), true};
+	VEC_RESERVE(p->values, p->values.n + n * nst);
+	VEC_RESERVE(p->samples, p->samples.n + n);
+	for (size_t i = 0; i < n; i++) {
 		struct mt_sample sm = {0};
-		st = load_stack(l, sqlite3_column_int64(q, 0), sqlite3_column_blob(q, 3),
-				(size_t)sqlite3_column_bytes(q, 3), &sm.loc0, &sm.nloc);
+		int64_t sid = (int64_t)get_uv(&cs);
+		if (!cs.ok)
+			return bad(l, "sample stacks");
+		enum mt_status st = load_stack_id(l, sid, &sm.loc0, &sm.nloc);
 		if (st)
-			break;
-		const uint8_t *vb = sqlite3_column_blob(q, 1);
-		struct cur c = {vb, vb + sqlite3_column_bytes(q, 1), true};
-		VEC_RESERVE(p->values, p->values.n + nst);
+			return st;
 		for (size_t j = 0; j < nst; j++)
-			p->values.v[p->values.n + j] = get_sv(&c);
+			p->values.v[p->values.n + j] = get_sv(&cv);
 		p->values.n += nst;
-		if (!c.ok || c.p != c.end) {
-			st = bad(l, "sample values");
-			break;
-		}
-		const uint8_t *lb = sqlite3_column_blob(q, 2);
-		c = (struct cur){lb, lb + sqlite3_column_bytes(q, 2), true};
+		if (!cv.ok)
+			return bad(l, "sample values");
 		sm.label0 = (uint32_t)p->labels.n;
-		uint64_t nl = lb ? get_uv(&c) : 0;
-		for (uint64_t j = 0; c.ok && j < nl; j++) {
+		uint64_t nl = lb ? get_uv(&cl) : 0;
+		for (uint64_t j = 0; cl.ok && j < nl; j++) {
 			struct mt_label lab = {0};
-			uint64_t k = get_uv(&c);
-			lab.is_num = get_uv(&c) & 1;
-			uint64_t s2 = 0;
-			if (lab.is_num) {
-				lab.num = get_sv(&c);
-				s2 = get_uv(&c);
-			} else {
-				s2 = get_uv(&c);
-			}
-			if (!c.ok || k >= nstrs || s2 >= nstrs) {
-				c.ok = false;
+			uint64_t k = get_uv(&cl);
+			lab.is_num = get_uv(&cl) & 1;
+			if (lab.is_num)
+				lab.num = get_sv(&cl);
+			uint64_t s2 = get_uv(&cl);
+			if (!cl.ok || k >= nstrs || s2 >= nstrs) {
+				cl.ok = false;
 				break;
 			}
 			lab.key = strs[k];
@@ -358,15 +444,40 @@ static enum mt_status load_samples(struct ld *l, const mt_str *strs, size_t nstr
 				lab.str = strs[s2];
 			VEC_PUSH(p->labels, lab);
 		}
-		if (!c.ok || c.p != c.end) {
-			st = bad(l, "sample labels");
-			break;
-		}
+		if (!cl.ok)
+			return bad(l, "sample labels");
 		sm.nlabel = (uint32_t)(p->labels.n - sm.label0);
 		VEC_PUSH(p->samples, sm);
 	}
+	if (cs.p != cs.end || cv.p != cv.end || cl.p != cl.end)
+		return bad(l, "sample chunk");
+	return MT_OK;
+}
+
+/* Reads the samples in their stored order, chunk by chunk; nsample is
+ * what the snapshot row says it holds. */
+static enum mt_status load_samples(struct ld *l, const mt_str *strs, size_t nstrs,
+				   int64_t nsample)
+{
+	sqlite3_stmt *q = store_stmt(l->s, ST_GET_CHUNKS,
+		"SELECT n, stacks, vals, labels FROM chunk WHERE snapshot = ? ORDER BY seq",
+		l->e);
+	if (!q)
+		return MT_ERR_DB;
+	sqlite3_bind_int64(q, 1, l->snap);
+	enum mt_status st = MT_OK;
+	int rc;
+	while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(q, 0);
+		if (n < 0 || n > nsample - (int64_t)l->p->samples.n)
+			st = bad(l, "sample count");
+		else
+			st = load_chunk(l, (size_t)n, q, strs, nstrs);
+	}
 	if (!st && rc != SQLITE_DONE)
 		st = store_dberr(l->s, l->e, "reading samples");
+	if (!st && (int64_t)l->p->samples.n != nsample)
+		st = bad(l, "sample count");
 	sqlite3_reset(q);
 	return st;
 }
@@ -383,7 +494,7 @@ enum mt_status store_load(struct store *s, int64_t id, struct profile **out,
 	if (!st)
 		st = load_header(&l, &strs);
 	if (!st)
-		st = load_samples(&l, strs.v, strs.n);
+		st = load_samples(&l, strs.v, strs.n, l.nsample);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (!st)
 		st = profile_check(l.p, e);
@@ -392,6 +503,11 @@ enum mt_status store_load(struct store *s, int64_t id, struct profile **out,
 	im_clear(&l.locs);
 	im_clear(&l.stacks);
 	free(l.stk.v);
+	for (size_t i = 0; i < l.blocks.n; i++) {
+		free(l.blocks.v[i].bytes);
+		free(l.blocks.v[i].off);
+	}
+	free(l.blocks.v);
 	free(strs.v);
 	if (st) {
 		profile_free(l.p);

@@ -184,8 +184,34 @@ check(r.stdout.strip() == "1", f":memory: import: {r.stdout!r}")
 
 # --- rm removes the snapshot and whatever only it used ---------------------
 con = sqlite3.connect(db)
-counts = lambda: [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("snapshot", "sample", "stack", "location", "function", "mapping")]
+
+
+def live_stacks(con):
+    """How many stacks the blocks of data/schema.sql hold (removed ones
+    are an empty length)."""
+    live = 0
+    for n, blob in con.execute("SELECT n, locs FROM stack"):
+        i = 0
+        for _ in range(n):
+            ln = sh = 0
+            while True:
+                x = blob[i]
+                i += 1
+                ln |= (x & 0x7F) << sh
+                sh += 7
+                if not x & 0x80:
+                    break
+            if ln:
+                live += 1
+                i += ln - 1
+    return live
+
+
+counts = lambda: [con.execute("SELECT count(*) FROM snapshot").fetchone()[0],
+                  con.execute("SELECT ifnull(sum(n), 0) FROM chunk").fetchone()[0],
+                  live_stacks(con)] + \
+                 [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("location", "function", "mapping")]
 before = counts()
 heap2 = snap[os.path.join(root, "tests/data/go/heap2.pb.gz")]
 run(["rm", "--db", db, "@%d" % heap2])
@@ -198,6 +224,40 @@ check(run(["top", hp]).stdout == run(["top", "--db", db, "@%d" % snap[hp]]).stdo
       "heap snapshot changed by removing another")
 run(["rm", "--db", db] + ["%d" % i for i in sorted(set(snap.values())) if i != heap2])
 check(counts() == [0] * 6, f"rm of everything leaves {counts()}")
+check(con.execute("SELECT count(*) FROM stack").fetchone()[0] == 0, "rm left stack blocks")
+
+# --- a version 1 database (tests/data/store/v1.db, made by memtop before
+# samples and stacks went into chunks and blocks) is migrated on open, and
+# its snapshots still print what their files print --------------------------
+import shutil
+old = os.path.join(tmp, "v1.db")
+shutil.copy(os.path.join(root, "tests/data/store/v1.db"), old)
+doc = json.loads(run(["ls", "--db", old, "--format", "json"]).stdout)
+check(len(doc["snapshots"]) == 8, f"v1.db lists {len(doc['snapshots'])} snapshots")
+c1 = sqlite3.connect(old)
+check(c1.execute("PRAGMA user_version").fetchone()[0] >= 2, "v1.db was not migrated")
+check(c1.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "migrated v1.db integrity")
+tables = {r[0] for r in c1.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+check("sample" not in tables and "stack_v1" not in tables, f"migration left {tables}")
+c1.close()
+for sn in doc["snapshots"]:
+    f = os.path.join(root, "tests/data/go", os.path.basename(sn["source"]))
+    for fmt in ("text", "json"):
+        want = run(["top", "-n", "0", "--format", fmt, f]).stdout
+        got = run(["top", "-n", "0", "--format", fmt, "--db", old, "@%d" % sn["id"]]).stdout
+        check(want == got and want, f"v1.db @{sn['id']} ({f}) {fmt} differs after migration")
+r = run(["import", "--db", old, os.path.join(root, "tests/data/go/heap.pb.gz")])
+check("already stored" in r.stdout, f"v1.db: re-import after migration: {r.stdout!r}")
+# New stacks take ids after the migrated blocks, and everything still reads.
+gb = os.path.join(root, "../shared/fixtures/pprof-testdata/gobench.heap")
+r = run(["import", "--db", old, gb])
+check(r.returncode == 0 and run(["top", gb]).stdout ==
+      run(["top", "--db", old, "@" + r.stdout.strip()]).stdout,
+      "v1.db: a new import after the migration differs from its file")
+hp = os.path.join(root, "tests/data/go/heap.pb.gz")
+hid = [sn["id"] for sn in doc["snapshots"] if sn["source"].endswith("/heap.pb.gz")][0]
+check(run(["top", hp]).stdout == run(["top", "--db", old, "@%d" % hid]).stdout,
+      "v1.db: a migrated snapshot changed after a new import")
 check(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity_check")
 con.close()
 

@@ -48,6 +48,38 @@ def check(cond, what):
     return cond
 
 
+def uvs(b):
+    """The unsigned LEB128 varints of b."""
+    out, v, s = [], 0, 0
+    for x in b:
+        v |= (x & 0x7F) << s
+        s += 7
+        if not x & 0x80:
+            out.append(v)
+            v = s = 0
+    return out
+
+
+def live_stacks(con):
+    """Stack id -> its encoding, from the blocks of data/schema.sql."""
+    out = {}
+    for first, n, blob in con.execute("SELECT id, n, locs FROM stack"):
+        i = 0
+        for j in range(n):
+            ln = s = 0
+            while True:
+                x = blob[i]
+                i += 1
+                ln |= (x & 0x7F) << s
+                s += 7
+                if not x & 0x80:
+                    break
+            if ln:
+                out[first + j] = blob[i:i + ln - 1]
+                i += ln - 1
+    return out
+
+
 def run(args, **kw):
     return subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, **kw)
 
@@ -185,7 +217,7 @@ try:
     check(n == 1 + len(rest.splitlines()), f"SIGTERM: {n} snapshots, printed {1 + len(rest.splitlines())}")
     check(c3.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "t.db integrity")
     bad_n = c3.execute("SELECT count(*) FROM snapshot s WHERE nsample != "
-                       "(SELECT count(*) FROM sample WHERE snapshot = s.id)").fetchone()[0]
+                       "(SELECT ifnull(sum(n), 0) FROM chunk WHERE snapshot = s.id)").fetchone()[0]
     check(bad_n == 0, f"SIGTERM left {bad_n} partial snapshots")
     c3.close()
 
@@ -197,8 +229,10 @@ try:
     doc = json.loads(run([memtop, "ls", "--db", db4, "--format", "json"]).stdout)
     check([s["id"] for s in doc["snapshots"]] == ids[-2:], f"retain 2: {doc} after {ids}")
     c4 = sqlite3.connect(db4)
-    orphans = c4.execute("SELECT count(*) FROM stack WHERE id NOT IN "
-                         "(SELECT stack FROM sample)").fetchone()[0]
+    used = set()
+    for (blob,) in c4.execute("SELECT stacks FROM chunk"):
+        used.update(uvs(blob))
+    orphans = len(set(live_stacks(c4)) - used)
     check(orphans == 0, f"retain left {orphans} unused stacks")
     c4.close()
 finally:

@@ -51,6 +51,27 @@ def uv(b, i):
             return v, i
 
 
+def uvs(b):
+    i, out = 0, []
+    while i < len(b):
+        v, i = uv(b, i)
+        out.append(v)
+    return out
+
+
+def live_stacks(con):
+    """Stack id -> its encoding, from the blocks of data/schema.sql."""
+    out = {}
+    for first, n, blob in con.execute("SELECT id, n, locs FROM stack"):
+        i = 0
+        for j in range(n):
+            ln, i = uv(blob, i)
+            if ln:
+                out[first + j] = blob[i:i + ln - 1]
+                i += ln - 1
+    return out
+
+
 def sound(db):
     con = sqlite3.connect(db)
     try:
@@ -62,16 +83,17 @@ def sound(db):
         if "snapshot" not in tables:
             return f"a partial schema: {sorted(tables)}"
         partial = con.execute("SELECT count(*) FROM snapshot s WHERE nsample != "
-                              "(SELECT count(*) FROM sample WHERE snapshot = s.id)").fetchone()[0]
+                              "(SELECT ifnull(sum(n), 0) FROM chunk WHERE snapshot = s.id)").fetchone()[0]
         if partial:
             return f"{partial} partial snapshots"
-        if con.execute("SELECT count(*) FROM sample WHERE stack NOT IN (SELECT id FROM stack)").fetchone()[0]:
-            return "a sample names a missing stack"
+        stacks = live_stacks(con)
+        for (blob,) in con.execute("SELECT stacks FROM chunk"):
+            for sid in uvs(blob):
+                if sid not in stacks:
+                    return f"a sample names missing stack {sid}"
         locs = {r[0] for r in con.execute("SELECT id FROM location")}
-        for (blob,) in con.execute("SELECT locs FROM stack"):
-            i = 0
-            while i < len(blob):
-                v, i = uv(blob, i)
+        for enc in stacks.values():
+            for v in uvs(enc):
                 if v not in locs:
                     return f"a stack names missing location {v}"
         return None

@@ -41,7 +41,7 @@ if [[ -f $heap ]]; then
 	best3 "top @1" "$memtop" top -n 10 --db "$tmp/i.db" @1
 	awk '{w[NR]=$3; c[NR]=$6} END {printf "   import/top: wall %.2fx, cpu %.2fx (target <= 3x)\n", w[2]/w[1], c[2]/c[1]}' \
 		"$tmp/top" "$tmp/imp"
-	echo "   database: $(stat -c %s "$tmp/i.db") bytes for $(sqlite3 "$tmp/i.db" 'select nsample from snapshot') samples, $(sqlite3 "$tmp/i.db" 'select count(*) from stack') stacks"
+	echo "   database: $(stat -c %s "$tmp/i.db") bytes for $(sqlite3 "$tmp/i.db" 'select nsample from snapshot') samples, $(sqlite3 "$tmp/i.db" 'select sum(n) from stack') stacks"
 else
 	echo "== 1. skipped: no $heap (run bench/gen-profiles.sh)"
 fi
@@ -53,7 +53,7 @@ svc_pid=$!
 for _ in $(seq 50); do grep -q listening "$tmp/svc.out" 2>/dev/null && break; sleep 0.1; done
 addr=$(awk '{print $3}' "$tmp/svc.out")
 sleep 3 # let the leak build up some stacks
-q="SELECT (SELECT sum(length(vals) + ifnull(length(labels), 0) + 16) FROM sample)
+q="SELECT (SELECT sum(length(stacks) + length(vals) + ifnull(length(labels), 0) + 16) FROM chunk)
  + (SELECT ifnull(sum(length(locs) + 16), 0) FROM stack)
  + (SELECT ifnull(sum(length(lines) + 24), 0) FROM location)
  + (SELECT ifnull(sum(length(name) + length(system_name) + length(filename) + 16), 0) FROM function)
@@ -66,7 +66,7 @@ for i in $(seq 10); do
 	printf "   snapshot %2d: +%7d bytes of rows, file +%7d (samples %s, stacks in db %s)\n" "$i" \
 		$((bytes - prev)) $((size - prevf)) \
 		"$(sqlite3 "$tmp/s.db" 'select nsample from snapshot order by id desc limit 1')" \
-		"$(sqlite3 "$tmp/s.db" 'select count(*) from stack')"
+		"$(sqlite3 "$tmp/s.db" 'select sum(n) from stack')"
 	prev=$bytes prevf=$size
 	sleep 1
 done
