@@ -27,6 +27,17 @@ int ui_attr(const struct ui *ui, enum ui_color c)
 			return A_BOLD;
 		case UC_DIM:
 			return A_DIM;
+		case UC_GROW0:
+		case UC_GROW1:
+		case UC_GROW2:
+			return c == UC_GROW2 ? A_REVERSE | A_BOLD : A_REVERSE;
+		case UC_SHRINK0:
+		case UC_SHRINK1:
+		case UC_SHRINK2:
+		case UC_DIFF_NEUTRAL:
+		case UC_GROW_FG:
+		case UC_SHRINK_FG:
+			return A_NORMAL;
 		case UC_ERROR:
 			return A_BOLD;
 		default:
@@ -36,6 +47,8 @@ int ui_attr(const struct ui *ui, enum ui_color c)
 		}
 	}
 	int a = COLOR_PAIR(c);
+	if (ui->colors < 256 && (c == UC_GROW2 || c == UC_SHRINK2))
+		a |= A_BOLD; /* 8/16 colors: one red, one green; strong is bold */
 	switch (c) {
 	case UC_HEADER_KEY:
 	case UC_TITLE:
@@ -276,4 +289,27 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
 	va_end(ap);
 	ui->msg_error = error;
+}
+
+int ui_sparkline(struct ui *ui, int y, int x, int w, const int64_t *v, size_t n, int attr)
+{
+	static const char *const up[8] = {"\u2581", "\u2582", "\u2583", "\u2584",
+					  "\u2585", "\u2586", "\u2587", "\u2588"};
+	static const char *const asc[8] = {"_", "_", ".", "-", "-", "=", "*", "#"};
+	if (w <= 0 || n == 0)
+		return 0;
+	size_t from = n > (size_t)w ? n - (size_t)w : 0;
+	int64_t lo = v[from], hi = v[from];
+	for (size_t i = from; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	attrset(attr);
+	move(y, x);
+	for (size_t i = from; i < n; i++) {
+		int k = hi > lo ? (int)((double)(v[i] - lo) * 7.0 / (double)(hi - lo) + 0.5) : 3;
+		addstr(ui->utf8 ? up[k] : asc[k]);
+	}
+	attrset(A_NORMAL);
+	return (int)(n - from);
 }

@@ -3,6 +3,8 @@
  * filters, and the dispatch of requests to views. */
 #include "engine.h"
 
+#include "diffmodel.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,16 +27,20 @@ enum request request_of_key(int key)
 	return REQ_NONE;
 }
 
+/* Every view, by kind: the one table to add a view to. */
 static const struct view_ops *const kind_ops[VIEW_KIND_COUNT] = {
 	[VIEW_TOP] = &view_top_ops,
 	[VIEW_FLAME] = &view_flame_ops,
 	[VIEW_TREE] = &view_tree_ops,
-	[VIEW_DIFF] = &view_na_ops,
+	[VIEW_DIFF] = &view_diff_ops,
 	[VIEW_SNAPSHOTS] = &view_na_ops,
-	[VIEW_GOROUTINES] = &view_na_ops,
+	[VIEW_GOROUTINES] = &view_gor_ops,
 	[VIEW_PEEK] = &view_peek_ops,
 	[VIEW_SOURCE] = &view_source_ops,
 	[VIEW_HELP] = &view_help_ops,
+	[VIEW_DIFF_PEEK] = &view_diff_peek_ops,
+	[VIEW_DIFF_FLAME] = &view_diff_flame_ops,
+	[VIEW_GSTACK] = &view_gstack_ops,
 };
 
 static struct view *view_new(struct ui *ui, enum view_kind kind, uintptr_t arg)
@@ -53,6 +59,17 @@ static struct view *view_new(struct ui *ui, enum view_kind kind, uintptr_t arg)
 		free(v);
 		return NULL;
 	}
+	return v;
+}
+
+/* The placeholder of a view the input cannot fill. */
+static struct view *view_new_na(struct ui *ui, enum view_kind kind)
+{
+	struct view *v = xcalloc(1, sizeof *v);
+	v->ops = &view_na_ops;
+	v->kind = kind;
+	v->priv = xcalloc(1, 1);
+	v->generation = ui->md->generation;
 	return v;
 }
 
@@ -103,14 +120,21 @@ static void switch_base(struct ui *ui, enum view_kind kind)
 	pop_drills(ui);
 	if (!ui->base[kind])
 		ui->base[kind] = view_new(ui, kind, (uintptr_t)kind);
+	if (!ui->base[kind]) /* refused (with a message): n/a placeholder */
+		ui->base[kind] = view_new_na(ui, kind);
 	ui->stack[0] = ui->base[kind];
 	ui->depth = 1;
 }
 
-void engine_init(struct ui *ui)
+void ui_switch(struct ui *ui, enum view_kind kind)
+{
+	switch_base(ui, kind);
+}
+
+void engine_init(struct ui *ui, enum view_kind first)
 {
 	ui->depth = 0;
-	switch_base(ui, VIEW_TOP);
+	switch_base(ui, first);
 }
 
 void engine_done(struct ui *ui)
@@ -205,10 +229,14 @@ static void draw_status(struct ui *ui, const struct prompt *pr)
 	char left[512] = "";
 	size_t n = 0;
 	struct model *md = ui->md;
-	static const char *kinds[] = {"focus", "ignore", "hide"};
+	static const char *kinds[] = {"focus", "ignore", "hide", "label"};
 	for (size_t i = 0; i < md->filters.n && n + 8 < sizeof left; i++)
-		n += (size_t)snprintf(left + n, sizeof left - n, "%s%s=%s", i ? " > " : "",
-				      kinds[md->filters.v[i].kind], md->filters.v[i].label);
+		n += (size_t)snprintf(left + n, sizeof left - n, "%s%s%s%s", i ? " > " : "",
+				      md->filters.v[i].kind == FILTER_LABEL
+					      ? ""
+					      : kinds[md->filters.v[i].kind],
+				      md->filters.v[i].kind == FILTER_LABEL ? "" : "=",
+				      md->filters.v[i].label);
 	if (ui->search[0] && n + 8 < sizeof left)
 		n += (size_t)snprintf(left + n, sizeof left - n, "%s/%s", n ? "  " : "",
 				      ui->search);
@@ -416,6 +444,22 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 		break;
 	case REQ_REDRAW:
 		clearok(curscr, TRUE);
+		break;
+	case REQ_NORMALIZE:
+		if (!md->base) {
+			ui_message(ui, false, "A: normalizing needs a diff (memtop BASE NEW)");
+			break;
+		}
+		diffmodel_set_normalized(md, !md->diff->normalized);
+		ui_message(ui, false, md->diff->normalized
+					      ? "normalized: NEW scaled to BASE's total"
+					      : "absolute: NEW as it is");
+		break;
+	case REQ_DIFF_FLAME:
+		if (v->kind == VIEW_DIFF_FLAME && ui->depth > 1)
+			view_free(ui->stack[--ui->depth]);
+		else
+			ui_message(ui, false, "d: in the diff (4) and goroutine (6) views");
 		break;
 	case REQ_NONE:
 		break;

@@ -13,7 +13,8 @@ struct prompt {
 	size_t len;
 };
 
-void engine_init(struct ui *ui);
+/* Opens base view first (falling back to the top table). */
+void engine_init(struct ui *ui, enum view_kind first);
 void engine_done(struct ui *ui);
 /* Reads the screen size into ui (after start and resize). */
 void engine_layout(struct ui *ui);

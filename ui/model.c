@@ -5,8 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/merge.h"
 #include "../src/reader.h"
+#include "../src/store.h"
 #include "../src/units.h"
+#include "diffmodel.h"
+#include "gmodel.h"
 
 /* Builds nodes and the top rows under the current filters. */
 static bool model_build(struct model *md, struct mt_err *e)
@@ -17,6 +21,7 @@ static bool model_build(struct model *md, struct mt_err *e)
 	if (mt_nodes_init(&md->nodes, md->p, md->gran, &f, e))
 		return false;
 	mt_top_build(&md->top, &md->nodes, md->idx);
+	md->top.total = md->total;
 	mt_top_sort(&md->top, &md->nodes, MT_SORT_FLAT);
 	md->generation++;
 	return true;
@@ -46,33 +51,90 @@ static void model_unbuild(struct model *md)
 static void model_set_unit(struct model *md)
 {
 	md->unit = profile_str(md->p, md->p->sample_types.v[md->idx].unit);
-	md->total = mt_profile_total(md->p, md->idx);
+	md->total = mt_profile_total(md->p_all, md->idx);
 }
 
-bool model_load(struct model *md, const char *path, const char *sample_index,
-		enum mt_granularity gran, const struct mt_limits *lim,
-		struct mt_err *e)
+/* "@N" -> N. */
+static bool snapshot_id(const char *arg, int64_t *id)
+{
+	char *end;
+	if (arg[0] != '@' || !arg[1])
+		return false;
+	long long v = strtoll(arg + 1, &end, 10);
+	if (*end || v <= 0)
+		return false;
+	*id = v;
+	return true;
+}
+
+bool model_read_profile(const char *path, const char *db, const struct mt_limits *lim,
+			struct profile **out, int64_t *snap_id, struct mt_err *e)
+{
+	int64_t id = 0;
+	*out = NULL;
+	if (snap_id)
+		*snap_id = 0;
+	if (!snapshot_id(path, &id))
+		return reader_load_file(path, lim, out, e) == MT_OK;
+	struct store *s = NULL;
+	if (store_open(&s, db, false, e))
+		return false;
+	enum mt_status st = store_load(s, id, out, e);
+	store_close(s);
+	if (st == MT_OK && snap_id)
+		*snap_id = id;
+	return st == MT_OK;
+}
+
+bool model_load(struct model *md, const char *path, const char *db,
+		const char *sample_index, enum mt_granularity gran,
+		const struct mt_limits *lim, struct mt_err *e)
 {
 	memset(md, 0, sizeof *md);
 	md->path = path;
+	md->db = db;
+	md->lim = lim;
 	const char *b = strrchr(path, '/');
 	md->name = b && b[1] ? b + 1 : path;
 	md->gran = gran;
-	if (reader_load_file(path, lim, &md->p, e))
+	if (!model_read_profile(path, db, lim, &md->p_all, &md->snap_id, e))
 		return false;
+	md->p = md->p_all;
 	if (md->p->sample_types.n == 0) {
 		mt_errf(e, MT_ERR_FORMAT, "profile has no sample types");
 		profile_free(md->p);
-		md->p = NULL;
+		md->p = md->p_all = NULL;
 		return false;
 	}
 	if (profile_sample_index(md->p, sample_index, &md->idx, e) ||
 	    !(model_set_unit(md), model_build(md, e))) {
 		profile_free(md->p);
-		md->p = NULL;
+		md->p = md->p_all = NULL;
 		return false;
 	}
 	md->kind = profile_kind(md->p);
+	return true;
+}
+
+bool model_load_base(struct model *md, const char *path, const struct mt_limits *lim,
+		     struct mt_err *e)
+{
+	struct profile *b = NULL;
+	if (!model_read_profile(path, md->db, lim, &b, NULL, e))
+		return false;
+	const struct profile *p = md->p_all;
+	bool same = b->sample_types.n == p->sample_types.n;
+	for (size_t i = 0; same && i < p->sample_types.n; i++)
+		same = strcmp(profile_str(b, b->sample_types.v[i].type),
+			      profile_str(p, p->sample_types.v[i].type)) == 0;
+	if (!same) {
+		mt_errf(e, MT_ERR_FORMAT, "has other sample types than %s", md->name);
+		profile_free(b);
+		return false;
+	}
+	md->base = b;
+	const char *s = strrchr(path, '/');
+	md->base_name = s && s[1] ? s + 1 : path;
 	return true;
 }
 
@@ -80,7 +142,12 @@ void model_done(struct model *md)
 {
 	if (!md->p)
 		return;
+	diffmodel_free(md->diff);
+	gmodel_free(md->gor);
 	model_unbuild(md);
+	if (md->p != md->p_all)
+		profile_free(md->p);
+	profile_free(md->base);
 	for (size_t i = 0; i < md->filters.n; i++) {
 		free(md->filters.v[i].pattern);
 		free(md->filters.v[i].label);
@@ -88,7 +155,7 @@ void model_done(struct model *md)
 	free(md->filters.v);
 	for (int i = 0; i < 3; i++)
 		mt_regex_free(md->re[i]);
-	profile_free(md->p);
+	profile_free(md->p_all);
 	memset(md, 0, sizeof *md);
 }
 
@@ -107,7 +174,7 @@ static void rows_from_totals(struct model *md, int idx, struct mt_top *t)
 		t->flat_sum += fl;
 	}
 	t->n = k;
-	t->total = md->frames.total[idx];
+	t->total = mt_profile_total(md->p_all, idx);
 	mt_top_sort(t, &md->nodes, MT_SORT_FLAT);
 }
 
@@ -171,17 +238,123 @@ void model_set_index(struct model *md, int idx)
 	} else {
 		mt_top_done(&md->top);
 		mt_top_build(&md->top, &md->nodes, idx);
+		md->top.total = md->total;
 		mt_top_sort(&md->top, &md->nodes, MT_SORT_FLAT);
 	}
 }
 
-/* Compiles the filters of one kind into one regex: the newest focus (a
- * focus narrows to one function at a time), every ignore and hide. */
+/* The newest focus filter, or -1. */
+static ptrdiff_t last_focus(const struct model *md)
+{
+	for (size_t i = md->filters.n; i-- > 0;)
+		if (md->filters.v[i].kind == FILTER_FOCUS)
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+/* Whether sample s has the string label "key=value" given as kv. */
+static bool has_label(const struct profile *p, size_t s, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	if (!eq)
+		return false;
+	size_t kl = (size_t)(eq - kv);
+	const struct mt_sample *sm = &p->samples.v[s];
+	for (uint32_t j = 0; j < sm->nlabel; j++) {
+		const struct mt_label *l = &p->labels.v[sm->label0 + j];
+		if (l->is_num)
+			continue;
+		const char *k = profile_str(p, l->key);
+		if (strlen(k) == kl && memcmp(k, kv, kl) == 0 &&
+		    strcmp(profile_str(p, l->str), eq + 1) == 0)
+			return true;
+	}
+	return false;
+}
+
+struct profile *model_subset(struct model *md, const struct profile *src)
+{
+	ptrdiff_t lf = last_focus(md);
+	bool any = false;
+	for (size_t i = 0; i < md->filters.n; i++)
+		any |= md->filters.v[i].kind == FILTER_LABEL ||
+		       (md->filters.v[i].kind == FILTER_FOCUS && (ptrdiff_t)i != lf);
+	if (!any)
+		return NULL;
+	/* A copy through pprof's merge of one profile: same numbers. */
+	struct profile *srcs[1] = {(struct profile *)src}, *p = NULL;
+	int scale[1] = {1};
+	struct mt_err e;
+	if (profile_merge(srcs, scale, NULL, 1, &p, &e))
+		return NULL;
+	size_t ns = p->samples.n, nst = p->sample_types.n;
+	uint8_t *keep = xmalloc(ns ? ns : 1);
+	memset(keep, 1, ns ? ns : 1);
+	for (size_t i = 0; i < md->filters.n; i++) {
+		const struct filter *f = &md->filters.v[i];
+		if (f->kind == FILTER_LABEL) {
+			for (size_t s = 0; s < ns; s++)
+				keep[s] &= has_label(p, s, f->pattern);
+			continue;
+		}
+		if (f->kind != FILTER_FOCUS || (ptrdiff_t)i == lf)
+			continue;
+		/* An older focus: pprof's focus on its own, per sample. */
+		struct mt_regex *re = NULL;
+		struct mt_nodes m;
+		if (mt_regex_compile(&re, f->pattern, false, &e))
+			continue;
+		struct mt_filters flt = {.focus = re};
+		if (mt_nodes_init(&m, p, md->gran, &flt, &e) == MT_OK) {
+			struct mt_frame *buf =
+				xmalloc((mt_nodes_max_frames(&m) + 1) * sizeof *buf);
+			for (size_t s = 0; s < ns; s++)
+				if (keep[s] && mt_nodes_frames(&m, s, buf) == 0)
+					keep[s] = 0;
+			free(buf);
+			mt_nodes_done(&m);
+		}
+		mt_regex_free(re);
+	}
+	size_t k = 0;
+	for (size_t s = 0; s < ns; s++) {
+		if (!keep[s])
+			continue;
+		if (k != s) {
+			p->samples.v[k] = p->samples.v[s];
+			memmove(p->values.v + k * nst, p->values.v + s * nst,
+				nst * sizeof *p->values.v);
+		}
+		k++;
+	}
+	p->samples.n = k;
+	p->values.n = k * nst;
+	free(keep);
+	return p;
+}
+
+const char *model_label_filter(const struct model *md, const char *key)
+{
+	size_t kl = strlen(key);
+	for (size_t i = md->filters.n; i-- > 0;) {
+		const struct filter *f = &md->filters.v[i];
+		if (f->kind == FILTER_LABEL && strncmp(f->pattern, key, kl) == 0 &&
+		    f->pattern[kl] == '=')
+			return f->pattern + kl + 1;
+	}
+	return NULL;
+}
+
+/* Compiles the filters of one kind into one regex: the newest focus (older
+ * ones are sample filters, see model_subset, so focuses stack), every
+ * ignore and hide. */
 static bool compile_kind(struct model *md, enum filter_kind kind,
 			 struct mt_regex **out, struct mt_err *e)
 {
 	VEC(char) pat = {0};
 	*out = NULL;
+	if (kind == FILTER_LABEL)
+		return true;
 	for (size_t i = 0; i < md->filters.n; i++) {
 		const struct filter *f = &md->filters.v[i];
 		if (f->kind != kind)
@@ -217,6 +390,11 @@ static bool model_refilter(struct model *md, struct mt_err *e)
 		mt_regex_free(md->re[k]);
 		md->re[k] = re[k];
 	}
+	if (md->p != md->p_all)
+		profile_free(md->p);
+	md->p = model_subset(md, md->p_all);
+	if (!md->p)
+		md->p = md->p_all;
 	if (!model_build(md, e))
 		return false;
 	if (warm)
@@ -249,6 +427,29 @@ bool model_pop_filter(struct model *md)
 	struct mt_err e;
 	model_refilter(md, &e);
 	return true;
+}
+
+bool model_drop_label_filters(struct model *md, const char *key)
+{
+	size_t kl = strlen(key), k = 0;
+	bool any = false;
+	for (size_t i = 0; i < md->filters.n; i++) {
+		struct filter *f = &md->filters.v[i];
+		if (f->kind == FILTER_LABEL && strncmp(f->pattern, key, kl) == 0 &&
+		    f->pattern[kl] == '=') {
+			free(f->pattern);
+			free(f->label);
+			any = true;
+			continue;
+		}
+		md->filters.v[k++] = *f;
+	}
+	md->filters.n = k;
+	if (any) {
+		struct mt_err e;
+		model_refilter(md, &e);
+	}
+	return any;
 }
 
 void model_fmt(const struct model *md, char *buf, size_t n, int64_t v)

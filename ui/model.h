@@ -18,17 +18,37 @@
 #include "../src/profile.h"
 #include "../src/top.h"
 
-enum filter_kind { FILTER_FOCUS, FILTER_IGNORE, FILTER_HIDE };
+/* FILTER_LABEL keeps the samples with a string label key=value (exact),
+ * like pprof's -tagfocus: the goroutine view's state filter. */
+enum filter_kind { FILTER_FOCUS, FILTER_IGNORE, FILTER_HIDE, FILTER_LABEL };
 
 struct filter {
 	enum filter_kind kind;
-	char *pattern; /* a regex, pprof semantics */
+	char *pattern; /* a regex, pprof semantics; FILTER_LABEL: "key=value" */
 	char *label;   /* what the status bar shows */
 };
 
+struct diffmodel;
+struct gmodel;
+
 struct model {
 	const char *path, *name; /* name: the file's base name */
-	struct profile *p;
+	/* p_all is the profile as loaded; p is p_all, or (under sample
+	 * filters: labels, and every focus but the newest, which stack) a
+	 * copy without the samples they drop. Totals are p_all's, as pprof's
+	 * are before focus and tagfocus. */
+	struct profile *p, *p_all;
+	/* The diff base (memtop BASE NEW), or NULL; base_name its label. */
+	struct profile *base;
+	const char *base_name;
+	/* Where a stored snapshot came from (@ID): its store and id, 0 for
+	 * a file. */
+	const char *db;
+	int64_t snap_id;
+	const struct mt_limits *lim;
+	/* Built by the views that need them (view_diff.c, view_gor.c). */
+	struct diffmodel *diff;
+	struct gmodel *gor;
 	const char *kind;
 	enum mt_granularity gran;
 	int idx;          /* sample type */
@@ -54,10 +74,27 @@ struct model {
 	bool bu_ok;
 };
 
-/* Loads path; on failure fills e and returns false. */
-bool model_load(struct model *md, const char *path, const char *sample_index,
-		enum mt_granularity gran, const struct mt_limits *lim,
-		struct mt_err *e);
+/* Loads path (a file, or @ID from the store db); on failure fills e and
+ * returns false. */
+bool model_load(struct model *md, const char *path, const char *db,
+		const char *sample_index, enum mt_granularity gran,
+		const struct mt_limits *lim, struct mt_err *e);
+/* Loads a diff base (a file or @ID); false with e filled when it cannot be
+ * read or has other sample types. */
+bool model_load_base(struct model *md, const char *path, const struct mt_limits *lim,
+		     struct mt_err *e);
+/* Reads a profile argument: a file, or @ID from the store db. The caller
+ * owns *out. */
+bool model_read_profile(const char *path, const char *db, const struct mt_limits *lim,
+			struct profile **out, int64_t *snap_id, struct mt_err *e);
+
+/* A copy of src without the samples the sample filters drop (label
+ * filters, every focus but the newest), or NULL when there are no such
+ * filters. The caller owns the copy. */
+struct profile *model_subset(struct model *md, const struct profile *src);
+
+/* Whether a goroutine view filter on label key is in the stack; its value. */
+const char *model_label_filter(const struct model *md, const char *key);
 void model_done(struct model *md);
 
 /* Builds what the first screen does not need; the trees are expanded for
@@ -72,6 +109,9 @@ void model_set_index(struct model *md, int idx);
 bool model_push_filter(struct model *md, enum filter_kind kind, const char *pattern,
 		       const char *label, struct mt_err *e);
 bool model_pop_filter(struct model *md);
+/* Removes the label filters on key (wherever they are in the stack) and
+ * rebuilds; false when there were none. */
+bool model_drop_label_filters(struct model *md, const char *key);
 
 /* The top-down and bottom-up trees (warming the model first if needed). */
 struct calltree *model_tree(struct model *md, bool bottom_up);

@@ -31,14 +31,31 @@
 	X(REQ_HOME, KEY_HOME, 'g', "Home g", "first row")                      \
 	X(REQ_END, KEY_END, 'G', "End G", "last row")                          \
 	X(REQ_ENTER, '\n', KEY_ENTER, "Enter",                                 \
-	  "drill in: callers/callees (top), zoom (flame), open/close (tree)")  \
+	  "drill in: callers/callees (1, 4), zoom (2), open (3), stack (6)")  \
 	X(REQ_EXPAND, '+', 0, "+", "tree: expand")                             \
 	X(REQ_COLLAPSE, '-', 0, "-", "tree: collapse")                         \
 	X(REQ_EXPAND_ALL, 'E', 0, "E", "tree: expand all (nodes >= 0.1%)")     \
 	X(REQ_COLLAPSE_ALL, 'C', 0, "C", "tree: collapse all")                 \
 	X(REQ_INVERT, 'b', 0, "b", "tree: bottom-up (callers) / top-down")     \
 	X(REQ_FLIP, 't', 0, "t", "flame: icicle (root on top) / flame")        \
-	X(REQ_SORT, 'o', 0, "o", "top: sort by flat, cum, name")               \
+	X(REQ_SORT, 'o', 0, "o",                                               \
+	  "sort: top by flat, cum, name; diff by delta flat, delta cum, new "  \
+	  "flat; goroutines by count, wait, growth")                           \
+	X(REQ_DIFF_FLAME, 'd', 0, "d",                                         \
+	  "diff: flame graph of the diff / the table; goroutines: flame of "   \
+	  "the selected group's state")                                        \
+	X(REQ_NORMALIZE, 'A', 0, "A",                                          \
+	  "diff: absolute / normalized (NEW scaled to BASE's totals)")         \
+	X(REQ_STATE_ALL, 'a', 0, "a", "goroutines: every state")               \
+	X(REQ_STATE_RECV, 'r', 0, "r", "goroutines: only chan receive")        \
+	X(REQ_STATE_SEND, 'w', 0, "w", "goroutines: only chan send")           \
+	X(REQ_STATE_SELECT, 'e', 0, "e", "goroutines: only select")            \
+	X(REQ_STATE_IOWAIT, 'O', 0, "O", "goroutines: only IO wait")           \
+	X(REQ_STATE_SEMA, 'm', 0, "m", "goroutines: only semacquire")          \
+	X(REQ_STATE_COND, 'c', 0, "c", "goroutines: only sync.Cond.Wait")      \
+	X(REQ_STATE_SLEEP, 'z', 0, "z", "goroutines: only sleep")              \
+	X(REQ_STATE_RUNNING, 'u', 0, "u", "goroutines: only running")          \
+	X(REQ_STATE_SYSCALL, 'y', 0, "y", "goroutines: only syscall")          \
 	X(REQ_SAMPLE, 's', 0, "s", "next sample type")                         \
 	X(REQ_SEARCH, '/', 0, "/", "search function names")                    \
 	X(REQ_FIND_NEXT, 'n', 0, "n", "next match")                            \

@@ -12,7 +12,9 @@
 #include <wchar.h>
 
 #include "../src/cli/cli.h"
+#include "../src/store.h"
 #include "engine.h"
+#include "gmodel.h"
 
 static const struct glyphs glyphs_utf8 = {
 	.vline = "\u2502", .hline = "\u2500", .ellipsis = "\u2026",
@@ -59,6 +61,15 @@ static void setup_colors(struct ui *ui)
 	init_pair(UC_DIM, c256 ? 244 : COLOR_BLUE, -1);
 	init_pair(UC_TITLE, c256 ? 24 : COLOR_BLUE, -1);
 	init_pair(UC_ERROR, COLOR_WHITE, COLOR_RED);
+	/* Diff frames: reds for growth, greens for shrink, light to strong. */
+	init_pair(UC_DIFF_NEUTRAL, COLOR_BLACK, c256 ? 252 : COLOR_WHITE);
+	static const short reds[3] = {224, 210, 196}, greens[3] = {194, 120, 40};
+	for (int i = 0; i < 3; i++) {
+		init_pair((short)(UC_GROW0 + i), COLOR_BLACK, c256 ? reds[i] : COLOR_RED);
+		init_pair((short)(UC_SHRINK0 + i), COLOR_BLACK, c256 ? greens[i] : COLOR_GREEN);
+	}
+	init_pair(UC_GROW_FG, c256 ? 160 : COLOR_RED, -1);
+	init_pair(UC_SHRINK_FG, c256 ? 34 : COLOR_GREEN, -1);
 	/* Warm flame colors; without 256 colors, five backgrounds twice. */
 	static const short warm[UI_FLAME_COLORS] = {208, 214, 172, 179, 209,
 						   221, 166, 215, 203, 180};
@@ -252,9 +263,41 @@ static void run_terminal(struct ui *ui, struct prompt *pr)
 	}
 }
 
+/* "@N" of the newest snapshot in db, into buf; false with e filled when
+ * there is none. */
+static bool newest_snapshot(const char *db, char *buf, size_t n, struct mt_err *e)
+{
+	struct store *s = NULL;
+	struct store_list l = {0};
+	if (store_open(&s, db, false, e))
+		return false;
+	bool ok = store_list(s, &l, e) == MT_OK;
+	if (ok && l.n == 0) {
+		mt_errf(e, MT_ERR_NOTFOUND, "no snapshots stored");
+		ok = false;
+	}
+	if (ok)
+		snprintf(buf, n, "@%lld", (long long)l.v[l.n - 1].id);
+	store_list_done(&l);
+	store_close(s);
+	return ok;
+}
+
+/* The view a new session starts on: the diff of BASE NEW, the goroutines
+ * of a dump or goroutine profile, else the top table. */
+static enum view_kind first_view(const struct model *md)
+{
+	if (md->base)
+		return VIEW_DIFF;
+	if (gmodel_is_goroutines(md->p_all))
+		return VIEW_GOROUTINES;
+	return VIEW_TOP;
+}
+
 int ui_main(struct cli *c)
 {
-	if (c->nargs < 1) {
+	char newest[32];
+	if (c->nargs < 1 && !c->db) {
 		cli_err("", "no profile given (try memtop --help)");
 		return EXIT_USAGE;
 	}
@@ -272,16 +315,26 @@ int ui_main(struct cli *c)
 		}
 	}
 	double t_start = now_ms();
-	/* The last profile is the one shown (the first is a diff base). */
-	const char *path = c->args[c->nargs - 1];
+	/* The last profile is the one shown (the first is a diff base);
+	 * with --db alone, the newest stored snapshot. */
 	struct model md;
 	struct mt_err e = {{0}};
-	if (!model_load(&md, path, c->sample_index, c->gran, &c->lim, &e)) {
+	const char *path = c->nargs ? c->args[c->nargs - 1] : newest;
+	if (!c->nargs && !newest_snapshot(c->db, newest, sizeof newest, &e)) {
+		cli_err(c->db, "%s", e.msg);
+		if (script)
+			fclose(script);
+		return EXIT_BAD;
+	}
+	if (!model_load(&md, path, c->db, c->sample_index, c->gran, &c->lim, &e)) {
 		cli_err(path, "%s", e.msg);
 		if (script)
 			fclose(script);
 		return EXIT_BAD;
 	}
+	char base_err[800] = "";
+	if (c->nargs >= 2 && !model_load_base(&md, c->args[0], &c->lim, &e))
+		snprintf(base_err, sizeof base_err, "diff base %s: %s", c->args[0], e.msg);
 
 	struct ui ui = {.md = &md, .script = script != NULL};
 	SCREEN *scr = NULL;
@@ -336,7 +389,9 @@ int ui_main(struct cli *c)
 			  NULL);
 	setup_colors(&ui);
 	engine_layout(&ui);
-	engine_init(&ui);
+	engine_init(&ui, first_view(&md));
+	if (base_err[0])
+		ui_message(&ui, true, "%s", base_err);
 	struct prompt pr = {0};
 	engine_draw(&ui, &pr);
 	double t_first = now_ms();

@@ -33,6 +33,9 @@ enum view_kind {
 	VIEW_PEEK,
 	VIEW_SOURCE,
 	VIEW_HELP,
+	VIEW_DIFF_PEEK,
+	VIEW_DIFF_FLAME,
+	VIEW_GSTACK,
 	VIEW_KIND_COUNT
 };
 
@@ -64,7 +67,11 @@ struct view {
 
 extern const struct view_ops view_source_ops; /* view_source.c */
 extern const struct view_ops view_top_ops, view_flame_ops, view_tree_ops,
-	view_peek_ops, view_help_ops, view_na_ops;
+	view_peek_ops, view_help_ops, view_na_ops, view_diff_ops, view_diff_peek_ops,
+	view_diff_flame_ops, view_gor_ops, view_gstack_ops;
+
+/* The goroutine states with a key of their own (REQ_STATE_RECV ..). */
+extern const char *const ui_state_names[];
 
 /* ---- the engine, as views see it ---- */
 
@@ -85,6 +92,15 @@ enum ui_color {
 	UC_DIM,
 	UC_TITLE,
 	UC_ERROR,
+	UC_DIFF_NEUTRAL,
+	UC_GROW0, /* growth: light, medium, strong */
+	UC_GROW1,
+	UC_GROW2,
+	UC_SHRINK0,
+	UC_SHRINK1,
+	UC_SHRINK2,
+	UC_GROW_FG, /* bars of growth and shrink */
+	UC_SHRINK_FG,
 	UC_FLAME0, /* UC_FLAME0 .. + UI_FLAME_COLORS - 1 */
 	UI_FLAME_COLORS = 10,
 	UC_COUNT = UC_FLAME0 + UI_FLAME_COLORS,
@@ -131,6 +147,11 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Opens a view on top of the history (drill-down). */
 bool ui_push(struct ui *ui, enum view_kind kind, uintptr_t arg);
+/* Switches to base view kind (like its number key). */
+void ui_switch(struct ui *ui, enum view_kind kind);
+/* A sparkline of v[0..n) in w columns (the last w values), scaled to their
+ * range; returns columns written. */
+int ui_sparkline(struct ui *ui, int y, int x, int w, const int64_t *v, size_t n, int attr);
 /* Display columns of a UTF-8 string. */
 int ui_width(const char *s);
 

@@ -2,12 +2,17 @@
  * (root at the bottom), width by cum, colors per package. Frames narrower
  * than a cell are merged into one shaded block whose share stays visible.
  * Arrows move between frames, Enter zooms, Esc zooms out. Only what fits
- * on screen is laid out, and the tree grows lazily under it. */
+ * on screen is laid out, and the tree grows lazily under it.
+ *
+ * The same code draws the diff flame graph (view_diff_flame_ops, opened from
+ * view 4): the tree of both profiles, width by max(base, new) cum, red for
+ * growth and green for shrink, stronger for a larger share of the total. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "diffmodel.h"
 #include "view.h"
 
 struct frame_box {
@@ -29,6 +34,9 @@ struct flame_view {
 	VEC(struct frame_box) boxes;
 	int rows;   /* levels shown */
 	int idx;
+	bool diff;  /* the diff flame graph */
+	struct calltree *t;
+	unsigned serial; /* of the diffmodel the zoom is of */
 };
 
 static inline int64_t abs64(int64_t v)
@@ -36,9 +44,50 @@ static inline int64_t abs64(int64_t v)
 	return v < 0 ? -v : v;
 }
 
+/* The tree shown: the model's, or the diff's (NULL without a base). */
+static struct calltree *flame_tree(struct ui *ui, struct flame_view *fv)
+{
+	if (!fv->diff)
+		return fv->t = model_tree(ui->md, false);
+	struct diffmodel *dm = diffmodel_get(ui->md);
+	fv->t = dm ? diffmodel_tree(dm, ui->md) : NULL;
+	if (fv->t && dm->serial != fv->serial) {
+		/* Rebuilt (normalized, other sample type): node ids are new. */
+		fv->serial = dm->serial;
+		fv->nzoom = 1;
+		fv->sel = CT_ROOT;
+		fv->sel_merged = false;
+		fv->scroll = 0;
+	}
+	return fv->t;
+}
+
+/* The width weight of node n: its cum; in a diff, max(base, new) cum. */
+static int64_t weight(const struct flame_view *fv, const struct calltree *t, uint32_t n,
+		      int idx)
+{
+	if (!fv->diff)
+		return abs64(calltree_cum(t, n, idx));
+	int64_t b = abs64(calltree_cum(t, n, DT_BASE)), w = abs64(calltree_cum(t, n, DT_NEW));
+	return b > w ? b : w;
+}
+
+static const char *node_name(struct ui *ui, const struct flame_view *fv, uint32_t n)
+{
+	uint32_t f = fv->t->v[n].func;
+	if (f == MT_NONE)
+		return "root";
+	return fv->diff ? mt_node_name(fv->t->f->m, f) : model_func_name(ui->md, f);
+}
+
 static bool flame_open(struct ui *ui, struct view *v, uintptr_t arg)
 {
 	struct flame_view *fv = v->priv;
+	fv->diff = v->kind == VIEW_DIFF_FLAME;
+	if (fv->diff && !diffmodel_get(ui->md)) {
+		ui_message(ui, false, "no diff: open two profiles (memtop BASE NEW)");
+		return false;
+	}
 	fv->zoom[0] = CT_ROOT;
 	fv->nzoom = 1;
 	fv->sel = CT_ROOT;
@@ -59,10 +108,27 @@ static int level_y(const struct ui *ui, const struct flame_view *fv, int level)
 	return fv->flame ? ui->y0 + fv->rows - 1 - r : ui->y0 + r;
 }
 
+/* The color of a diff frame: red for growth, green for shrink, by the
+ * size of the delta relative to the total; neutral below 0.1%. The first
+ * cell says the same in text: a triangle up or down. */
+static int diff_attr(struct ui *ui, const struct flame_view *fv, uint32_t n,
+		     const char **mark)
+{
+	const struct calltree *t = fv->t;
+	struct diffmodel *dm = ui->md->diff;
+	int64_t d = calltree_cum(t, n, DT_NEW) - calltree_cum(t, n, DT_BASE);
+	int64_t tot = dm->d.base_total > dm->d.new_total ? dm->d.base_total : dm->d.new_total;
+	double r = tot ? (double)(d < 0 ? -d : d) / (double)tot : 0;
+	*mark = NULL;
+	if (r < 0.001 || d == 0)
+		return ui_attr(ui, UC_DIFF_NEUTRAL);
+	*mark = d > 0 ? ui->g->arrow_up : ui->g->arrow_down;
+	int level = r >= 0.10 ? 2 : r >= 0.01 ? 1 : 0;
+	return ui_attr(ui, (enum ui_color)((d > 0 ? UC_GROW0 : UC_SHRINK0) + level));
+}
+
 static void draw_box(struct ui *ui, struct flame_view *fv, const struct frame_box *b)
 {
-	struct model *md = ui->md;
-	struct calltree *t = &md->td;
 	if (b->level < fv->scroll || b->level >= fv->scroll + fv->rows)
 		return;
 	int y = level_y(ui, fv, b->level), w = b->x1 - b->x0;
@@ -81,18 +147,22 @@ static void draw_box(struct ui *ui, struct flame_view *fv, const struct frame_bo
 		attrset(A_NORMAL);
 		return;
 	}
-	const char *name = model_func_name(md, t->v[b->node].func);
+	const char *name = node_name(ui, fv, b->node);
+	const char *mark = NULL;
+	int da = fv->diff ? diff_attr(ui, fv, b->node, &mark) : 0;
 	int a = sel ? ui_attr(ui, UC_SELECTED) | (int)A_BOLD
 	    : ui_matches(ui, name) ? ui_attr(ui, UC_MATCH)
+	    : fv->diff ? da
 	    : b->node == CT_ROOT ? ui_attr(ui, UC_STATUS)
 				 : ui_flame_attr(ui, name);
+	const char *first = sel ? (ui->utf8 ? "\u25b6" : ">") : mark ? mark : ui->g->blocks[1];
 	attrset(a);
 	mvhline(y, b->x0, ' ', w);
 	if (w == 1)
-		mvaddstr(y, b->x0, sel ? (ui->utf8 ? "\u25b6" : ">") : ui->g->blocks[1]);
+		mvaddstr(y, b->x0, first);
 	if (w >= 2) {
 		/* The selection is marked in the text too (dumps, no colors). */
-		mvaddstr(y, b->x0, sel ? (ui->utf8 ? "\u25b6" : ">") : ui->g->blocks[1]);
+		mvaddstr(y, b->x0, first);
 		/* Labels cut to fit: the whole name, else the name without its
 		 * package path ("(*Server).serve"), cut at its end. */
 		const char *lab = name;
@@ -115,16 +185,23 @@ static void layout(struct ui *ui, struct flame_view *fv, struct calltree *t,
 {
 	if (level >= fv->scroll + fv->rows || w < 1)
 		return;
-	int64_t pc = abs64(calltree_cum(t, node, idx));
+	int64_t pc = weight(fv, t, node, idx);
 	if (pc == 0)
 		return;
 	calltree_expand(t, node);
+	/* In a diff the children's max(base, new) can add up past their
+	 * parent's: then they share its width. */
+	int64_t sum = 0;
+	for (uint32_t c = t->v[node].child; c != MT_NONE; c = t->v[c].next)
+		sum += weight(fv, t, c, idx);
+	if (sum > pc)
+		pc = sum;
 	double x = x0, gstart = -1;
 	uint32_t gcount = 0;
 	int64_t gcum = 0;
 	int pend = (int)lround(x0 + w);
 	for (uint32_t c = t->v[node].child; c != MT_NONE; c = t->v[c].next) {
-		int64_t cc = abs64(calltree_cum(t, c, idx));
+		int64_t cc = weight(fv, t, c, idx);
 		if (cc == 0)
 			continue;
 		double cw = w * (double)cc / (double)pc;
@@ -161,8 +238,9 @@ static void layout(struct ui *ui, struct flame_view *fv, struct calltree *t,
 static void flame_layout(struct ui *ui, struct flame_view *fv)
 {
 	struct model *md = ui->md;
-	struct calltree *t = model_tree(md, false);
-	calltree_sort(t, md->idx);
+	struct calltree *t = fv->t;
+	int idx = fv->diff ? DT_BOTH : md->idx;
+	calltree_sort(t, idx);
 	fv->boxes.n = 0;
 	uint32_t z = fv->zoom[fv->nzoom - 1];
 	int zl = t->v[z].depth;
@@ -170,7 +248,7 @@ static void flame_layout(struct ui *ui, struct flame_view *fv)
 		struct frame_box nb = {a, t->v[a].depth, 0, ui->cols, 0, 0, 0, 0};
 		VEC_PUSH(fv->boxes, nb);
 	}
-	layout(ui, fv, t, z, 0, 0, ui->cols, zl + 1, md->idx);
+	layout(ui, fv, t, z, 0, 0, ui->cols, zl + 1, idx);
 }
 
 static const struct frame_box *find_box(const struct flame_view *fv, uint32_t node,
@@ -185,12 +263,61 @@ static const struct frame_box *find_box(const struct flame_view *fv, uint32_t no
 /* Keeps the selected level on screen. */
 static void flame_scroll(struct ui *ui, struct flame_view *fv)
 {
-	struct calltree *t = &ui->md->td;
+	struct calltree *t = fv->t;
 	int level = t->v[fv->sel].depth + (fv->sel_merged ? 1 : 0);
 	if (level < fv->scroll)
 		fv->scroll = level;
 	if (level >= fv->scroll + fv->rows)
 		fv->scroll = level - fv->rows + 1;
+}
+
+/* delta as a percentage of ref, like memtop diff: "+3.31%", "new", "0%". */
+static void delta_pct(char *buf, size_t n, int64_t delta, int64_t ref)
+{
+	if (delta == 0)
+		snprintf(buf, n, "0%%");
+	else if (ref == 0)
+		snprintf(buf, n, "new");
+	else
+		snprintf(buf, n, "%+.2f%%", 100.0 * (double)delta / (double)(ref < 0 ? -ref : ref));
+}
+
+/* The diff flame's status line: the selection's base, new and delta cum. */
+static void diff_status(struct ui *ui, struct flame_view *fv)
+{
+	struct model *md = ui->md;
+	const struct calltree *t = fv->t;
+	const struct frame_box *b = find_box(fv, fv->sel, fv->sel_merged);
+	char info[700], bs[32], ns[32], ds[40], dp[24], what[300];
+	int64_t bv, nv;
+	if (fv->sel_merged && b) {
+		/* The merged frames: their parent's children under a cell. */
+		bv = nv = 0;
+		for (uint32_t c = t->v[fv->sel].child; c != MT_NONE; c = t->v[c].next) {
+			const struct frame_box *cb = find_box(fv, c, false);
+			if (cb && cb->level == b->level)
+				continue;
+			bv += calltree_cum(t, c, DT_BASE);
+			nv += calltree_cum(t, c, DT_NEW);
+		}
+		snprintf(what, sizeof what, "%u frames under a cell, called by %s", b->merged,
+			 node_name(ui, fv, fv->sel));
+	} else {
+		bv = calltree_cum(t, fv->sel, DT_BASE);
+		nv = calltree_cum(t, fv->sel, DT_NEW);
+		snprintf(what, sizeof what, "%s", node_name(ui, fv, fv->sel));
+	}
+	model_fmt(md, bs, sizeof bs, bv);
+	model_fmt(md, ns, sizeof ns, nv);
+	char d0[32];
+	model_fmt(md, d0, sizeof d0, nv - bv);
+	snprintf(ds, sizeof ds, "%s%s", nv - bv > 0 ? "+" : "", d0);
+	delta_pct(dp, sizeof dp, nv - bv, bv);
+	snprintf(info, sizeof info, " %s %s base %s %s new %s %s delta %s (%s) %s %s",
+		 what, ui->g->vline, bs, ui->g->vline, ns, ui->g->vline, ds, dp, ui->g->vline,
+		 fv->nzoom > 1 ? "Esc: zoom out" : "Enter: zoom, d: table");
+	ui_put(ui, ui->y0 + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM) | A_BOLD, true,
+	       false);
 }
 
 static void flame_draw(struct ui *ui, struct view *v)
@@ -200,6 +327,11 @@ static void flame_draw(struct ui *ui, struct view *v)
 	fv->rows = ui->h - 1;
 	if (fv->rows < 1)
 		fv->rows = 1;
+	if (!flame_tree(ui, fv)) {
+		ui_put(ui, ui->y0 + 1, 2, ui->cols - 2, "no diff: open two profiles (memtop BASE NEW)",
+		       ui_attr(ui, UC_DIM), false, false);
+		return;
+	}
 	flame_layout(ui, fv);
 	if (!find_box(fv, fv->sel, fv->sel_merged)) {
 		/* The selection fell out (resize, sample type): back to the zoom. */
@@ -213,8 +345,12 @@ static void flame_draw(struct ui *ui, struct view *v)
 	for (size_t i = 0; i < fv->boxes.n; i++)
 		draw_box(ui, fv, &fv->boxes.v[i]);
 
+	if (fv->diff) {
+		diff_status(ui, fv);
+		return;
+	}
 	/* The status line: the selection's name, cum, self and share. */
-	struct calltree *t = &md->td;
+	struct calltree *t = fv->t;
 	char info[600], cu[32], cp[16], se[32], sh[16];
 	uint32_t z = fv->zoom[fv->nzoom - 1];
 	int64_t zc = calltree_cum(t, z, md->idx);
@@ -225,13 +361,13 @@ static void flame_draw(struct ui *ui, struct view *v)
 		model_pct(md, cp, sizeof cp, b->mcum);
 		mt_percentage(sh, sizeof sh, b->mcum, zc);
 		snprintf(info, sizeof info, " %u frames under a cell, called by %s %s cum %s %s %s %s of view",
-			 b->merged, model_func_name(md, t->v[fv->sel].func), ui->g->vline, cu,
+			 b->merged, node_name(ui, fv, fv->sel), ui->g->vline, cu,
 			 cp + strspn(cp, " "), ui->g->vline, sh + strspn(sh, " "));
 	} else {
 		int64_t c = calltree_cum(t, fv->sel, md->idx);
 		/* self: the function's own value on this path */
 		int64_t s = calltree_flat(t, fv->sel, md->idx);
-		name = model_func_name(md, t->v[fv->sel].func);
+		name = node_name(ui, fv, fv->sel);
 		model_fmt(md, cu, sizeof cu, c);
 		model_pct(md, cp, sizeof cp, c);
 		model_fmt(md, se, sizeof se, s);
@@ -256,7 +392,7 @@ static void flame_draw(struct ui *ui, struct view *v)
  * boxes along the same level. */
 static bool flame_move(struct ui *ui, struct flame_view *fv, int dl, int dx)
 {
-	struct calltree *t = &ui->md->td;
+	struct calltree *t = fv->t;
 	const struct frame_box *cur = find_box(fv, fv->sel, fv->sel_merged);
 	if (!cur)
 		return false;
@@ -293,7 +429,7 @@ static bool flame_move(struct ui *ui, struct flame_view *fv, int dl, int dx)
 
 static void zoom_to(struct ui *ui, struct flame_view *fv, uint32_t n)
 {
-	struct calltree *t = &ui->md->td;
+	struct calltree *t = fv->t;
 	/* An ancestor of the zoom: zoom out to it. */
 	while (fv->nzoom > 1 && t->v[fv->zoom[fv->nzoom - 1]].depth > t->v[n].depth)
 		fv->nzoom--;
@@ -309,6 +445,8 @@ static enum view_result flame_request(struct ui *ui, struct view *v, enum reques
 {
 	struct flame_view *fv = v->priv;
 	int up = fv->flame ? 1 : -1;
+	if (!fv->t)
+		return VIEW_PASS;
 	switch (req) {
 	case REQ_UP:
 		flame_move(ui, fv, up, 0);
@@ -347,7 +485,7 @@ static enum view_result flame_request(struct ui *ui, struct view *v, enum reques
 		if (fv->nzoom > 1) {
 			fv->sel = fv->zoom[--fv->nzoom];
 			fv->sel_merged = false;
-			int d = ui->md->td.v[fv->zoom[fv->nzoom - 1]].depth;
+			int d = fv->t->v[fv->zoom[fv->nzoom - 1]].depth;
 			fv->scroll = d > 3 ? d - 3 : 0;
 			return VIEW_DONE;
 		}
@@ -372,12 +510,13 @@ static int cmp_box(const struct frame_box *a, const struct frame_box *b)
 static bool flame_find(struct ui *ui, struct view *v, int dir)
 {
 	struct flame_view *fv = v->priv;
-	struct calltree *t = &ui->md->td;
+	if (!fv->t)
+		return false;
 	const struct frame_box *cur = find_box(fv, fv->sel, fv->sel_merged);
 	const struct frame_box *best = NULL;
 	for (size_t i = 0; i < fv->boxes.n; i++) {
 		const struct frame_box *b = &fv->boxes.v[i];
-		if (b->merged || !ui_matches(ui, model_func_name(ui->md, t->v[b->node].func)))
+		if (b->merged || !ui_matches(ui, node_name(ui, fv, b->node)))
 			continue;
 		int c = cur ? cmp_box(b, cur) : 1;
 		if (dir == 0) {
@@ -400,9 +539,14 @@ static bool flame_find(struct ui *ui, struct view *v, int dir)
 static uint32_t flame_selected(struct ui *ui, struct view *v)
 {
 	struct flame_view *fv = v->priv;
-	if (fv->sel_merged || fv->sel == CT_ROOT)
+	if (!fv->t || fv->sel_merged || fv->sel == CT_ROOT)
 		return MT_NONE;
-	return ui->md->td.v[fv->sel].func;
+	if (!fv->diff)
+		return fv->t->v[fv->sel].func;
+	/* The model's function of the same name, for the filters. */
+	const char *name = node_name(ui, fv, fv->sel);
+	mt_str id = strtab_find(&ui->md->nodes.names, name, strlen(name));
+	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
 }
 
 static void flame_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
@@ -421,6 +565,18 @@ static void flame_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
 		}
 	}
 }
+
+const struct view_ops view_diff_flame_ops = {
+	.name = "diff flame",
+	.private_size = sizeof(struct flame_view),
+	.open = flame_open,
+	.draw = flame_draw,
+	.request = flame_request,
+	.done = flame_done,
+	.find = flame_find,
+	.selected = flame_selected,
+	.click = flame_click,
+};
 
 const struct view_ops view_flame_ops = {
 	.name = "flame",

@@ -60,4 +60,30 @@ esac
 case $screen in
 *"[top]"* | *"flat%"*) echo "terminal not restored:"; echo "$screen"; exit 1 ;;
 esac
+
+# memtop BASE NEW: opens on the diff (view 4); drill, diff flame, normalize.
+t kill-session -t mt
+t -f /dev/null new-session -d -s mt -x 120 -y 40 \
+	"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS=120 LINES=40 \
+	 NO_COLOR= '$memtop' tests/data/go/heap.pb.gz tests/data/go/heap2.pb.gz; echo \"EXIT=\$?\"; read x" || exit 1
+t set-option -t mt status off >/dev/null
+wait_for "[4 diff]"
+wait_for "+629.92kB"
+t send-keys -t mt Enter
+wait_for "flat: base 18.59MB, new 19.20MB"
+t send-keys -t mt d
+wait_for "root │ base 27.54MB │ new 28.26MB"
+t send-keys -t mt d A
+wait_for "normalized"
+wait_for "+123.50kB"
+t resize-window -t mt -x 80 -y 24
+wait_for "[diff peek]"
+t send-keys -t mt Escape
+wait_for "[diff]"
+t send-keys -t mt q
+wait_for "EXIT="
+case $screen in
+*"EXIT=0"*) ;;
+*) echo "memtop BASE NEW did not exit with status 0:"; echo "$screen"; exit 1 ;;
+esac
 echo ok

@@ -1,0 +1,3 @@
+module memtop.test/goleak
+
+go 1.19

@@ -1,0 +1,444 @@
+/* view_diff.c - view 4, the diff of two profiles (memtop BASE NEW): per
+ * function base, new, delta with a bar, and delta% side by side, sorted by
+ * growth, with the numbers of `memtop diff` (and so pprof -base); Enter
+ * drills into where a function's growth comes from (its callers and
+ * callees in both profiles, view_diff_peek_ops), d opens the diff flame
+ * graph, A switches between absolute and normalized. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diffmodel.h"
+#include "list.h"
+#include "view.h"
+
+/* Names drilled into, kept for the life of the program: a drill-down's
+ * arg must name its function across rebuilds of the diff. */
+static struct mt_strtab drill_names;
+static bool drill_names_ok;
+
+static uintptr_t drill_arg(const char *name)
+{
+	if (!drill_names_ok) {
+		strtab_init(&drill_names);
+		drill_names_ok = true;
+	}
+	return strtab_intern(&drill_names, name, strlen(name));
+}
+
+static const char *const sort_names[] = {[MT_DIFF_GROWTH] = "delta flat",
+					 [MT_DIFF_CUM] = "delta cum",
+					 [MT_DIFF_FLAT] = "new flat"};
+
+struct diff_view {
+	enum mt_diff_sort sort;
+	unsigned serial; /* of the diffmodel the rows are sorted for */
+	struct list l;
+};
+
+static void fmt_delta(const struct model *md, char *buf, size_t n, int64_t d)
+{
+	char t[32];
+	model_fmt(md, t, sizeof t, d);
+	snprintf(buf, n, "%s%s", d > 0 ? "+" : "", t);
+}
+
+/* delta as a percentage of ref, as memtop diff prints it. */
+static void delta_pct(char *buf, size_t n, int64_t delta, int64_t ref)
+{
+	if (delta == 0)
+		snprintf(buf, n, "0%%");
+	else if (ref == 0)
+		snprintf(buf, n, "new");
+	else
+		snprintf(buf, n, "%+.2f%%",
+			 100.0 * (double)delta / (double)(ref < 0 ? -ref : ref));
+}
+
+static int bar_width(int cols) { return cols >= 120 ? 12 : cols >= 100 ? 8 : 0; }
+
+/* A bar for a delta: red growth, green shrink. */
+static void delta_bar(struct ui *ui, int y, int x, int w, int64_t d, int64_t max,
+		      bool sel)
+{
+	double fr = max ? (double)(d < 0 ? -d : d) / (double)max : 0;
+	if (d != 0 && fr * w * 8 < 1)
+		fr = 1.0 / (8.0 * w); /* a change is never nothing */
+	ui_bar(ui, y, x, w, fr,
+	       sel ? ui_attr(ui, UC_SELECTED)
+		   : ui_attr(ui, d > 0 ? UC_GROW_FG : UC_SHRINK_FG));
+}
+
+static bool diff_open(struct ui *ui, struct view *v, uintptr_t arg)
+{
+	struct diff_view *dv = v->priv;
+	dv->sort = MT_DIFF_GROWTH;
+	return diffmodel_get(ui->md) != NULL;
+}
+
+static struct diffmodel *diff_rows(struct ui *ui, struct diff_view *dv)
+{
+	struct diffmodel *dm = diffmodel_get(ui->md);
+	if (dm && dm->serial != dv->serial) {
+		mt_diff_sort(&dm->d, dv->sort);
+		dv->serial = dm->serial;
+		dv->l.n = dm->d.n;
+		list_fit(&dv->l);
+	}
+	return dm;
+}
+
+static void diff_draw(struct ui *ui, struct view *v)
+{
+	struct diff_view *dv = v->priv;
+	struct model *md = ui->md;
+	struct diffmodel *dm = diff_rows(ui, dv);
+	if (!dm) {
+		ui_put(ui, ui->y0 + 1, 2, ui->cols - 2, "the diff could not be built",
+		       ui_attr(ui, UC_ERROR), false, false);
+		return;
+	}
+	const struct mt_diff *d = &dm->d;
+	bool cum = dv->sort == MT_DIFF_CUM;
+	int y = ui->y0, bw = bar_width(ui->cols), ta = ui_attr(ui, UC_TITLE);
+	/* The totals line. */
+	char bt[32], nt[32], dt[40], dp[24], line[400];
+	model_fmt(md, bt, sizeof bt, d->base_total);
+	model_fmt(md, nt, sizeof nt, d->new_total);
+	fmt_delta(md, dt, sizeof dt, d->new_total - d->base_total);
+	delta_pct(dp, sizeof dp, d->new_total - d->base_total, d->base_total);
+	snprintf(line, sizeof line, " base %s %s %s  new %s %s %s  delta %s (%s)%s",
+		 md->base_name, ui->g->vline, bt, md->name, ui->g->vline, nt, dt, dp,
+		 dm->normalized ? "  normalized" : "");
+	ui_put(ui, y, 0, ui->cols, line, ta, true, false);
+	/* Column titles. */
+	int xbar = 34, xpct = xbar + (bw ? bw + 1 : 0), xname = xpct + 10;
+	const char *mark = ui->g->arrow_down;
+	char h1[32], h2[32];
+	snprintf(h1, sizeof h1, "%s%s", dv->sort == MT_DIFF_FLAT ? mark : "", "new");
+	snprintf(h2, sizeof h2, "%s%s", dv->sort != MT_DIFF_FLAT ? mark : "", "delta");
+	ui_put(ui, y + 1, 0, ui->cols, "", ta, true, false);
+	ui_put_right(ui, y + 1, 0, 10, "base", ta);
+	ui_put_right(ui, y + 1, 11, 10, h1, ta);
+	ui_put_right(ui, y + 1, 22, 11, h2, ta);
+	ui_put_right(ui, y + 1, xpct, 8, "delta%", ta);
+	snprintf(line, sizeof line, "name (%s)", cum ? "cum" : "flat");
+	ui_put(ui, y + 1, xname, ui->cols - xname, line, ta, false, false);
+
+	dv->l.h = ui->h - 3;
+	dv->l.n = d->n;
+	list_fit(&dv->l);
+	int64_t maxd = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct mt_diff_row *r = &d->rows[i];
+		int64_t x = cum ? r->new_cum - r->base_cum : r->new_flat - r->base_flat;
+		x = x < 0 ? -x : x;
+		maxd = x > maxd ? x : maxd;
+	}
+	for (int k = 0; k < dv->l.h; k++) {
+		size_t i = dv->l.top + (size_t)k;
+		if (i >= d->n)
+			break;
+		const struct mt_diff_row *r = &d->rows[i];
+		int yy = y + 2 + k;
+		bool sel = i == dv->l.sel;
+		int a = sel ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
+		int64_t bv = cum ? r->base_cum : r->base_flat;
+		int64_t nv = cum ? r->new_cum : r->new_flat;
+		char b[32], n[32], dl[40], pc[24];
+		model_fmt(md, b, sizeof b, bv);
+		model_fmt(md, n, sizeof n, nv);
+		fmt_delta(md, dl, sizeof dl, nv - bv);
+		delta_pct(pc, sizeof pc, nv - bv, bv);
+		snprintf(line, sizeof line, "%10s %10s %11s ", b, n, dl);
+		ui_put(ui, yy, 0, xbar, line, a, true, false);
+		if (bw) {
+			delta_bar(ui, yy, xbar, bw, nv - bv, maxd, sel);
+			ui_put(ui, yy, xbar + bw, 1, "", a, true, false);
+		}
+		snprintf(line, sizeof line, "%8s  ", pc);
+		ui_put(ui, yy, xpct, 10, line, a, true, false);
+		ui_put_name(ui, yy, xname, ui->cols - xname,
+			    strtab_get(&d->names, r->name), a, sel);
+	}
+	if (d->n == 0)
+		ui_put(ui, y + 2, 2, ui->cols - 2,
+		       "no functions left under the filters", ui_attr(ui, UC_DIM),
+		       false, false);
+	char info[400];
+	snprintf(info, sizeof info,
+		 " %zu functions, sorted by %s %s row %zu/%zu %s Enter: "
+		 "callers/callees, d: flame, o: sort, A: %s",
+		 d->n, sort_names[dv->sort], ui->g->vline, d->n ? dv->l.sel + 1 : 0,
+		 d->n, ui->g->vline, dm->normalized ? "absolute" : "normalize");
+	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+}
+
+static enum view_result diff_request(struct ui *ui, struct view *v, enum request req)
+{
+	struct diff_view *dv = v->priv;
+	struct diffmodel *dm = diff_rows(ui, dv);
+	if (!dm)
+		return VIEW_PASS;
+	if (list_request(&dv->l, req))
+		return VIEW_DONE;
+	switch (req) {
+	case REQ_SORT:
+		dv->sort = (enum mt_diff_sort)((dv->sort + 1) % 3);
+		mt_diff_sort(&dm->d, dv->sort);
+		dv->l.sel = dv->l.top = 0;
+		ui_message(ui, false, "sorted by %s", sort_names[dv->sort]);
+		return VIEW_DONE;
+	case REQ_ENTER:
+	case REQ_RIGHT:
+		if (dm->d.n)
+			ui_push(ui, VIEW_DIFF_PEEK,
+				drill_arg(strtab_get(&dm->d.names,
+						     dm->d.rows[dv->l.sel].name)));
+		return VIEW_DONE;
+	case REQ_DIFF_FLAME:
+		ui_push(ui, VIEW_DIFF_FLAME, 0);
+		return VIEW_DONE;
+	default:
+		return VIEW_PASS;
+	}
+}
+
+static bool diff_find(struct ui *ui, struct view *v, int dir)
+{
+	struct diff_view *dv = v->priv;
+	struct diffmodel *dm = diff_rows(ui, dv);
+	size_t n = dm ? dm->d.n : 0;
+	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
+		size_t i = dir < 0 ? (dv->l.sel + n - k) % n : (dv->l.sel + k) % n;
+		if (ui_matches(ui, strtab_get(&dm->d.names, dm->d.rows[i].name))) {
+			list_select(&dv->l, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The model's function of a name, for the filters. */
+static uint32_t model_func(struct ui *ui, const char *name)
+{
+	mt_str id = strtab_find(&ui->md->nodes.names, name, strlen(name));
+	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
+}
+
+static uint32_t diff_selected(struct ui *ui, struct view *v)
+{
+	struct diff_view *dv = v->priv;
+	struct diffmodel *dm = diff_rows(ui, dv);
+	if (!dm || !dm->d.n)
+		return MT_NONE;
+	return model_func(ui, strtab_get(&dm->d.names, dm->d.rows[dv->l.sel].name));
+}
+
+static void diff_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
+{
+	struct diff_view *dv = v->priv;
+	struct diffmodel *dm = diff_rows(ui, dv);
+	int r = y - ui->y0 - 2;
+	if (!dm || r < 0 || dv->l.top + (size_t)r >= dm->d.n)
+		return;
+	dv->l.sel = dv->l.top + (size_t)r;
+	if (dbl)
+		diff_request(ui, v, REQ_ENTER);
+}
+
+const struct view_ops view_diff_ops = {
+    .name = "diff",
+    .private_size = sizeof(struct diff_view),
+    .open = diff_open,
+    .draw = diff_draw,
+    .request = diff_request,
+    .find = diff_find,
+    .selected = diff_selected,
+    .click = diff_click,
+};
+
+/* ---- the drill-down: callers and callees in both profiles ------------- */
+
+struct dpeek_view {
+	const char *name; /* in drill_names */
+	unsigned serial;
+	int64_t self[4]; /* base flat, new flat, base cum, new cum */
+	struct diff_edge *in, *out;
+	size_t nin, nout;
+	struct list l;
+};
+
+static void dpeek_load(struct ui *ui, struct dpeek_view *pv)
+{
+	struct diffmodel *dm = diffmodel_get(ui->md);
+	free(pv->in);
+	free(pv->out);
+	pv->in = pv->out = NULL;
+	pv->nin = pv->nout = 0;
+	if (!dm)
+		return;
+	diffmodel_peek(dm, pv->name, pv->self, &pv->in, &pv->nin, &pv->out, &pv->nout);
+	pv->serial = dm->serial;
+	pv->l.n = pv->nin + 1 + pv->nout;
+}
+
+static bool dpeek_open(struct ui *ui, struct view *v, uintptr_t arg)
+{
+	struct dpeek_view *pv = v->priv;
+	if (!drill_names_ok || arg == 0 || arg >= drill_names.n)
+		return false;
+	pv->name = strtab_get(&drill_names, (mt_str)arg);
+	dpeek_load(ui, pv);
+	pv->l.h = ui->h - 3;
+	list_select(&pv->l, pv->nin);
+	return true;
+}
+
+static void dpeek_done(struct view *v)
+{
+	struct dpeek_view *pv = v->priv;
+	free(pv->in);
+	free(pv->out);
+}
+
+static const char *dpeek_row_name(const struct dpeek_view *pv, size_t i)
+{
+	if (i < pv->nin)
+		return pv->in[i].name;
+	if (i == pv->nin)
+		return pv->name;
+	return pv->out[i - pv->nin - 1].name;
+}
+
+static void dpeek_draw(struct ui *ui, struct view *v)
+{
+	struct dpeek_view *pv = v->priv;
+	struct model *md = ui->md;
+	struct diffmodel *dm = diffmodel_get(md);
+	if (dm && dm->serial != pv->serial)
+		dpeek_load(ui, pv);
+	int y = ui->y0, ta = ui_attr(ui, UC_TITLE);
+	char line[400], b[32], n[32], dl[40], pc[24];
+	/* The function itself: flat and cum in both. */
+	char bf[32], nf[32], df[40];
+	model_fmt(md, bf, sizeof bf, pv->self[0]);
+	model_fmt(md, nf, sizeof nf, pv->self[1]);
+	fmt_delta(md, df, sizeof df, pv->self[1] - pv->self[0]);
+	snprintf(line, sizeof line, " %s %s flat: base %s, new %s, delta %s%s",
+		 pv->name, ui->g->vline, bf, nf, df,
+		 dm && dm->normalized ? "  normalized" : "");
+	ui_put(ui, y, 0, ui->cols, line, ta, true, true);
+	ui_put(ui, y + 1, 0, ui->cols, "", ta, true, false);
+	ui_put_right(ui, y + 1, 0, 10, "base", ta);
+	ui_put_right(ui, y + 1, 11, 10, "new", ta);
+	ui_put_right(ui, y + 1, 22, 11, "delta", ta);
+	ui_put_right(ui, y + 1, 34, 8, "delta%", ta);
+	int xname = 46;
+	ui_put(ui, y + 1, xname, ui->cols - xname, "callers / function (cum) / callees",
+	       ta, false, false);
+	pv->l.h = ui->h - 3;
+	list_fit(&pv->l);
+	for (int k = 0; k < pv->l.h; k++) {
+		size_t i = pv->l.top + (size_t)k;
+		if (i >= pv->l.n)
+			break;
+		int yy = y + 2 + k;
+		bool sel = i == pv->l.sel;
+		int a = sel ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
+		int64_t bv, nv;
+		const char *mark;
+		if (i == pv->nin) {
+			bv = pv->self[2], nv = pv->self[3];
+			mark = ui->utf8 ? "\u25cf" : "*";
+			if (!sel)
+				a = (int)A_BOLD;
+		} else {
+			const struct diff_edge *e =
+			    i < pv->nin ? &pv->in[i] : &pv->out[i - pv->nin - 1];
+			bv = e->base, nv = e->new_;
+			mark = i < pv->nin ? ui->g->arrow_up : ui->g->arrow_down;
+		}
+		model_fmt(md, b, sizeof b, bv);
+		model_fmt(md, n, sizeof n, nv);
+		fmt_delta(md, dl, sizeof dl, nv - bv);
+		delta_pct(pc, sizeof pc, nv - bv, bv);
+		snprintf(line, sizeof line, "%10s %10s %11s %8s  %s ", b, n, dl, pc,
+			 mark);
+		ui_put(ui, yy, 0, xname, line, a, true, false);
+		ui_put_name(ui, yy, xname, ui->cols - xname, dpeek_row_name(pv, i), a,
+			    sel);
+	}
+	char info[300];
+	snprintf(
+	    info, sizeof info,
+	    " %s %zu caller%s, %s %zu callee%s %s depth %d %s Enter: drill, Esc: back",
+	    ui->g->arrow_up, pv->nin, pv->nin == 1 ? "" : "s", ui->g->arrow_down,
+	    pv->nout, pv->nout == 1 ? "" : "s", ui->g->vline, ui->depth - 1,
+	    ui->g->vline);
+	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+}
+
+static enum view_result dpeek_request(struct ui *ui, struct view *v, enum request req)
+{
+	struct dpeek_view *pv = v->priv;
+	if (list_request(&pv->l, req))
+		return VIEW_DONE;
+	if (req == REQ_ENTER || req == REQ_RIGHT) {
+		if (pv->l.sel == pv->nin)
+			ui_message(ui, false,
+				   "select a caller or callee to drill into it");
+		else
+			ui_push(ui, VIEW_DIFF_PEEK,
+				drill_arg(dpeek_row_name(pv, pv->l.sel)));
+		return VIEW_DONE;
+	}
+	if (req == REQ_DIFF_FLAME) {
+		ui_push(ui, VIEW_DIFF_FLAME, 0);
+		return VIEW_DONE;
+	}
+	return VIEW_PASS;
+}
+
+static bool dpeek_find(struct ui *ui, struct view *v, int dir)
+{
+	struct dpeek_view *pv = v->priv;
+	size_t n = pv->l.n;
+	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
+		size_t i = dir < 0 ? (pv->l.sel + n - k) % n : (pv->l.sel + k) % n;
+		if (ui_matches(ui, dpeek_row_name(pv, i))) {
+			list_select(&pv->l, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint32_t dpeek_selected(struct ui *ui, struct view *v)
+{
+	struct dpeek_view *pv = v->priv;
+	return model_func(ui, dpeek_row_name(pv, pv->l.sel));
+}
+
+static void dpeek_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
+{
+	struct dpeek_view *pv = v->priv;
+	int r = y - ui->y0 - 2;
+	if (r < 0 || pv->l.top + (size_t)r >= pv->l.n)
+		return;
+	pv->l.sel = pv->l.top + (size_t)r;
+	if (dbl)
+		dpeek_request(ui, v, REQ_ENTER);
+}
+
+const struct view_ops view_diff_peek_ops = {
+    .name = "diff peek",
+    .private_size = sizeof(struct dpeek_view),
+    .open = dpeek_open,
+    .draw = dpeek_draw,
+    .request = dpeek_request,
+    .done = dpeek_done,
+    .find = dpeek_find,
+    .selected = dpeek_selected,
+    .click = dpeek_click,
+};

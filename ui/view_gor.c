@@ -1,0 +1,587 @@
+/* view_gor.c - view 6, goroutines: groups (state, stack, creator) with
+ * count, state, wait range, top frame and creator, a bar per state for the
+ * whole input, one key per common state (a label filter on the model, so
+ * the flame and tree views follow), d into the flame graph of a group's
+ * state, Enter into a group's stack and goroutine ids (view_gstack_ops).
+ * With stored snapshots of the same source, each group's count over time
+ * as a sparkline, and sorting by growth (a group that only grows leaks). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gmodel.h"
+#include "list.h"
+#include "view.h"
+
+const char *const ui_state_names[] = {
+    [REQ_STATE_RECV - REQ_STATE_RECV] = "chan receive",
+    [REQ_STATE_SEND - REQ_STATE_RECV] = "chan send",
+    [REQ_STATE_SELECT - REQ_STATE_RECV] = "select",
+    [REQ_STATE_IOWAIT - REQ_STATE_RECV] = "IO wait",
+    [REQ_STATE_SEMA - REQ_STATE_RECV] = "semacquire",
+    [REQ_STATE_COND - REQ_STATE_RECV] = "sync.Cond.Wait",
+    [REQ_STATE_SLEEP - REQ_STATE_RECV] = "sleep",
+    [REQ_STATE_RUNNING - REQ_STATE_RECV] = "running",
+    [REQ_STATE_SYSCALL - REQ_STATE_RECV] = "syscall",
+};
+#define NSTATE_KEYS (REQ_STATE_SYSCALL - REQ_STATE_RECV + 1)
+
+enum gsort { GS_COUNT, GS_WAIT, GS_GROWTH };
+static const char *const gsort_names[] = {
+    [GS_COUNT] = "count", [GS_WAIT] = "wait", [GS_GROWTH] = "growth"};
+
+struct gor_view {
+	enum gsort sort;
+	unsigned generation; /* of the gmodel the rows are of */
+	VEC(uint32_t) rows;  /* shown groups, sorted */
+	struct list l;
+};
+
+/* The key label of a state, or "". */
+static const char *state_key(const char *state)
+{
+	for (int i = 0; i < NSTATE_KEYS; i++)
+		if (strcmp(ui_state_names[i], state) == 0)
+			return request_info[REQ_STATE_RECV + i].label;
+	return "";
+}
+
+static const struct gmodel *sort_gm;
+
+/* By count: the groups are largest first already. */
+static int cmp_rows(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_wait(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	const struct gm_group *ga = &sort_gm->groups.v[a], *gb = &sort_gm->groups.v[b];
+	if (ga->wait_max != gb->wait_max)
+		return ga->wait_max > gb->wait_max ? -1 : 1;
+	if (ga->wait_min != gb->wait_min)
+		return ga->wait_min > gb->wait_min ? -1 : 1;
+	return cmp_rows(x, y);
+}
+
+static int cmp_growth(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	const struct gm_group *ga = &sort_gm->groups.v[a], *gb = &sort_gm->groups.v[b];
+	if (ga->only_grows != gb->only_grows)
+		return ga->only_grows ? -1 : 1;
+	if (ga->growth != gb->growth)
+		return ga->growth > gb->growth ? -1 : 1;
+	return cmp_rows(x, y);
+}
+
+static void gor_rows(struct gor_view *gv, const struct gmodel *gm)
+{
+	uint32_t keep =
+	    gv->rows.n && gv->l.sel < gv->rows.n ? gv->rows.v[gv->l.sel] : MT_NONE;
+	gv->rows.n = 0;
+	for (size_t k = 0; k < gm->groups.n; k++)
+		if (gm->groups.v[k].shown)
+			VEC_PUSH(gv->rows, (uint32_t)k);
+	sort_gm = gm;
+	if (gv->rows.n)
+		qsort(gv->rows.v, gv->rows.n, sizeof *gv->rows.v,
+		      gv->sort == GS_WAIT     ? cmp_wait
+		      : gv->sort == GS_GROWTH ? cmp_growth
+					      : cmp_rows);
+	sort_gm = NULL;
+	gv->l.n = gv->rows.n;
+	gv->l.sel = 0;
+	for (size_t i = 0; keep != MT_NONE && i < gv->rows.n; i++)
+		if (gv->rows.v[i] == keep)
+			gv->l.sel = i;
+	list_fit(&gv->l);
+}
+
+static struct gmodel *gor_model(struct ui *ui, struct gor_view *gv)
+{
+	struct gmodel *gm = gmodel_get(ui->md, NULL);
+	if (gm && (gv->generation != gm->generation || gv->l.n != gv->rows.n)) {
+		gv->generation = gm->generation;
+		gor_rows(gv, gm);
+	}
+	return gm;
+}
+
+static bool gor_open(struct ui *ui, struct view *v, uintptr_t arg)
+{
+	struct gor_view *gv = v->priv;
+	gv->generation = (unsigned)-1;
+	struct gmodel *gm = gor_model(ui, gv);
+	if (gm && gm->nsnap >= 2)
+		gv->sort = GS_GROWTH, gor_rows(gv, gm);
+	return gm != NULL;
+}
+
+static void gor_done(struct view *v)
+{
+	struct gor_view *gv = v->priv;
+	free(gv->rows.v);
+}
+
+static void fmt_wait(char *buf, size_t n, const struct gm_group *g)
+{
+	if (g->wait_max <= 0)
+		snprintf(buf, n, "%s", "");
+	else if (g->wait_min == g->wait_max)
+		snprintf(buf, n, "%lld min", (long long)g->wait_max);
+	else
+		snprintf(buf, n, "%lld-%lld min", (long long)g->wait_min,
+			 (long long)g->wait_max);
+}
+
+/* The summary: a bar per state of the whole input, in one or two columns;
+ * returns the rows used. */
+static int draw_states(struct ui *ui, const struct gmodel *gm, int y, int maxrows)
+{
+	const char *cur = model_label_filter(ui->md, "state");
+	int ncol = ui->cols >= 80 ? 2 : 1;
+	int cw = ui->cols / ncol;
+	int rows = ((int)gm->states.n + ncol - 1) / ncol;
+	if (rows > maxrows)
+		rows = maxrows;
+	int sw = ui->cols >= 100 ? 17 : 14, lw = sw + 9;
+	int bw = cw - lw - 9;
+	if (bw > 24)
+		bw = 24;
+	for (size_t i = 0; i < gm->states.n; i++) {
+		int r = (int)i % rows, c = (int)i / rows;
+		if (c >= ncol)
+			break;
+		const struct gm_state *st = &gm->states.v[i];
+		bool on = cur && strcmp(cur, st->state) == 0;
+		int x = c * cw, a = on ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
+		if ((size_t)(c + 1) * (size_t)rows < gm->states.n && c == ncol - 1 &&
+		    r == rows - 1 && i + 1 < gm->states.n) {
+			char more[64];
+			snprintf(more, sizeof more, "  +%zu more states",
+				 gm->states.n - i);
+			ui_put(ui, y + r, x, cw, more, ui_attr(ui, UC_DIM), true,
+			       false);
+			break;
+		}
+		char line[128], pct[16];
+		const char *k = state_key(st->state);
+		snprintf(line, sizeof line, "%s%-2s%-*.*s %4lld ",
+			 on ? ui->g->closed : " ", k, sw, sw, st->state,
+			 (long long)st->count);
+		ui_put(ui, y + r, x, lw, line, a, true, false);
+		if (bw > 0)
+			ui_bar(ui, y + r, x + lw, bw,
+			       gm->total ? (double)st->count / (double)gm->total : 0,
+			       on ? a : ui_attr(ui, UC_BAR));
+		mt_percentage(pct, sizeof pct, st->count, gm->total);
+		ui_put_right(ui, y + r, x + lw + (bw > 0 ? bw : 0), 8, pct, a);
+	}
+	return rows;
+}
+
+static void gor_draw(struct ui *ui, struct view *v)
+{
+	struct gor_view *gv = v->priv;
+	struct gmodel *gm = gor_model(ui, gv);
+	if (!gm)
+		return;
+	int y = ui->y0, ta = ui_attr(ui, UC_TITLE);
+	char line[600];
+	int n = snprintf(line, sizeof line, " %lld goroutine%s in %zu group%s",
+			 (long long)gm->total, gm->total == 1 ? "" : "s", gm->groups.n,
+			 gm->groups.n == 1 ? "" : "s");
+	if (gm->nsnap >= 2)
+		n += snprintf(line + n, sizeof line - (size_t)n,
+			      " %s %zu stored snapshots", ui->g->vline, gm->nsnap);
+	if (gm->reason)
+		snprintf(line + n, sizeof line - (size_t)n, " %s %s", ui->g->vline,
+			 gm->reason);
+	ui_put(ui, y, 0, ui->cols, line, ta, true, false);
+	int srows = draw_states(ui, gm, y + 1, ui->h >= 30 ? 6 : ui->h >= 20 ? 5 : 3);
+	int yt = y + 1 + srows;
+	/* Columns: count, state, wait, [trend, growth], top frame, creator. */
+	bool trend = gm->nsnap >= 2;
+	int wide = ui->cols >= 100;
+	int xc = 0, xs = 8, xw = xs + (wide ? 19 : 16), xt = xw + (wide ? 12 : 9);
+	int tw = trend ? (wide ? 16 : 8) : 0;
+	int xf = xt + (trend ? tw + 8 : 0);
+	int rest = ui->cols - xf;
+	int fw = rest * 11 / 20, xcr = xf + fw + 1;
+	ui_put(ui, yt, 0, ui->cols, "", ta, true, false);
+	const char *mark = ui->g->arrow_down;
+	char h[64];
+	snprintf(h, sizeof h, "%scount", gv->sort == GS_COUNT ? mark : "");
+	ui_put_right(ui, yt, xc, 6, h, ta);
+	ui_put(ui, yt, xs, xw - xs, "state", ta, false, false);
+	snprintf(h, sizeof h, "%swait", gv->sort == GS_WAIT ? mark : "");
+	ui_put(ui, yt, xw, xt - xw, h, ta, false, false);
+	if (trend) {
+		snprintf(h, sizeof h, "%strend", gv->sort == GS_GROWTH ? mark : "");
+		ui_put(ui, yt, xt, tw + 8, h, ta, false, false);
+	}
+	ui_put(ui, yt, xf, fw, "top frame", ta, false, false);
+	ui_put(ui, yt, xcr, ui->cols - xcr, "created by", ta, false, false);
+
+	gv->l.h = ui->h - (yt - y) - 2;
+	list_fit(&gv->l);
+	for (int k = 0; k < gv->l.h; k++) {
+		size_t i = gv->l.top + (size_t)k;
+		if (i >= gv->rows.n)
+			break;
+		const struct gm_group *g = &gm->groups.v[gv->rows.v[i]];
+		int yy = yt + 1 + k;
+		bool sel = i == gv->l.sel;
+		int a = sel ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
+		char c[32], w[32];
+		snprintf(c, sizeof c, "%6lld", (long long)g->count);
+		fmt_wait(w, sizeof w, g);
+		ui_put(ui, yy, 0, ui->cols, "", a, true, false);
+		ui_put(ui, yy, xc, 8, c, a, true, false);
+		ui_put(ui, yy, xs, xw - xs - 1, g->state, a, true, false);
+		ui_put(ui, yy, xw, xt - xw - 1, w, a, true, false);
+		if (trend) {
+			ui_sparkline(ui, yy, xt, tw, g->series, gm->nsnap,
+				     sel	     ? a
+				     : g->only_grows ? ui_attr(ui, UC_ERROR)
+						     : ui_attr(ui, UC_BAR));
+			char gr[32];
+			snprintf(gr, sizeof gr, "%+lld%s", (long long)g->growth,
+				 g->only_grows ? "!" : "");
+			ui_put(ui, yy, xt + tw + 1, 7, gr, a, true, false);
+		}
+		const char *top = g->nf ? gm->frames.v[g->f0].func : "";
+		ui_put_name(ui, yy, xf, fw, top, a, sel);
+		ui_put_name(ui, yy, xcr, ui->cols - xcr, g->creator, a, sel);
+	}
+	if (!gv->rows.n)
+		ui_put(ui, yt + 1, 2, ui->cols - 2,
+		       "no goroutines left under the filters (Esc removes one)",
+		       ui_attr(ui, UC_DIM), false, false);
+	char info[400];
+	snprintf(info, sizeof info,
+		 " %zu group%s, %lld goroutine%s shown, sorted by %s %s Enter: stack, "
+		 "d: flame of the state, a/r/w/e/O/m/c/z/u/y: state, F: regex, o: sort",
+		 gv->rows.n, gv->rows.n == 1 ? "" : "s", (long long)gm->shown_total,
+		 gm->shown_total == 1 ? "" : "s", gsort_names[gv->sort], ui->g->vline);
+	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+}
+
+/* Keeps only the goroutines in state (NULL: every state). */
+static void set_state(struct ui *ui, struct gmodel *gm, const char *state)
+{
+	struct model *md = ui->md;
+	if (!state) {
+		if (model_drop_label_filters(md, "state"))
+			ui_message(ui, false, "every state");
+		else
+			ui_message(ui, false, "every state is shown already");
+		return;
+	}
+	bool have = false, known = false;
+	for (size_t i = 0; i < gm->states.n; i++) {
+		have |= strcmp(gm->states.v[i].state, state) == 0;
+		known |= strcmp(gm->states.v[i].state, "profile") != 0;
+	}
+	if (!known) {
+		ui_message(
+		    ui, false,
+		    "a goroutine profile does not say states; open a dump (debug=2)");
+		return;
+	}
+	if (!have) {
+		ui_message(ui, false, "no goroutine is in %s", state);
+		return;
+	}
+	const char *cur = model_label_filter(md, "state");
+	if (cur && strcmp(cur, state) == 0)
+		return;
+	model_drop_label_filters(md, "state");
+	char kv[128];
+	snprintf(kv, sizeof kv, "state=%s", state);
+	struct mt_err e;
+	if (!model_push_filter(md, FILTER_LABEL, kv, kv, &e))
+		ui_message(ui, true, "filter: %s", e.msg);
+}
+
+static enum view_result gor_request(struct ui *ui, struct view *v, enum request req)
+{
+	struct gor_view *gv = v->priv;
+	struct gmodel *gm = gor_model(ui, gv);
+	if (!gm)
+		return VIEW_PASS;
+	if (list_request(&gv->l, req))
+		return VIEW_DONE;
+	const struct gm_group *g =
+	    gv->rows.n ? &gm->groups.v[gv->rows.v[gv->l.sel]] : NULL;
+	if (req >= REQ_STATE_RECV && req <= REQ_STATE_SYSCALL) {
+		set_state(ui, gm, ui_state_names[req - REQ_STATE_RECV]);
+		return VIEW_DONE;
+	}
+	switch (req) {
+	case REQ_STATE_ALL:
+		set_state(ui, gm, NULL);
+		return VIEW_DONE;
+	case REQ_SORT:
+		gv->sort = (enum gsort)((gv->sort + 1) % (gm->nsnap >= 2 ? 3 : 2));
+		gor_rows(gv, gm);
+		list_select(&gv->l, 0);
+		ui_message(ui, false, "sorted by %s", gsort_names[gv->sort]);
+		return VIEW_DONE;
+	case REQ_ENTER:
+	case REQ_RIGHT:
+		if (g)
+			ui_push(ui, VIEW_GSTACK, gv->rows.v[gv->l.sel]);
+		return VIEW_DONE;
+	case REQ_DIFF_FLAME:
+		if (!g)
+			return VIEW_DONE;
+		if (strcmp(g->state, "profile") == 0) {
+			ui_switch(ui, VIEW_FLAME);
+			ui_message(
+			    ui, false,
+			    "a goroutine profile does not say states: every goroutine");
+			return VIEW_DONE;
+		}
+		{
+			char st[128];
+			snprintf(st, sizeof st, "%s", g->state);
+			set_state(ui, gm, st);
+			ui_switch(ui, VIEW_FLAME);
+			ui_message(ui, false,
+				   "goroutines in %s: Esc removes the filter, 3: tree",
+				   st);
+		}
+		return VIEW_DONE;
+	default:
+		return VIEW_PASS;
+	}
+}
+
+static bool gor_find(struct ui *ui, struct view *v, int dir)
+{
+	struct gor_view *gv = v->priv;
+	struct gmodel *gm = gor_model(ui, gv);
+	size_t n = gm ? gv->rows.n : 0;
+	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
+		size_t i = dir < 0 ? (gv->l.sel + n - k) % n : (gv->l.sel + k) % n;
+		const struct gm_group *g = &gm->groups.v[gv->rows.v[i]];
+		bool m = ui_matches(ui, g->creator) || ui_matches(ui, g->state);
+		for (uint32_t f = 0; !m && f < g->nf; f++)
+			m = ui_matches(ui, gm->frames.v[g->f0 + f].func);
+		if (m) {
+			list_select(&gv->l, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint32_t gor_selected(struct ui *ui, struct view *v)
+{
+	struct gor_view *gv = v->priv;
+	struct gmodel *gm = gor_model(ui, gv);
+	if (!gm || !gv->rows.n)
+		return MT_NONE;
+	const struct gm_group *g = &gm->groups.v[gv->rows.v[gv->l.sel]];
+	if (!g->nf)
+		return MT_NONE;
+	const char *name = gm->frames.v[g->f0].func;
+	mt_str id = strtab_find(&ui->md->nodes.names, name, strlen(name));
+	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
+}
+
+static void gor_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
+{
+	struct gor_view *gv = v->priv;
+	int r = y - (ui->y0 + ui->h - 1 - gv->l.h);
+	if (r < 0 || gv->l.top + (size_t)r >= gv->rows.n)
+		return;
+	gv->l.sel = gv->l.top + (size_t)r;
+	if (dbl)
+		gor_request(ui, v, REQ_ENTER);
+}
+
+const struct view_ops view_gor_ops = {
+    .name = "goroutines",
+    .private_size = sizeof(struct gor_view),
+    .open = gor_open,
+    .draw = gor_draw,
+    .request = gor_request,
+    .done = gor_done,
+    .find = gor_find,
+    .selected = gor_selected,
+    .click = gor_click,
+};
+
+/* ---- a group's stack --------------------------------------------------- */
+
+struct gstack_view {
+	uint32_t group;
+	struct list l;
+};
+
+/* Lines of the stack view: frames (function, then file:line), creator. */
+static size_t gstack_lines(const struct gm_group *g)
+{
+	return (size_t)g->nf * 2 + (g->elided ? 1 : 0) + (g->creator[0] ? 2 : 0);
+}
+
+static bool gstack_open(struct ui *ui, struct view *v, uintptr_t arg)
+{
+	struct gstack_view *sv = v->priv;
+	struct gmodel *gm = gmodel_get(ui->md, NULL);
+	if (!gm || arg >= gm->groups.n)
+		return false;
+	sv->group = (uint32_t)arg;
+	sv->l.n = gstack_lines(&gm->groups.v[arg]);
+	return true;
+}
+
+static void gstack_draw(struct ui *ui, struct view *v)
+{
+	struct gstack_view *sv = v->priv;
+	struct gmodel *gm = gmodel_get(ui->md, NULL);
+	if (!gm || sv->group >= gm->groups.n)
+		return;
+	const struct gm_group *g = &gm->groups.v[sv->group];
+	int y = ui->y0, ta = ui_attr(ui, UC_TITLE);
+	char line[700], w[32];
+	fmt_wait(w, sizeof w, g);
+	int n =
+	    snprintf(line, sizeof line, " %lld goroutine%s %s %s", (long long)g->count,
+		     g->count == 1 ? "" : "s", ui->g->vline, g->state);
+	if (w[0])
+		n += snprintf(line + n, sizeof line - (size_t)n, " %s wait %s",
+			      ui->g->vline, w);
+	if (g->locked)
+		n += snprintf(line + n, sizeof line - (size_t)n,
+			      " %s %zu locked to thread", ui->g->vline, g->locked);
+	ui_put(ui, y, 0, ui->cols, line, ta, true, false);
+	/* Goroutine ids (a dump keeps a few per group). */
+	if (g->nids) {
+		n = snprintf(line, sizeof line, " goroutine%s",
+			     g->nids == 1 ? "" : "s");
+		for (uint32_t i = 0; i < g->nids; i++)
+			n += snprintf(line + n, sizeof line - (size_t)n, "%s %llu",
+				      i ? "," : "", (unsigned long long)g->ids[i]);
+		if ((int64_t)g->nids < g->count)
+			snprintf(line + n, sizeof line - (size_t)n, ", ... (%lld more)",
+				 (long long)(g->count - g->nids));
+	} else {
+		snprintf(line, sizeof line, " no goroutine ids: %s",
+			 gm->from_dump ? "none shown" : "a profile does not keep them");
+	}
+	ui_put(ui, y + 1, 0, ui->cols, line, A_NORMAL, true, false);
+	int yl = y + 2;
+	if (gm->nsnap >= 2 && g->series) {
+		n = snprintf(line, sizeof line, " count in %zu snapshots: ", gm->nsnap);
+		ui_put(ui, yl, 0, n, line, A_NORMAL, true, false);
+		int sw = ui_sparkline(ui, yl, n, ui->cols / 3, g->series, gm->nsnap,
+				      g->only_grows ? ui_attr(ui, UC_ERROR)
+						    : ui_attr(ui, UC_BAR));
+		snprintf(line, sizeof line, "  %lld %s %lld%s", (long long)g->series[0],
+			 ui->utf8 ? "\u2192" : "->",
+			 (long long)g->series[gm->nsnap - 1],
+			 g->only_grows ? "  only grows: a leak?" : "");
+		ui_put(ui, yl, n + sw, ui->cols - n - sw, line, A_NORMAL, true, false);
+		yl++;
+	}
+	sv->l.h = y + ui->h - 1 - yl;
+	list_fit(&sv->l);
+	for (int k = 0; k < sv->l.h; k++) {
+		size_t i = sv->l.top + (size_t)k;
+		if (i >= sv->l.n)
+			break;
+		int yy = yl + k;
+		bool sel = i == sv->l.sel;
+		int a = sel ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
+		size_t fi = i / 2;
+		if (fi < g->nf) {
+			const struct gm_frame *f = &gm->frames.v[g->f0 + fi];
+			if (i % 2 == 0) {
+				snprintf(line, sizeof line, "  %s%s", f->func,
+					 f->inl ? " (inline)" : "");
+				ui_put_name(ui, yy, 0, ui->cols, line, a, sel);
+			} else {
+				snprintf(line, sizeof line, "      %s:%lld", f->file,
+					 (long long)f->line);
+				ui_put(ui, yy, 0, ui->cols, line,
+				       sel ? a : ui_attr(ui, UC_DIM), true, true);
+			}
+			continue;
+		}
+		size_t j = i - (size_t)g->nf * 2;
+		if (g->elided && j == 0) {
+			ui_put(ui, yy, 0, ui->cols, "  ...additional frames elided...",
+			       a, true, false);
+			continue;
+		}
+		j -= g->elided ? 1 : 0;
+		if (j == 0) {
+			snprintf(line, sizeof line, "  created by %s", g->creator);
+			ui_put_name(ui, yy, 0, ui->cols, line, a, sel);
+		} else {
+			snprintf(line, sizeof line, "      %s:%lld", g->creator_file,
+				 (long long)g->creator_line);
+			ui_put(ui, yy, 0, ui->cols, line, sel ? a : ui_attr(ui, UC_DIM),
+			       true, true);
+		}
+	}
+	snprintf(line, sizeof line,
+		 " %u frame%s, leaf first %s Esc: back, d: flame of %s", g->nf,
+		 g->nf == 1 ? "" : "s", ui->g->vline, g->state);
+	ui_put(ui, y + ui->h - 1, 0, ui->cols, line, ui_attr(ui, UC_DIM), true, false);
+}
+
+static enum view_result gstack_request(struct ui *ui, struct view *v, enum request req)
+{
+	struct gstack_view *sv = v->priv;
+	if (list_request(&sv->l, req))
+		return VIEW_DONE;
+	if (req == REQ_DIFF_FLAME) {
+		struct gmodel *gm = gmodel_get(ui->md, NULL);
+		if (!gm || sv->group >= gm->groups.n)
+			return VIEW_DONE;
+		char st[128];
+		snprintf(st, sizeof st, "%s", gm->groups.v[sv->group].state);
+		if (strcmp(st, "profile") != 0)
+			set_state(ui, gm, st);
+		ui_switch(ui, VIEW_FLAME);
+		return VIEW_DONE;
+	}
+	return VIEW_PASS;
+}
+
+static bool gstack_find(struct ui *ui, struct view *v, int dir)
+{
+	struct gstack_view *sv = v->priv;
+	struct gmodel *gm = gmodel_get(ui->md, NULL);
+	if (!gm)
+		return false;
+	const struct gm_group *g = &gm->groups.v[sv->group];
+	size_t n = sv->l.n;
+	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
+		size_t i = dir < 0 ? (sv->l.sel + n - k) % n : (sv->l.sel + k) % n;
+		size_t fi = i / 2;
+		const char *s =
+		    fi < g->nf && i % 2 == 0 ? gm->frames.v[g->f0 + fi].func : NULL;
+		if (s && ui_matches(ui, s)) {
+			list_select(&sv->l, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+const struct view_ops view_gstack_ops = {
+    .name = "stack",
+    .private_size = sizeof(struct gstack_view),
+    .open = gstack_open,
+    .draw = gstack_draw,
+    .request = gstack_request,
+    .find = gstack_find,
+};
