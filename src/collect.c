@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expvar.h"
 #include "util.h"
 
 enum mt_status collect_global_init(struct mt_err *e)
@@ -47,6 +48,8 @@ const char *collect_kind(const char *url)
 	p = p ? strchr(p + 3, '/') : NULL;
 	if (!p)
 		return NULL;
+	if (expvar_is_url(url))
+		return "expvar";
 	size_t end = strcspn(p, "?#");
 	while (end > 1 && p[end - 1] == '/')
 		end--;

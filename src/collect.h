@@ -36,7 +36,8 @@ void collect_global_done(void);
 
 /* The snapshot kind an endpoint serves, from its path and query: heap,
  * allocs, goroutine, goroutine-dump (debug=2), mutex, block, cpu
- * (profile), threadcreate; NULL when the path does not say. */
+ * (profile), threadcreate; "expvar" for /debug/vars (series, not a
+ * snapshot); NULL when the path does not say. */
 const char *collect_kind(const char *url);
 
 /* Prepares a target for url (http or https). */

@@ -31,6 +31,9 @@ static const char usage[] =
 	"       memtop rm ID...                    remove snapshots (and what only they used)\n"
 	"       memtop collect [OPTIONS] URL...    scrape pprof endpoints into the database\n"
 	"       memtop goroutines [OPTIONS] DUMP   goroutines grouped by state and stack\n"
+	"       memtop metrics [--series NAME] [--source S]\n"
+	"                                          time series stored beside the snapshots\n"
+	"                                          (expvar memstats, /proc of --pid, gctrace)\n"
 	"\n"
 	"PROFILE is a file: pprof protobuf (gzip or raw). The format is detected\n"
 	"from the content.\n"
@@ -67,9 +70,15 @@ static const char usage[] =
 	"      --gc                   add gc=1 to heap requests\n"
 	"      --retain N|AGE         keep the newest N snapshots, or those younger\n"
 	"                             than AGE (90s, 30m, 12h, 7d)\n"
+	"      --pid PID              also sample RSS, fds and threads of PID from\n"
+	"                             /proc each round (repeatable); URLs ending in\n"
+	"                             /debug/vars are stored as expvar series\n"
 	"      --max-inflate BYTES    refuse gzip data inflating past BYTES (4 GiB)\n"
 	"      --max-samples N        refuse profiles with more samples (50M)\n"
 	"      --max-frames N         refuse stacks deeper than N (100000)\n"
+	"metrics options:\n"
+	"      --series NAME          only this series (NAME. or NAME*: a prefix)\n"
+	"      --source S             only series whose source contains S\n"
 	"  -h, --help                 this help\n"
 	"      --version              memtop's version\n"
 	"\n"
@@ -104,6 +113,9 @@ enum {
 	OPT_RETAIN,
 	OPT_GC,
 	OPT_STATE,
+	OPT_PID,
+	OPT_SERIES,
+	OPT_SOURCE,
 	OPT_SOURCE_PATH,
 	OPT_TRIM_PATH,
 };
@@ -139,6 +151,9 @@ static const struct option long_opts[] = {
 	{"retain", required_argument, NULL, OPT_RETAIN},
 	{"gc", no_argument, NULL, OPT_GC},
 	{"state", required_argument, NULL, OPT_STATE},
+	{"pid", required_argument, NULL, OPT_PID},
+	{"series", required_argument, NULL, OPT_SERIES},
+	{"source", required_argument, NULL, OPT_SOURCE},
 	{"source-path", required_argument, NULL, OPT_SOURCE_PATH},
 	{"trim-path", required_argument, NULL, OPT_TRIM_PATH},
 	{"output", required_argument, NULL, 'o'},
@@ -163,6 +178,7 @@ static const struct {
 	{"rm", cmd_rm},
 	{"collect", cmd_collect},
 	{"goroutines", cmd_goroutines},
+	{"metrics", cmd_metrics},
 };
 
 static bool parse_size(const char *s, size_t *out)
@@ -270,6 +286,18 @@ int main(int argc, char **argv)
 		case OPT_RETAIN: c.retain = optarg; break;
 		case OPT_GC: c.gc = true; break;
 		case OPT_STATE: c.state = optarg; break;
+		case OPT_PID: {
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v <= 0 || v > 1 << 30 ||
+			    c.npids == (int)(sizeof c.pids / sizeof c.pids[0])) {
+				cli_err("", "bad --pid \"%s\"", optarg);
+				return EXIT_USAGE;
+			}
+			c.pids[c.npids++] = (int)v;
+			break;
+		}
+		case OPT_SERIES: c.series = optarg; break;
+		case OPT_SOURCE: c.source = optarg; break;
 		case OPT_SOURCE_PATH: c.source_path = optarg; break;
 		case OPT_TRIM_PATH: c.trim_path = optarg; break;
 		case OPT_MAX_INFLATE:
@@ -296,8 +324,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (c.cmd && strcmp(c.cmd, commands[i].name) == 0)
 			return commands[i].run(&c);
-	/* memtop --db DB alone opens the viewer on the stored snapshots. */
-	if (c.nargs == 0 && !(c.db && (c.script || isatty(STDOUT_FILENO)))) {
+	if (c.nargs == 0) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}

@@ -4,6 +4,7 @@
 #define MT_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../limits.h"
@@ -41,10 +42,18 @@ struct cli {
 	/* collect */
 	const char *interval, *count, *timeout, *max_body, *retain, *watch;
 	bool gc;
+	int pids[64]; /* collect --pid, repeatable */
+	int npids;
+	/* metrics */
+	const char *series, *source;
+	/* leaks, check, import --time */
+	const char *kind, *since, *max_growth, *time;
 };
 
 /* Exit statuses of DESIGN.md. */
 enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
+/* memtop check: a function grew past --max-growth. */
+enum { EXIT_LEAK = 3 };
 
 /* Prints "memtop: what: msg" on stderr. */
 void cli_err(const char *what, const char *fmt, ...)
@@ -98,6 +107,11 @@ int cmd_import(struct cli *c);
 int cmd_ls(struct cli *c);
 int cmd_rm(struct cli *c);
 int cmd_collect(struct cli *c);
+/* cmd_leaks.c: growth across stored snapshots. */
+int cmd_leaks(struct cli *c);
+int cmd_check(struct cli *c);
+/* Parses "90s", "30m", "12h", "7d" (or seconds) into nanoseconds. */
+bool cli_parse_duration(const char *s, int64_t *ns);
 
 /* The store of --db (cmd_store.c): open it (printing the error) or load
  * snapshot "@N" from it. */
@@ -106,5 +120,23 @@ struct store *cli_store_open(struct cli *c, bool create);
 bool cli_snapshot_id(const char *arg, int64_t *id);
 struct profile *cli_load_snapshot(struct cli *c, const char *arg);
 int cmd_goroutines(struct cli *c);
+
+/* cmd_metrics.c: `memtop metrics`, and the hooks that store series. */
+int cmd_metrics(struct cli *c);
+struct finding;
+struct store;
+/* Findings of metrics_findings (src/metrics.h) for `memtop leaks`: text
+ * lines after the ranking, or a JSON array (the value of "findings"). */
+void cli_print_findings_text(FILE *f, const struct finding *v, size_t n);
+void cli_print_findings_json(FILE *f, const struct finding *v, size_t n);
+/* Stores a /debug/vars body fetched at time fetched; prints one line. */
+bool cli_collect_expvar(struct store *s, const char *url, const uint8_t *body, size_t n,
+			int64_t fetched);
+/* Stores /proc figures of pid; *gone when the process has exited. */
+bool cli_collect_pid(struct store *s, int pid, bool *gone);
+/* When data (read from path) is a gctrace log, stores its series (*ok
+ * tells how it went) and returns true; false when it is not one. */
+bool cli_import_gctrace(struct store *s, const char *path, const uint8_t *data,
+			size_t n, bool *ok);
 
 #endif

@@ -93,6 +93,11 @@ static bool scrape(struct cli *c, struct store *s, struct collect_target *t,
 			cli_err(t->url, "%s", e.msg);
 		return false;
 	}
+	if (t->kind && strcmp(t->kind, "expvar") == 0) {
+		bool ok = cli_collect_expvar(s, t->url, body, n, fetched);
+		free(body);
+		return ok;
+	}
 	if (reader_load_bytes(body, n, &c->lim, &p, &e)) {
 		cli_err(t->url, "bad response (%zu bytes): %s", n, e.msg);
 		free(body);
@@ -126,8 +131,8 @@ int cmd_collect(struct cli *c)
 	int64_t count = 0, keep = 0, age = 0;
 	struct collect_opts o = {.gc = c->gc, .max_body = (size_t)512 << 20,
 				 .stop = &stop_flag};
-	if (c->nargs < 1) {
-		cli_err("collect", "expects one or more URLs (try memtop --help)");
+	if (c->nargs < 1 && !c->npids) {
+		cli_err("collect", "expects one or more URLs or --pid (try memtop --help)");
 		return EXIT_USAGE;
 	}
 	if (c->interval && !parse_seconds(c->interval, &interval)) {
@@ -164,7 +169,8 @@ int cmd_collect(struct cli *c)
 
 	struct mt_err e = {{0}};
 	struct collect_target *t = xcalloc((size_t)c->nargs, sizeof *t);
-	bool *ok = xcalloc((size_t)c->nargs, sizeof *ok);
+	bool *ok = xcalloc((size_t)c->nargs + 1, sizeof *ok);
+	bool pid_ok[64] = {0}, pid_gone[64] = {0};
 	int rc = EXIT_USAGE, ninit = 0;
 	struct store *s = NULL;
 	if (collect_global_init(&e)) {
@@ -195,6 +201,10 @@ int cmd_collect(struct cli *c)
 		for (int i = 0; i < c->nargs && !stop_flag; i++)
 			if (scrape(c, s, &t[i], &o))
 				ok[i] = true;
+		/* A process that exits is reported once; the rest goes on. */
+		for (int i = 0; i < c->npids && !stop_flag; i++)
+			if (!pid_gone[i] && cli_collect_pid(s, c->pids[i], &pid_gone[i]))
+				pid_ok[i] = true;
 		if ((keep || age) && !stop_flag) {
 			size_t removed;
 			int64_t before = age ? now_ns(CLOCK_REALTIME) - age : 0;
@@ -207,6 +217,12 @@ int cmd_collect(struct cli *c)
 		for (int i = 0; i < c->nargs; i++)
 			if (!ok[i]) {
 				cli_err(t[i].url, "no profile was collected");
+				rc = EXIT_BAD;
+			}
+	if (!stop_flag)
+		for (int i = 0; i < c->npids; i++)
+			if (!pid_ok[i]) {
+				cli_err("collect", "pid:%d: nothing was collected", c->pids[i]);
 				rc = EXIT_BAD;
 			}
 out:

@@ -65,8 +65,14 @@ static bool import_one(struct cli *c, struct store *s, const char *path)
 	size_t n;
 	struct mt_err e = {{0}};
 	struct profile *p = NULL;
-	if (mt_read_file(path, &data, &n, c->lim.max_file, &e) ||
-	    reader_load_bytes(data, n, &c->lim, &p, &e)) {
+	bool gc_ok;
+	enum mt_status rd = mt_read_file(path, &data, &n, c->lim.max_file, &e);
+	/* A GODEBUG=gctrace=1 log is series, not a profile. */
+	if (!rd && cli_import_gctrace(s, path, data, n, &gc_ok)) {
+		free(data);
+		return gc_ok;
+	}
+	if (rd || reader_load_bytes(data, n, &c->lim, &p, &e)) {
 		cli_err(path, "%s", e.msg);
 		free(data);
 		return false;

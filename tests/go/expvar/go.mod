@@ -1,0 +1,3 @@
+module memtop.test/expvar
+
+go 1.19
