@@ -324,7 +324,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (c.cmd && strcmp(c.cmd, commands[i].name) == 0)
 			return commands[i].run(&c);
-	if (c.nargs == 0) {
+	/* memtop --db DB alone opens the viewer on the stored snapshots. */
+	if (c.nargs == 0 && !(c.db && (c.script || isatty(STDOUT_FILENO)))) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
