@@ -1,4 +1,4 @@
--- memtop's store, schema version 2 (PRAGMA user_version).
+-- memtop's store, schema version 3 (PRAGMA user_version).
 --
 -- Functions, locations, mappings and stacks are stored once and shared by
 -- every snapshot. A stack is the sequence of its location ids, leaf first,
@@ -95,3 +95,20 @@ CREATE TABLE chunk (
 	PRIMARY KEY (snapshot, seq)
 );
 
+-- Time series stored beside the snapshots (version 3; src/metrics.c):
+-- expvar memstats of a scraped /debug/vars URL, /proc figures of a process
+-- ("pid:N"), cycles of a gctrace log (its path). A point per series and
+-- time: storing the same moment again keeps the first value.
+CREATE TABLE series (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,         -- memstats.HeapInuse, proc.rss_bytes, ...
+	source TEXT NOT NULL,       -- URL, pid:N or file path
+	UNIQUE (name, source)
+);
+
+CREATE TABLE point (
+	series INTEGER NOT NULL,
+	time INTEGER NOT NULL,
+	value REAL NOT NULL,
+	PRIMARY KEY (series, time)
+) WITHOUT ROWID;

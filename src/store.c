@@ -18,7 +18,7 @@
 
 #include "schema_sql.h" /* store_schema_sql, generated from data/schema.sql */
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define BUSY_MS 10000
 /* Samples per chunk row: big enough that a row costs little per sample,
  * small enough that a reader decodes a chunk in cache. */
@@ -37,6 +37,12 @@ static const struct migration {
 	enum mt_status (*fn)(struct store *s, struct mt_err *e);
 } migrations[SCHEMA_VERSION - 1] = {
 	[0] = {.fn = migrate_samples_to_chunks}, /* 1 -> 2: sample rows -> chunks */
+	/* 2 -> 3: time series beside the snapshots (src/metrics.c), as in
+	 * data/schema.sql. */
+	[1] = {.sql = "CREATE TABLE series (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+		      "source TEXT NOT NULL, UNIQUE (name, source));"
+		      "CREATE TABLE point (series INTEGER NOT NULL, time INTEGER NOT NULL, "
+		      "value REAL NOT NULL, PRIMARY KEY (series, time)) WITHOUT ROWID;"},
 };
 
 /* ------------------------------------------------------------------ */
