@@ -358,6 +358,15 @@ struct gmodel *gmodel_get(struct model *md, const struct mt_limits *lim)
 		gm->states.v[i].groups++;
 	}
 	qsort(gm->states.v, gm->states.n, sizeof *gm->states.v, cmp_state);
+	for (size_t k = 0; k < gm->groups.n; k++) {
+		struct gm_group *g = &gm->groups.v[k];
+		g->top = 0;
+		while (g->top < g->nf &&
+		       strncmp(gm->frames.v[g->f0 + g->top].func, "runtime.", 8) == 0)
+			g->top++;
+		if (g->top == g->nf)
+			g->top = 0;
+	}
 	load_series(gm, md);
 	apply_filters(gm, md);
 	return gm;

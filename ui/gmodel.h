@@ -32,6 +32,9 @@ struct gm_group {
 	size_t locked;
 	bool elided;
 	uint32_t f0, nf; /* frames[f0 .. f0+nf), leaf first */
+	uint32_t top;    /* the frame shown as the top one: the first outside
+			  * package runtime (a profile's stacks start in
+			  * runtime.gopark), 0 when all are in it */
 	uint64_t ids[MT_GROUP_IDS];
 	uint32_t nids;
 	uint64_t key;	 /* state and frames: the same group in other snapshots */

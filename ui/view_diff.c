@@ -23,7 +23,11 @@ static uintptr_t drill_arg(const char *name)
 		strtab_init(&drill_names);
 		drill_names_ok = true;
 	}
-	return strtab_intern(&drill_names, name, strlen(name));
+	/* name may point into drill_names, which interning can move. */
+	char *copy = xstrdup(name);
+	mt_str id = strtab_intern(&drill_names, copy, strlen(copy));
+	free(copy);
+	return id;
 }
 
 static const char *const sort_names[] = {[MT_DIFF_GROWTH] = "delta flat",
@@ -261,7 +265,7 @@ const struct view_ops view_diff_ops = {
 /* ---- the drill-down: callers and callees in both profiles ------------- */
 
 struct dpeek_view {
-	const char *name; /* in drill_names */
+	mt_str name; /* in drill_names: ids, as pointers move on interning */
 	unsigned serial;
 	int64_t self[4]; /* base flat, new flat, base cum, new cum */
 	struct diff_edge *in, *out;
@@ -278,7 +282,7 @@ static void dpeek_load(struct ui *ui, struct dpeek_view *pv)
 	pv->nin = pv->nout = 0;
 	if (!dm)
 		return;
-	diffmodel_peek(dm, pv->name, pv->self, &pv->in, &pv->nin, &pv->out, &pv->nout);
+	diffmodel_peek(dm, strtab_get(&drill_names, pv->name), pv->self, &pv->in, &pv->nin, &pv->out, &pv->nout);
 	pv->serial = dm->serial;
 	pv->l.n = pv->nin + 1 + pv->nout;
 }
@@ -288,7 +292,7 @@ static bool dpeek_open(struct ui *ui, struct view *v, uintptr_t arg)
 	struct dpeek_view *pv = v->priv;
 	if (!drill_names_ok || arg == 0 || arg >= drill_names.n)
 		return false;
-	pv->name = strtab_get(&drill_names, (mt_str)arg);
+	pv->name = (mt_str)arg;
 	dpeek_load(ui, pv);
 	pv->l.h = ui->h - 3;
 	list_select(&pv->l, pv->nin);
@@ -307,7 +311,7 @@ static const char *dpeek_row_name(const struct dpeek_view *pv, size_t i)
 	if (i < pv->nin)
 		return pv->in[i].name;
 	if (i == pv->nin)
-		return pv->name;
+		return strtab_get(&drill_names, pv->name);
 	return pv->out[i - pv->nin - 1].name;
 }
 
@@ -325,8 +329,7 @@ static void dpeek_draw(struct ui *ui, struct view *v)
 	model_fmt(md, bf, sizeof bf, pv->self[0]);
 	model_fmt(md, nf, sizeof nf, pv->self[1]);
 	fmt_delta(md, df, sizeof df, pv->self[1] - pv->self[0]);
-	snprintf(line, sizeof line, " %s %s flat: base %s, new %s, delta %s%s",
-		 pv->name, ui->g->vline, bf, nf, df,
+	snprintf(line, sizeof line, " %s %s flat: base %s, new %s, delta %s%s", strtab_get(&drill_names, pv->name), ui->g->vline, bf, nf, df,
 		 dm && dm->normalized ? "  normalized" : "");
 	ui_put(ui, y, 0, ui->cols, line, ta, true, true);
 	ui_put(ui, y + 1, 0, ui->cols, "", ta, true, false);

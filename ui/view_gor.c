@@ -253,7 +253,7 @@ static void gor_draw(struct ui *ui, struct view *v)
 				 g->only_grows ? "!" : "");
 			ui_put(ui, yy, xt + tw + 1, 7, gr, a, true, false);
 		}
-		const char *top = g->nf ? gm->frames.v[g->f0].func : "";
+		const char *top = g->nf ? gm->frames.v[g->f0 + g->top].func : "";
 		ui_put_name(ui, yy, xf, fw, top, a, sel);
 		ui_put_name(ui, yy, xcr, ui->cols - xcr, g->creator, a, sel);
 	}
@@ -389,7 +389,7 @@ static uint32_t gor_selected(struct ui *ui, struct view *v)
 	const struct gm_group *g = &gm->groups.v[gv->rows.v[gv->l.sel]];
 	if (!g->nf)
 		return MT_NONE;
-	const char *name = gm->frames.v[g->f0].func;
+	const char *name = gm->frames.v[g->f0 + g->top].func;
 	mt_str id = strtab_find(&ui->md->nodes.names, name, strlen(name));
 	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
 }

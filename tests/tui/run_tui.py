@@ -271,6 +271,38 @@ def state_counts(dump, states):
     return got
 
 
+def top_frame(funcs):
+    """The frame view 6 shows as the top one: the first outside package
+    runtime (all of a profile's stacks start in runtime.gopark)."""
+    for f in funcs:
+        if not f.startswith('runtime.'):
+            return f
+    return funcs[0] if funcs else ''
+
+
+def pprof_traces(path):
+    """[(count, [frames leaf first])] of go tool pprof -traces, labels
+    dropped (view 6 groups a profile's samples by stack)."""
+    out, cur = {}, None
+    for line in open(path, encoding='utf-8'):
+        line = line.rstrip('\n')
+        if line.startswith('-----'):
+            cur = None
+            continue
+        m = re.match(r'^\s+(\d+)   (\S.*)$', line)
+        if m and cur is None:
+            cur = [int(m.group(1)), [re.sub(r' \(inline\)$', '', m.group(2))]]
+            out.setdefault(id(cur), cur)
+            continue
+        m = re.match(r'^\s{13}(\S.*)$', line)
+        if m and cur is not None:
+            cur[1].append(re.sub(r' \(inline\)$', '', m.group(1)))
+    stacks = {}
+    for n, frames in out.values():
+        stacks[tuple(frames)] = stacks.get(tuple(frames), 0) + n
+    return stacks
+
+
 def check_gor(dump, spec, root, args, errors):
     """View 6 against oracles: 'states=FILE' (counts per state, by hand from
     how the program parks them), 'expect=FILE' (panic-expect.txt, written by
@@ -280,6 +312,19 @@ def check_gor(dump, spec, root, args, errors):
     rows = gor_rows(dump)
     if not rows:
         errors.append('no goroutine rows')
+        return
+    if kind == 'traces':
+        # A goroutine profile: one group per stack, state "profile".
+        want = sorted((n, 'profile', top_frame(list(f)))
+                      for f, n in pprof_traces(os.path.join(root, arg)).items())
+        for r in rows:
+            hit = [w for w in want if w[0] == r[0] and w[1] == r[1] and same(r[3], w[2])]
+            if hit:
+                want.remove(hit[0])
+            else:
+                errors.append('row %s not in pprof -traces' % (r,))
+        if want:
+            errors.append('pprof -traces stacks not on screen: %s' % want)
         return
     total = re.search(r'^ (\d+) goroutines? in (\d+) groups?', dump[1])
     if kind in ('states', 'expect'):
@@ -314,7 +359,7 @@ def check_gor(dump, spec, root, args, errors):
     p = subprocess.run([MEMTOP, 'goroutines', '--format', 'json', args[-1]], cwd=root,
                        stdout=subprocess.PIPE, check=True)
     js = json.loads(p.stdout)
-    groups = [(g['count'], g['state'], g['frames'][0]['function'] if g['frames'] else '')
+    groups = [(g['count'], g['state'], top_frame([f['function'] for f in g['frames']]))
               for g in js['groups']]
     if not total or int(total.group(1)) != js['total']:
         errors.append('total: screen %r, json %s' % (dump[1], js['total']))
