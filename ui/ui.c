@@ -13,6 +13,7 @@
 
 #include "../src/cli/cli.h"
 #include "../src/store.h"
+#include "diffmodel.h"
 #include "engine.h"
 #include "gmodel.h"
 
@@ -397,6 +398,15 @@ int ui_main(struct cli *c)
 	double t_first = now_ms();
 	/* The first screen is up; build the rest (frames, trees) now. */
 	model_warm(&md, ui.cols);
+	if (md.base) {
+		/* The diff's drill-down and flame graph: built now, so their
+		 * keys answer at once. */
+		struct diffmodel *dm = diffmodel_get(&md);
+		if (dm) {
+			diffmodel_frames(dm);
+			diffmodel_tree(dm, &md);
+		}
+	}
 	if (getenv("MEMTOP_KEYLOG"))
 		fprintf(stderr, "first screen %.0f ms, ready %.0f ms\n", t_first - t_start,
 			now_ms() - t_start);
