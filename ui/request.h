@@ -39,11 +39,9 @@
 	X(REQ_INVERT, 'b', 0, "b", "tree: bottom-up (callers) / top-down")     \
 	X(REQ_FLIP, 't', 0, "t", "flame: icicle (root on top) / flame")        \
 	X(REQ_SORT, 'o', 0, "o",                                               \
-	  "sort: top by flat, cum, name; diff by delta flat, delta cum, new "  \
-	  "flat; goroutines by count, wait, growth")                           \
+	  "sort: flat/cum/name (1), delta/new (4), count/wait/growth (6)")     \
 	X(REQ_DIFF_FLAME, 'd', 0, "d",                                         \
-	  "diff: flame graph of the diff / the table; goroutines: flame of "   \
-	  "the selected group's state")                                        \
+	  "flame of the diff (4), of the group's state (6)")                   \
 	X(REQ_NORMALIZE, 'A', 0, "A",                                          \
 	  "diff: absolute / normalized (NEW scaled to BASE's totals)")         \
 	X(REQ_STATE_ALL, 'a', 0, "a", "goroutines: every state")               \
