@@ -101,8 +101,8 @@ static enum mt_status je_run(struct lb *b)
 		if (*l.s == '@') {
 			if (stack_at)
 				return lb_fail(b, stack_at, "stack without a t*: line");
-			if (!lb_parse_addrs(b, l.s + 1, l.e))
-				return lb_fail(b, l.s, "malformed stack addresses");
+			if ((st = lb_parse_addrs(b, l.s + 1, l.e)))
+				return st;
 			stack_at = l.s;
 			continue;
 		}

@@ -154,7 +154,7 @@ static enum mt_status header(struct gparse *g, const char *p, const char *end)
 	close_goroutine(g, true);
 	if (d->gs.n >= g->lim->max_goroutines)
 		return mt_errf(g->e, MT_ERR_LIMIT,
-			       "more than %zu goroutines (at byte %zu)",
+			       "more than %zu goroutines (--max-goroutines) (at byte %zu)",
 			       g->lim->max_goroutines, (size_t)(line - g->base));
 
 	struct mt_goroutine gr = {.id = id,
@@ -242,7 +242,7 @@ static enum mt_status frame(struct gparse *g, const char *p, const char *end)
 	if (gr->nframe >= g->lim->max_frames)
 		return mt_errf(g->e, MT_ERR_LIMIT,
 			       "goroutine %" PRIu64
-			       " has more than %zu frames (at byte %zu)",
+			       " has more than %zu frames (--max-frames) (at byte %zu)",
 			       gr->id, g->lim->max_frames, (size_t)(p - g->base));
 	size_t alen = (size_t)(end - 1 - (lp + 1));
 	if (alen > UINT32_MAX)

@@ -140,6 +140,7 @@ static enum mt_status heap_sample(struct lb *b, const struct heap_hdr *h,
 {
 	const char *p = l->s, *e = l->e;
 	int64_t v[4];
+	enum mt_status st;
 	for (int i = 0; i < 4; i++) {
 		if (i == 2 && !(p = expect(p, e, '[')))
 			goto bad;
@@ -151,10 +152,9 @@ static enum mt_status heap_sample(struct lb *b, const struct heap_hdr *h,
 	}
 	if (!(p = expect(p, e, ']')) || !(p = expect(p, e, '@')))
 		goto bad;
-	if (!lb_parse_addrs(b, p, e))
-		return lb_fail(b, p, "malformed stack addresses");
+	if ((st = lb_parse_addrs(b, p, e)))
+		return st;
 	int64_t bs = 0;
-	enum mt_status st;
 	int64_t *out = pd->v;
 	if (h->has_alloc) {
 		if ((st = heap_pair(b, h, v[2], v[3], out, &bs, l->s, "allocation")))
@@ -269,8 +269,8 @@ static enum mt_status count_run(struct lb *b)
 		p = l.s;
 		if (!(p = parse_i64(p, l.e, false, &pd.v[0])) || !(p = expect(p, l.e, '@')))
 			return lb_fail(b, l.s, "malformed count sample");
-		if (!lb_parse_addrs(b, p, l.e))
-			return lb_fail(b, p, "malformed stack addresses");
+		if ((st = lb_parse_addrs(b, p, l.e)))
+			return st;
 		pd.at = l.s;
 		pd.have = true;
 	}
@@ -304,13 +304,14 @@ static enum mt_status contention_sample(struct lb *b, const struct span *l,
 {
 	const char *p = l->s, *e = l->e;
 	int64_t cycles, count;
+	enum mt_status st;
 	if (!(p = parse_i64(p, e, false, &cycles)))
 		goto bad;
 	p = skip_ws(p, e);
 	if (!(p = parse_i64(p, e, false, &count)) || !(p = expect(p, e, '@')))
 		goto bad;
-	if (!lb_parse_addrs(b, p, e))
-		return lb_fail(b, p, "malformed stack addresses");
+	if ((st = lb_parse_addrs(b, p, e)))
+		return st;
 	if (period > 0) {
 		if (cpu_hz > 0) {
 			double ghz = (double)cpu_hz / 1e9;

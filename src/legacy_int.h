@@ -20,21 +20,29 @@ struct span {
 	const char *s, *e;
 };
 
-/* One `#` frame line of a Go text; nname == 0 when it names no function. */
+/* One `#` frame line of the sample being read: its text (after `#` and
+ * blanks) and hash, then a copy of its cache entry once resolved (func
+ * MT_NONE when the line names no function). */
 struct frame {
-	uint64_t addr, entry;
-	const char *name, *file;
-	size_t nname, nfile;
+	const char *text;
+	uint64_t hash, len, addr, entry;
 	int64_t line;
+	uint32_t func, name;
 	bool has_entry;
 };
 
-/* A `#` frame seen before: its function, and its location when it is one
- * of its own (not inlined). */
+/* A distinct `#` frame line, keyed by a hash of its text and its length: a
+ * binary prints an address the same way every time, so a repeated frame
+ * costs one hash of its bytes and one probe, with no parsing and no
+ * interning; for a frame not inlined it also holds its location. Entries
+ * live in the open-addressing table itself, one cache line each, so the
+ * probe is a single cache miss. */
 struct cache_ent {
-	uint64_t hash, addr;
+	_Alignas(64) uint64_t hash; /* 0 = empty slot */
+	uint64_t len, addr, entry;
 	int64_t line;
-	uint32_t func, loc, nname, nfile;
+	uint32_t func, name, loc;
+	bool has_entry;
 };
 
 struct lb {
@@ -42,11 +50,13 @@ struct lb {
 	const struct mt_limits *lim;
 	struct mt_err *e;
 	const char *base, *cur, *end;
-	uint32_t *lslots, *fslots, *cslots; /* id + 1, 0 = empty */
-	size_t nlslots, nfslots, ncslots;
+	uint32_t *lslots, *fslots; /* id + 1, 0 = empty */
+	size_t nlslots, nfslots;
 	VEC(uint64_t) lhash;
 	VEC(uint64_t) fhash;
-	VEC(struct cache_ent) cache;
+	struct cache_ent *cache; /* ncache slots, nused in use */
+	void *cache_mem;         /* its allocation */
+	size_t ncache, nused;
 	/* the sample being read */
 	VEC(uint64_t) addrs;
 	VEC(struct frame) frames;
@@ -75,9 +85,9 @@ const char *skip_ws(const char *p, const char *e);
 const char *parse_i64(const char *p, const char *e, bool sign, int64_t *v);
 const char *parse_hex(const char *p, const char *e, uint64_t *v);
 
-/* Reads blank-separated 0x addresses up to e into b->addrs; NULL on
- * anything else (or more than max_frames). */
-const char *lb_parse_addrs(struct lb *b, const char *p, const char *e);
+/* Reads blank-separated 0x addresses up to e into b->addrs; an error on
+ * anything else, or on more than max_frames of them. */
+enum mt_status lb_parse_addrs(struct lb *b, const char *p, const char *e);
 
 /* A line starting with '#': a frame, a `labels:` line or a comment. */
 enum mt_status lb_hash_line(struct lb *b, const struct span *l);

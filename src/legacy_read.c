@@ -1,17 +1,15 @@
 /* legacy_read.c - what every legacy text reader shares: line and number
- * scanning, `#` frame lines, interning of functions and locations, samples,
- * memory maps and pprof's mapping heuristics.
+ * scanning, `#` frame lines, interning of functions and locations, samples
+ * (memory maps and pprof's mapping heuristics are in legacy_maps.c).
  *
  * The parsers of the individual formats are in gotext_read.c (the `heap
  * profile:`, count and contention texts of Go and gperftools) and
  * cheap_read.c (jemalloc). They drive the builder declared in legacy_int.h.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include "legacy_int.h"
 
 #include <inttypes.h>
 #include <math.h>
-#include <pcre2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,20 +117,22 @@ const char *parse_hex(const char *p, const char *e, uint64_t *v)
 	return p;
 }
 
-const char *lb_parse_addrs(struct lb *b, const char *p, const char *e)
+enum mt_status lb_parse_addrs(struct lb *b, const char *p, const char *e)
 {
+	const char *at = p;
 	b->addrs.n = 0;
 	for (;;) {
 		p = skip_ws(p, e);
 		if (p >= e)
-			return p;
+			return MT_OK;
 		uint64_t a;
 		const char *q;
 		if (e - p < 3 || p[0] != '0' || p[1] != 'x' ||
 		    !(q = parse_hex(p + 2, e, &a)) || (q < e && *q != ' ' && *q != '\t'))
-			return NULL;
+			return lb_fail(b, at, "malformed stack addresses");
 		if (b->addrs.n >= b->lim->max_frames)
-			return NULL;
+			return lb_fail(b, at, "more than %zu frames in a sample (--max-frames)",
+				       b->lim->max_frames);
 		VEC_PUSH(b->addrs, a);
 		p = q;
 	}
@@ -177,8 +177,7 @@ void lb_done(struct lb *b)
 	free(b->lhash.v);
 	free(b->fslots);
 	free(b->fhash.v);
-	free(b->cslots);
-	free(b->cache.v);
+	free(b->cache_mem);
 	free(b->addrs.v);
 	free(b->frames.v);
 	free(b->lbls.v);
@@ -250,35 +249,31 @@ static uint32_t lb_func(struct lb *b, const char *name, size_t nn,
 	return i;
 }
 
-/* The cache entry of one named `#` frame, keyed by its address and a hash
- * of its name, file and line: a binary names an address the same way every
- * time, so a repeated frame costs one lookup, no interning, and (for a frame
- * not inlined) no location lookup either. */
-static uint32_t lb_frame_ent(struct lb *b, const struct frame *f)
+/* The cache slot of a frame line's text (hash h, len bytes): its entry, or
+ * the empty slot where it belongs. */
+static struct cache_ent *cache_slot(struct lb *b, uint64_t h, uint64_t len)
 {
-	uint64_t h = mt_hash(f->name, f->nname, f->addr);
-	h = mt_hash(f->file, f->nfile, h ^ (uint64_t)f->line);
-	if (2 * (b->cache.n + 1) > b->ncslots) {
-		/* Full: start over with a table twice as big. */
-		table_grow(&b->cslots, &b->ncslots, NULL, 0);
-		b->cache.n = 0;
-	}
-	size_t mask = b->ncslots - 1, j = h & mask;
-	for (; b->cslots[j]; j = (j + 1) & mask) {
-		uint32_t i = b->cslots[j] - 1;
-		const struct cache_ent *c = &b->cache.v[i];
-		if (c->hash == h && c->addr == f->addr && c->line == f->line &&
-		    c->nname == f->nname && c->nfile == f->nfile)
-			return i;
-	}
-	struct cache_ent c = {.hash = h, .addr = f->addr, .line = f->line,
-			      .func = lb_func(b, f->name, f->nname, f->file, f->nfile),
-			      .loc = MT_NONE, .nname = (uint32_t)f->nname,
-			      .nfile = (uint32_t)f->nfile};
-	uint32_t i = (uint32_t)b->cache.n;
-	b->cslots[j] = i + 1;
-	VEC_PUSH(b->cache, c);
-	return i;
+	size_t mask = b->ncache - 1, j = h & mask;
+	while (b->cache[j].hash && (b->cache[j].hash != h || b->cache[j].len != len))
+		j = (j + 1) & mask;
+	return &b->cache[j];
+}
+
+/* Rehashes the table into nn slots (a power of two, more than twice the
+ * entries in use). */
+static void cache_reserve(struct lb *b, size_t nn)
+{
+	struct cache_ent *old = b->cache;
+	void *old_mem = b->cache_mem;
+	size_t on = b->ncache;
+	/* One spare entry to align the table on a cache line. */
+	b->cache_mem = xcalloc(nn + 1, sizeof *old);
+	b->cache = (struct cache_ent *)(((uintptr_t)b->cache_mem + 63) & ~(uintptr_t)63);
+	b->ncache = nn;
+	for (size_t i = 0; i < on; i++)
+		if (old[i].hash)
+			*cache_slot(b, old[i].hash, old[i].len) = old[i];
+	free(old_mem);
 }
 
 static uint32_t lb_loc(struct lb *b, uint64_t addr, const struct mt_line *ln,
@@ -307,7 +302,8 @@ static uint32_t lb_loc(struct lb *b, uint64_t addr, const struct mt_line *ln,
 				  .mapping = MT_NONE,
 				  .line0 = (uint32_t)p->lines.n, .nline = nl};
 	VEC_RESERVE(p->lines, p->lines.n + nl);
-	memcpy(p->lines.v + p->lines.n, ln, nl * sizeof *ln);
+	if (nl) /* ln and lines.v may be NULL then */
+		memcpy(p->lines.v + p->lines.n, ln, nl * sizeof *ln);
 	p->lines.n += nl;
 	uint32_t i = (uint32_t)p->locations.n;
 	VEC_PUSH(p->locations, loc);
@@ -321,43 +317,119 @@ static uint32_t lb_loc(struct lb *b, uint64_t addr, const struct mt_line *ln,
  * repeats the PC. */
 static bool inlined_into(const struct frame *a, const struct frame *c)
 {
-	if (!a->nname || !c->nname)
+	if (a->func == MT_NONE || c->func == MT_NONE)
 		return false;
 	if (a->addr == c->addr)
 		return true;
-	return a->has_entry && c->has_entry && a->entry == c->entry &&
-	       !(a->nname == c->nname && memcmp(a->name, c->name, a->nname) == 0);
+	return a->has_entry && c->has_entry && a->entry == c->entry && a->name != c->name;
+}
+
+/* Parses the text of a `#` frame line not seen before into its cache
+ * entry c (hash and len already set). */
+static enum mt_status frame_parse(struct lb *b, const char *p, const char *e,
+				  struct cache_ent *c)
+{
+	const char *q = parse_hex(p + 2, e, &c->addr);
+	if (!q || (q < e && *q != ' ' && *q != '\t'))
+		return lb_fail(b, p, "bad address in frame line");
+	c->func = c->loc = MT_NONE;
+	p = skip_ws(q, e);
+	if (p >= e)
+		return MT_OK;
+	/* name+0xOFF, then file:line; tabs separate them. */
+	const char *ne = memchr(p, '\t', (size_t)(e - p));
+	if (!ne)
+		ne = memchr(p, ' ', (size_t)(e - p));
+	if (!ne)
+		ne = e;
+	const char *name = p;
+	size_t nname = (size_t)(ne - p);
+	for (const char *s = ne - 1; s > p + 2; s--) {
+		if (s[-2] == '+' && s[-1] == '0' && s[0] == 'x') {
+			uint64_t off;
+			if (parse_hex(s + 1, ne, &off) == ne) {
+				nname = (size_t)(s - 2 - p);
+				c->entry = c->addr - off;
+				c->has_entry = true;
+			}
+			break;
+		}
+	}
+	const char *fs = skip_ws(ne, e), *fe = e, *d = e;
+	while (d > fs && d[-1] >= '0' && d[-1] <= '9')
+		d--;
+	if (d > fs && d < e && d[-1] == ':' && parse_i64(d, e, false, &c->line))
+		fe = d - 1;
+	else
+		c->line = 0;
+	size_t nfile = (size_t)(fe - fs);
+	if (nname > b->lim->max_string || nfile > b->lim->max_string)
+		return lb_fail(b, p, "name longer than %zu bytes (--max-string)",
+			       b->lim->max_string);
+	c->func = lb_func(b, name, nname, fs, nfile);
+	c->name = b->p->functions.v[c->func].name;
+	return MT_OK;
+}
+
+/* Finds (or parses and adds) the cache entry of each `#` line of a sample
+ * and copies it into the frame; the table is grown first, for all of them,
+ * so that no entry moves while they are read. */
+static enum mt_status resolve_frames(struct lb *b, struct frame *f, size_t nf)
+{
+	while (2 * (b->nused + nf) > b->ncache)
+		cache_reserve(b, b->ncache ? b->ncache * 2 : 1024);
+	for (size_t i = 0; i < nf; i++) {
+		struct cache_ent *c = cache_slot(b, f[i].hash, f[i].len);
+		if (!c->hash) {
+			struct cache_ent n = {.hash = f[i].hash, .len = f[i].len};
+			enum mt_status st = frame_parse(b, f[i].text,
+							f[i].text + f[i].len, &n);
+			if (st)
+				return st;
+			*c = n;
+			b->nused++;
+		}
+		f[i].addr = c->addr;
+		f[i].entry = c->entry;
+		f[i].line = c->line;
+		f[i].func = c->func;
+		f[i].name = c->name;
+		f[i].has_entry = c->has_entry;
+	}
+	return MT_OK;
 }
 
 enum mt_status lb_sample(struct lb *b, const int64_t *vals, const char *at)
 {
 	struct profile *p = b->p;
 	if (p->samples.n >= b->lim->max_samples)
-		return lb_fail(b, at, "more than %zu samples", b->lim->max_samples);
+		return lb_fail(b, at, "more than %zu samples (--max-samples)",
+			       b->lim->max_samples);
 	b->locs.n = 0;
 	if (b->addrs.n && b->frames.n) {
 		/* Frames from the `#` lines, inlined calls grouped. */
-		const struct frame *f = b->frames.v;
+		struct frame *f = b->frames.v;
 		size_t nf = b->frames.n;
+		enum mt_status st = resolve_frames(b, f, nf);
+		if (st)
+			return st;
 		for (size_t i = 0; i < nf;) {
 			size_t j = i + 1;
 			uint32_t loc;
-			if (!f[i].nname) {
+			if (f[i].func == MT_NONE) {
 				loc = lb_loc(b, f[i].addr, NULL, 0);
 			} else if (j == nf || !inlined_into(&f[i], &f[j])) {
-				uint32_t ci = lb_frame_ent(b, &f[i]);
-				struct cache_ent *c = &b->cache.v[ci];
+				/* Just resolved, so in the CPU cache. */
+				struct cache_ent *c = cache_slot(b, f[i].hash, f[i].len);
 				if (c->loc == MT_NONE) {
-					struct mt_line ln = {c->func, c->line};
+					struct mt_line ln = {f[i].func, f[i].line};
 					c->loc = lb_loc(b, f[i].addr, &ln, 1);
 				}
 				loc = c->loc;
 			} else {
 				b->lines.n = 0;
 				for (;;) {
-					uint32_t ci = lb_frame_ent(b, &f[j - 1]);
-					const struct cache_ent *c = &b->cache.v[ci];
-					struct mt_line ln = {c->func, c->line};
+					struct mt_line ln = {f[j - 1].func, f[j - 1].line};
 					VEC_PUSH(b->lines, ln);
 					if (j == nf || !inlined_into(&f[j - 1], &f[j]))
 						break;
@@ -365,7 +437,7 @@ enum mt_status lb_sample(struct lb *b, const int64_t *vals, const char *at)
 				}
 				loc = lb_loc(b, f[i].addr, b->lines.v, (uint32_t)b->lines.n);
 			}
-			if (f[i].nname)
+			if (f[i].func != MT_NONE)
 				b->any_named = true;
 			VEC_PUSH(b->locs, loc);
 			i = j;
@@ -376,15 +448,16 @@ enum mt_status lb_sample(struct lb *b, const int64_t *vals, const char *at)
 			VEC_PUSH(b->locs, lb_loc(b, b->addrs.v[i] - 1, NULL, 0));
 	}
 	if (b->locs.n > b->lim->max_frames)
-		return lb_fail(b, at, "more than %zu frames in a sample",
+		return lb_fail(b, at, "more than %zu frames in a sample (--max-frames)",
 			       b->lim->max_frames);
 	struct mt_sample s = {.loc0 = (uint32_t)p->sample_locs.n,
 			      .nloc = (uint32_t)b->locs.n,
 			      .label0 = (uint32_t)p->labels.n,
 			      .nlabel = (uint32_t)b->lbls.n};
 	VEC_RESERVE(p->sample_locs, p->sample_locs.n + b->locs.n);
-	memcpy(p->sample_locs.v + p->sample_locs.n, b->locs.v,
-	       b->locs.n * sizeof *b->locs.v);
+	if (b->locs.n) /* both may be NULL then */
+		memcpy(p->sample_locs.v + p->sample_locs.n, b->locs.v,
+		       b->locs.n * sizeof *b->locs.v);
 	p->sample_locs.n += b->locs.n;
 	for (size_t i = 0; i < b->lbls.n; i++)
 		VEC_PUSH(p->labels, b->lbls.v[i]);
@@ -454,6 +527,8 @@ static enum mt_status lb_labels(struct lb *b, const char *p, const char *e)
 		struct mt_label l = {0};
 		if (!(p = parse_quoted(p, e, &buf, &len, &cap)))
 			goto bad;
+		if (len > b->lim->max_string)
+			goto long_;
 		l.key = strtab_intern(&p_->strs, buf ? buf : "", len);
 		p = skip_ws(p, e);
 		if (p >= e || *p++ != ':')
@@ -461,6 +536,8 @@ static enum mt_status lb_labels(struct lb *b, const char *p, const char *e)
 		p = skip_ws(p, e);
 		if (!(p = parse_quoted(p, e, &buf, &len, &cap)))
 			goto bad;
+		if (len > b->lim->max_string)
+			goto long_;
 		l.str = strtab_intern(&p_->strs, buf ? buf : "", len);
 		VEC_PUSH(b->lbls, l);
 		p = skip_ws(p, e);
@@ -474,6 +551,10 @@ static enum mt_status lb_labels(struct lb *b, const char *p, const char *e)
 bad:
 	free(buf);
 	return lb_fail(b, p, "malformed labels line");
+long_:
+	free(buf);
+	return lb_fail(b, p, "label longer than %zu bytes (--max-string)",
+		       b->lim->max_string);
 }
 
 enum mt_status lb_hash_line(struct lb *b, const struct span *l)
@@ -483,463 +564,17 @@ enum mt_status lb_hash_line(struct lb *b, const struct span *l)
 		return lb_labels(b, p + 7, e);
 	if (p == l->s + 1 || e - p < 3 || p[0] != '0' || p[1] != 'x')
 		return MT_OK; /* a comment, e.g. `# runtime.MemStats` */
-	struct frame f = {0};
-	const char *q = parse_hex(p + 2, e, &f.addr);
-	if (!q || (q < e && *q != ' ' && *q != '\t'))
-		return lb_fail(b, p, "bad address in frame line");
-	p = skip_ws(q, e);
-	if (p < e) {
-		/* name+0xOFF, then file:line; tabs separate them. */
-		const char *ne = memchr(p, '\t', (size_t)(e - p));
-		if (!ne)
-			ne = memchr(p, ' ', (size_t)(e - p));
-		if (!ne)
-			ne = e;
-		f.name = p;
-		f.nname = (size_t)(ne - p);
-		for (const char *s = ne - 1; s > p + 2; s--) {
-			if (s[-2] == '+' && s[-1] == '0' && s[0] == 'x') {
-				uint64_t off;
-				if (parse_hex(s + 1, ne, &off) == ne) {
-					f.nname = (size_t)(s - 2 - p);
-					f.entry = f.addr - off;
-					f.has_entry = true;
-				}
-				break;
-			}
-		}
-		const char *fs = skip_ws(ne, e), *fe = e, *c = e;
-		while (c > fs && c[-1] >= '0' && c[-1] <= '9')
-			c--;
-		if (c > fs && c < e && c[-1] == ':' && parse_i64(c, e, false, &f.line)) {
-			fe = c - 1;
-		} else {
-			f.line = 0;
-		}
-		f.file = fs;
-		f.nfile = (size_t)(fe - fs);
-		if (f.nname > b->lim->max_string || f.nfile > b->lim->max_string)
-			return lb_fail(b, p, "name longer than %zu bytes",
-				       b->lim->max_string);
-	}
 	if (b->frames.n >= b->lim->max_frames)
-		return lb_fail(b, l->s, "more than %zu frames in a sample",
+		return lb_fail(b, l->s, "more than %zu frames in a sample (--max-frames)",
 			       b->lim->max_frames);
+	uint64_t len = (uint64_t)(e - p), h = mt_hash(p, len, 0);
+	h += !h; /* 0 marks an empty slot */
+	/* Resolved with the whole sample (lb_sample), so that the cache
+	 * misses of its frames overlap instead of queueing one by one. */
+	if (b->ncache)
+		__builtin_prefetch(&b->cache[h & (b->ncache - 1)]);
+	struct frame f = {.text = p, .hash = h, .len = len};
 	VEC_PUSH(b->frames, f);
 	return MT_OK;
 }
 
-/* ------------------------------------------------------------------ */
-/* Memory maps                                                         */
-
-bool lb_is_map_sentinel(const struct span *l)
-{
-	return span_contains(l, "--- Memory map: ---") ||
-	       span_contains(l, "MAPPED_LIBRARIES:");
-}
-
-#define WS "[\\t\\n\\f\\r ]"
-#define HEXRANGE                                                               \
-	"^" WS "*(?:0x)?([[:xdigit:]]+)(?:" WS "|-)?" WS                       \
-	"*(?:0x)?([[:xdigit:]]+):?(?:" WS "+([-rwxp]+))?"
-/* /proc/PID/maps: start-end perms offset dev inode file */
-static const char proc_maps_re[] = HEXRANGE "(?:" WS "+([[:xdigit:]]+))?" WS
-	"+[[:xdigit:]]+:[[:xdigit:]]+" WS "+[0-9]+(?:" WS "+([^\\t\\n\\f\\r ]+))?";
-/* the brief form: start-end [perms] file [(@offset)] [build id] */
-static const char brief_maps_re[] = HEXRANGE "(?:" WS "+([^\\t\\n\\f\\r ]+))?(?:" WS
-	"+\\(@([[:xdigit:]]+)\\))?(?:" WS "+([[:xdigit:]]+))?";
-
-struct subst {
-	char *key, *val; /* "$name" and its value */
-};
-
-/* Applies `name=value` substitutions of earlier lines ($name -> value),
- * leftmost first, the first listed pair winning at a position. */
-static char *apply_subst(const struct subst *sv, size_t ns, const char *s, size_t n,
-			 size_t *outn)
-{
-	VEC(char) o = {0};
-	for (size_t i = 0; i < n;) {
-		size_t k;
-		for (k = 0; k < ns; k++) {
-			size_t kl = strlen(sv[k].key);
-			if (kl && n - i >= kl && memcmp(s + i, sv[k].key, kl) == 0)
-				break;
-		}
-		if (k < ns) {
-			for (const char *v = sv[k].val; *v; v++)
-				VEC_PUSH(o, *v);
-			i += strlen(sv[k].key);
-		} else {
-			VEC_PUSH(o, s[i]);
-			i++;
-		}
-		if (o.n > (1u << 20))
-			break;
-	}
-	VEC_PUSH(o, 0);
-	*outn = o.n - 1;
-	return o.v;
-}
-
-static bool cap_hex(pcre2_match_data *md, int rc, int g, const char *s, uint64_t *v,
-		    bool *present)
-{
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	*present = false;
-	if (g >= rc || ov[2 * g] == PCRE2_UNSET)
-		return true;
-	const char *a = s + ov[2 * g], *z = s + ov[2 * g + 1];
-	if (a == z)
-		return true;
-	*present = true;
-	return (z - a) <= 16 && parse_hex(a, z, v) == z;
-}
-
-static mt_str cap_str(struct lb *b, pcre2_match_data *md, int rc, int g, const char *s)
-{
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	if (g >= rc || ov[2 * g] == PCRE2_UNSET)
-		return 0;
-	return strtab_intern(&b->p->strs, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
-}
-
-/* One mapping line; returns 1 for a mapping, 0 for a skipped
- * (non-executable) one, -1 when the line is not a mapping. */
-static int parse_map_line(struct lb *b, pcre2_code *proc, pcre2_code *brief,
-			  pcre2_match_data *md, const char *s, size_t n,
-			  struct mt_mapping *m)
-{
-	int g_file, g_off, g_build = -1;
-	int rc = pcre2_match(proc, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
-	if (rc > 0) {
-		g_off = 4;
-		g_file = 5;
-	} else if ((rc = pcre2_match(brief, (PCRE2_SPTR)s, n, 0, 0, md, NULL)) > 0) {
-		g_file = 4;
-		g_off = 5;
-		g_build = 6;
-	} else {
-		return -1;
-	}
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	memset(m, 0, sizeof *m);
-	if (rc > 3 && ov[6] != PCRE2_UNSET && ov[7] > ov[6] &&
-	    !memchr(s + ov[6], 'x', ov[7] - ov[6]))
-		return 0;
-	bool present;
-	if (!cap_hex(md, rc, 1, s, &m->start, &present) ||
-	    !cap_hex(md, rc, 2, s, &m->limit, &present) ||
-	    !cap_hex(md, rc, g_off, s, &m->offset, &present))
-		return -1;
-	m->file = cap_str(b, md, rc, g_file, s);
-	if (g_build > 0)
-		m->build_id = cap_str(b, md, rc, g_build, s);
-	return 1;
-}
-
-/* pprof's removeLoggingInfo: a glog prefix `...file:NN] ` is dropped. */
-static size_t log_prefix(const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && s[i] != '[' && s[i] != ']')
-		i++;
-	if (i == 0 || i >= n || s[i] != ']')
-		return 0;
-	size_t d = i;
-	while (d > 0 && s[d - 1] >= '0' && s[d - 1] <= '9')
-		d--;
-	if (d == i || d < 2 || s[d - 1] != ':')
-		return 0;
-	if (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\r' ||
-			  s[i + 1] == '\f'))
-		return i + 2;
-	return 0;
-}
-
-enum mt_status lb_parse_maps(struct lb *b)
-{
-	int err;
-	PCRE2_SIZE eoff;
-	pcre2_code *proc = pcre2_compile((PCRE2_SPTR)proc_maps_re, PCRE2_ZERO_TERMINATED,
-					 0, &err, &eoff, NULL);
-	pcre2_code *brief = pcre2_compile((PCRE2_SPTR)brief_maps_re,
-					  PCRE2_ZERO_TERMINATED, 0, &err, &eoff, NULL);
-	if (!proc || !brief) {
-		pcre2_code_free(proc);
-		pcre2_code_free(brief);
-		return mt_errf(b->e, MT_ERR_NOMEM, "cannot compile the memory map patterns");
-	}
-	pcre2_match_data *md = pcre2_match_data_create(8, NULL);
-	VEC(struct subst) sv = {0};
-	enum mt_status st = MT_OK;
-	while (b->cur < b->end) {
-		/* Raw lines: pprof trims nothing here but the regexes skip
-		 * leading blanks themselves. */
-		const char *s = b->cur;
-		const char *nl = memchr(s, '\n', (size_t)(b->end - s));
-		size_t n = (size_t)((nl ? nl : b->end) - s);
-		b->cur = nl ? nl + 1 : b->end;
-		size_t lp = log_prefix(s, n);
-		s += lp;
-		n -= lp;
-		size_t ln;
-		char *line = apply_subst(sv.v, sv.n, s, n, &ln);
-		struct mt_mapping m;
-		int r = parse_map_line(b, proc, brief, md, line, ln, &m);
-		if (r > 0) {
-			if (b->p->mappings.n >= b->lim->max_samples) {
-				free(line);
-				st = lb_fail(b, s, "too many mappings");
-				break;
-			}
-			VEC_PUSH(b->p->mappings, m);
-		} else if (r < 0) {
-			char *eq = memchr(line, '=', ln);
-			if (eq) {
-				const char *k = line, *ke = eq, *v = eq + 1, *ve = line + ln;
-				while (k < ke && (*k == ' ' || *k == '\t'))
-					k++;
-				while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t' || ke[-1] == '\r'))
-					ke--;
-				while (v < ve && (*v == ' ' || *v == '\t'))
-					v++;
-				while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
-					ve--;
-				struct subst x;
-				x.key = xmalloc((size_t)(ke - k) + 2);
-				x.key[0] = '$';
-				memcpy(x.key + 1, k, (size_t)(ke - k));
-				x.key[ke - k + 1] = 0;
-				x.val = xstrndup(v, (size_t)(ve - v));
-				if (sv.n < 1000)
-					VEC_PUSH(sv, x);
-				else
-					free(x.key), free(x.val);
-			}
-		}
-		free(line);
-	}
-	for (size_t i = 0; i < sv.n; i++) {
-		free(sv.v[i].key);
-		free(sv.v[i].val);
-	}
-	free(sv.v);
-	pcre2_match_data_free(md);
-	pcre2_code_free(proc);
-	pcre2_code_free(brief);
-	return st;
-}
-
-enum mt_status lb_additional_sections(struct lb *b, const struct span *cur)
-{
-	struct span l = *cur;
-	bool have = cur->s != NULL;
-	while (!(have && lb_is_map_sentinel(&l))) {
-		if (!lb_next_line(b, &l))
-			return MT_OK;
-		have = true;
-	}
-	return lb_parse_maps(b);
-}
-
-/* ------------------------------------------------------------------ */
-/* Finishing: pprof's mapping heuristics and frame pruning rules       */
-
-static bool adjacent(const struct profile *p, const struct mt_mapping *a,
-		     const struct mt_mapping *c)
-{
-	if (a->file && c->file && a->file != c->file)
-		return false;
-	if (a->build_id && c->build_id && a->build_id != c->build_id)
-		return false;
-	if (a->limit != c->start)
-		return false;
-	if (a->offset && c->offset && a->offset + (a->limit - a->start) != c->offset)
-		return false;
-	return true;
-}
-
-static bool is_lib(const char *f)
-{
-	size_t n = strlen(f);
-	if (n >= 3 && strcmp(f + n - 3, ".so") == 0)
-		return true;
-	for (const char *s = strstr(f, ".so"); s; s = strstr(s + 1, ".so"))
-		if ((s[3] == '.' || s[3] == '_') && s[4] >= '0' && s[4] <= '9')
-			return true;
-	return false;
-}
-
-/* The file name without "(deleted)" and surrounding blanks is non-empty,
- * no shared library and no [pseudo] mapping: pprof's main-binary guess. */
-static bool is_main_candidate(const char *f)
-{
-	char buf[512];
-	size_t n = 0;
-	for (const char *s = f; *s && n < sizeof buf - 1;) {
-		if (strncmp(s, "(deleted)", 9) == 0) {
-			s += 9;
-			continue;
-		}
-		buf[n++] = *s++;
-	}
-	buf[n] = 0;
-	char *a = buf;
-	while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')
-		a++;
-	char *z = a + strlen(a);
-	while (z > a && (z[-1] == ' ' || z[-1] == '\t' || z[-1] == '\n' || z[-1] == '\r'))
-		*--z = 0;
-	return *a && !is_lib(a) && *a != '[';
-}
-
-static const char alloc_rx[] =
-	"calloc|cfree|malloc|free|memalign|do_memalign|(__)?posix_memalign|"
-	"pvalloc|valloc|realloc|"
-	"tcmalloc::.*|tc_calloc|tc_cfree|tc_malloc|tc_free|tc_memalign|"
-	"tc_posix_memalign|tc_pvalloc|tc_valloc|tc_realloc|tc_new|tc_delete|"
-	"tc_newarray|tc_deletearray|tc_new_nothrow|tc_newarray_nothrow|"
-	"malloc_zone_malloc|malloc_zone_calloc|malloc_zone_valloc|"
-	"malloc_zone_realloc|malloc_zone_memalign|malloc_zone_free|"
-	"runtime\\..*|"
-	"BaseArena::.*|(::)?do_malloc_no_errno|(::)?do_malloc_pages|"
-	"(::)?do_malloc|DoSampledAllocation|MallocedMemBlock::MallocedMemBlock|"
-	"_M_allocate|__builtin_(vec_)?delete|__builtin_(vec_)?new|"
-	"__gnu_cxx::new_allocator::allocate|__libc_malloc|"
-	"__malloc_alloc_template::allocate|allocate|cpp_alloc|"
-	"operator new(\\[\\])?|simple_alloc::allocate";
-static const char alloc_keep_rx[] =
-	"runtime\\.panic|runtime\\.reflectcall|runtime\\.call[0-9]*";
-static const char lock_rx[] =
-	"RecordLockProfileData|(base::)?RecordLockProfileData.*|"
-	"(base::)?SubmitMutexProfileData.*|(base::)?SubmitSpinLockProfileData.*|"
-	"(base::Mutex::)?AwaitCommon.*|(base::Mutex::)?Unlock.*|"
-	"(base::Mutex::)?UnlockSlow.*|(base::Mutex::)?ReaderUnlock.*|"
-	"(base::MutexLock::)?~MutexLock.*|(Mutex::)?AwaitCommon.*|"
-	"(Mutex::)?Unlock.*|(Mutex::)?UnlockSlow.*|(Mutex::)?ReaderUnlock.*|"
-	"(MutexLock::)?~MutexLock.*|(SpinLock::)?Unlock.*|"
-	"(SpinLock::)?SlowUnlock.*|(SpinLockHolder::)?~SpinLockHolder.*";
-static const char cpu_rx[] =
-	"ProfileData::Add|ProfileData::prof_handler|CpuProfiler::prof_handler|"
-	"__pthread_sighandler|__restore";
-
-static bool types_are(const struct profile *p, const char *const *t, size_t n)
-{
-	if (p->sample_types.n != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(profile_str(p, p->sample_types.v[i].type), t[i]) != 0)
-			return false;
-	return true;
-}
-
-/* pprof's addLegacyFrameInfo: which frames are the allocator's or the
- * profiler's own, chosen from the sample types. */
-static void set_frame_rules(struct profile *p)
-{
-	static const char *const heapz[][4] = {
-		{"allocations", "size"},
-		{"objects", "space"},
-		{"inuse_objects", "inuse_space"},
-		{"alloc_objects", "alloc_space"},
-		{"alloc_objects", "alloc_space", "inuse_objects", "inuse_space"},
-	};
-	static const char *const cont[] = {"contentions", "delay"};
-	const char *drop = cpu_rx, *keep = NULL;
-	for (size_t i = 0; i < 5; i++)
-		if (types_are(p, heapz[i], i == 4 ? 4 : 2)) {
-			drop = alloc_rx;
-			keep = alloc_keep_rx;
-		}
-	if (types_are(p, cont, 2))
-		drop = lock_rx;
-	p->drop_frames = strtab_intern(&p->strs, drop, strlen(drop));
-	p->keep_frames = keep ? strtab_intern(&p->strs, keep, strlen(keep)) : 0;
-}
-
-enum mt_status lb_finish(struct lb *b, enum mt_format fmt)
-{
-	struct profile *p = b->p;
-	p->format = fmt;
-	/* massageMappings: merge a mapping split in adjacent pieces. */
-	if (p->mappings.n > 1) {
-		size_t k = 1;
-		for (size_t i = 1; i < p->mappings.n; i++) {
-			struct mt_mapping *lm = &p->mappings.v[k - 1], *m = &p->mappings.v[i];
-			if (adjacent(p, lm, m)) {
-				lm->limit = m->limit;
-				if (m->file)
-					lm->file = m->file;
-				if (m->build_id)
-					lm->build_id = m->build_id;
-				continue;
-			}
-			p->mappings.v[k++] = *m;
-		}
-		p->mappings.n = k;
-	}
-	for (size_t i = 0; i < p->mappings.n; i++) {
-		if (!is_main_candidate(profile_str(p, p->mappings.v[i].file)))
-			continue;
-		struct mt_mapping t = p->mappings.v[0];
-		p->mappings.v[0] = p->mappings.v[i];
-		p->mappings.v[i] = t;
-		break;
-	}
-	/* remapMappingIDs */
-	if (p->mappings.n > 1 &&
-	    strncmp(profile_str(p, p->mappings.v[0].file), "/anon_hugepage", 14) == 0 &&
-	    p->mappings.v[0].limit == p->mappings.v[1].start) {
-		memmove(p->mappings.v, p->mappings.v + 1,
-			(p->mappings.n - 1) * sizeof *p->mappings.v);
-		p->mappings.n--;
-	}
-	if (p->mappings.n && p->mappings.v[0].start - p->mappings.v[0].offset == 0x400000) {
-		p->mappings.v[0].start = 0x400000;
-		p->mappings.v[0].offset = 0;
-	}
-	uint32_t fake = MT_NONE;
-	size_t nreal = p->mappings.n;
-	for (size_t li = 0; li < p->locations.n; li++) {
-		struct mt_location *l = &p->locations.v[li];
-		uint64_t a = l->address;
-		if (a == 0)
-			continue;
-		size_t i;
-		for (i = 0; i < nreal; i++)
-			if (p->mappings.v[i].start <= a && a < p->mappings.v[i].limit)
-				break;
-		if (i == nreal) {
-			/* A mapping split in two whose first part was lost. */
-			for (i = 0; i < nreal; i++) {
-				struct mt_mapping *m = &p->mappings.v[i];
-				if (m->offset && m->start - m->offset <= a && a < m->start) {
-					m->start -= m->offset;
-					m->offset = 0;
-					break;
-				}
-			}
-		}
-		if (i < nreal) {
-			l->mapping = (uint32_t)i;
-			continue;
-		}
-		if (fake == MT_NONE) {
-			struct mt_mapping m = {.limit = UINT64_MAX};
-			fake = (uint32_t)p->mappings.n;
-			VEC_PUSH(p->mappings, m);
-		}
-		l->mapping = fake;
-	}
-	for (size_t i = 0; i < p->mappings.n; i++) {
-		struct mt_mapping *m = &p->mappings.v[i];
-		m->id = i + 1;
-		if (i == fake && b->any_named) {
-			m->has_functions = m->has_filenames = true;
-			m->has_line_numbers = m->has_inline_frames = true;
-		}
-	}
-	set_frame_rules(p);
-	return MT_OK;
-}

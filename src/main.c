@@ -76,6 +76,8 @@ static const char usage[] =
 	"      --max-inflate BYTES    refuse gzip data inflating past BYTES (4 GiB)\n"
 	"      --max-samples N        refuse profiles with more samples (50M)\n"
 	"      --max-frames N         refuse stacks deeper than N (100000)\n"
+	"      --max-string BYTES     refuse longer names and strings (1 MiB)\n"
+	"      --max-goroutines N     refuse dumps with more goroutines (10M)\n"
 	"metrics options:\n"
 	"      --series NAME          only this series (NAME. or NAME*: a prefix)\n"
 	"      --source S             only series whose source contains S\n"
@@ -101,6 +103,8 @@ enum {
 	OPT_MAX_INFLATE,
 	OPT_MAX_SAMPLES,
 	OPT_MAX_FRAMES,
+	OPT_MAX_STRING,
+	OPT_MAX_GOROUTINES,
 	OPT_VERSION,
 	OPT_SCRIPT,
 	OPT_SCREEN,
@@ -139,6 +143,8 @@ static const struct option long_opts[] = {
 	{"max-inflate", required_argument, NULL, OPT_MAX_INFLATE},
 	{"max-samples", required_argument, NULL, OPT_MAX_SAMPLES},
 	{"max-frames", required_argument, NULL, OPT_MAX_FRAMES},
+	{"max-string", required_argument, NULL, OPT_MAX_STRING},
+	{"max-goroutines", required_argument, NULL, OPT_MAX_GOROUTINES},
 	{"normalize", no_argument, NULL, OPT_NORMALIZE},
 	{"mean", no_argument, NULL, OPT_MEAN},
 	{"mean-delay", no_argument, NULL, OPT_MEAN},
@@ -303,6 +309,8 @@ int main(int argc, char **argv)
 		case OPT_MAX_INFLATE:
 		case OPT_MAX_SAMPLES:
 		case OPT_MAX_FRAMES:
+		case OPT_MAX_STRING:
+		case OPT_MAX_GOROUTINES:
 			if (!parse_size(optarg, &sz) || sz == 0) {
 				cli_err("", "bad limit \"%s\"", optarg);
 				return EXIT_USAGE;
@@ -311,6 +319,10 @@ int main(int argc, char **argv)
 				c.lim.max_inflate = sz;
 			else if (opt == OPT_MAX_SAMPLES)
 				c.lim.max_samples = sz;
+			else if (opt == OPT_MAX_STRING)
+				c.lim.max_string = sz;
+			else if (opt == OPT_MAX_GOROUTINES)
+				c.lim.max_goroutines = sz;
 			else
 				c.lim.max_frames = sz;
 			break;
@@ -329,11 +341,17 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	/* The interactive viewer; without a terminal (and no --script) the
-	 * top table is what can be shown. */
+	/* The interactive viewer; without a terminal (and no --script), or
+	 * on one that cannot address the cursor (TERM=dumb: an editor's shell
+	 * buffer, a CI log), the top table is what can be shown. */
 	view_source_paths(c.source_path, c.trim_path);
-	if (c.script || isatty(STDOUT_FILENO))
+	const char *term = getenv("TERM");
+	int dumb = !term || !*term || strcmp(term, "dumb") == 0;
+	if (c.script || (isatty(STDOUT_FILENO) && !dumb))
 		return ui_main(&c);
+	if (isatty(STDOUT_FILENO))
+		fprintf(stderr, "memtop: TERM=%s cannot show the viewer; printing the top table\n",
+			term ? term : "");
 	c.cmd = "top";
 	if (c.nargs > 1)
 		c.args += c.nargs - 1, c.nargs = 1;

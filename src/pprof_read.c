@@ -222,7 +222,7 @@ static enum mt_status packed_values(struct rd *r, const struct field *f,
 	}
 	if (f->wt != WT_LEN)
 		return FAIL(r, f->at, "sample values with wire type %d", f->wt);
-	VEC_RESERVE(p->values, p->values.n + (size_t)(f->dend - f->data));
+	VEC_RESERVE(p->values, p->values.n + (size_t)(f->dend - f->data) + 1);
 	const uint8_t *q = f->data;
 	int64_t *dst = p->values.v + p->values.n;
 	size_t k = 0;
@@ -719,7 +719,7 @@ enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
 			if (len > r.lim->max_string) {
 				st = mt_errf(e, MT_ERR_LIMIT,
 					     "string of %zu bytes, over the limit of %zu "
-					     "(at byte %zu)",
+					     "(--max-string) (at byte %zu)",
 					     len, r.lim->max_string, (size_t)(f.at - data));
 				goto out;
 			}

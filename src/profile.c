@@ -159,7 +159,7 @@ enum mt_status profile_prune(struct profile *p, struct mt_err *e)
 	}
 	for (size_t si = 0; si < p->samples.n; si++) {
 		struct mt_sample *s = &p->samples.v[si];
-		const uint32_t *locs = p->sample_locs.v + s->loc0;
+		const uint32_t *locs = s->nloc ? p->sample_locs.v + s->loc0 : NULL;
 		bool user = false;
 		for (int64_t i = (int64_t)s->nloc - 1; i >= 0; i--) {
 			uint8_t m = mark[locs[i]];

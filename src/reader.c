@@ -1,6 +1,7 @@
 /* reader.c - format detection and dispatch to the parsers. */
 #include "reader.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,28 @@ static int starts(const uint8_t *d, size_t n, const char *s)
 	return n >= k && memcmp(d, s, k) == 0;
 }
 
+/* A line `goroutine N [` (or `goroutine N gp=...` of GOTRACEBACK=system)
+ * within the first 64 KB: a panic or SIGQUIT dump after the program's own
+ * log lines. */
+static bool goroutine_header_near_start(const uint8_t *d, size_t n)
+{
+	const uint8_t *p = d, *e = d + (n < 65536 ? n : 65536);
+	while (p < e) {
+		const uint8_t *nl = memchr(p, '\n', (size_t)(e - p));
+		const uint8_t *le = nl ? nl : e, *q = p + 10;
+		if (le - p > 12 && memcmp(p, "goroutine ", 10) == 0 && *q >= '0' &&
+		    *q <= '9') {
+			while (q < le && *q >= '0' && *q <= '9')
+				q++;
+			if (le - q >= 4 && *q == ' ' &&
+			    (q[1] == '[' || memcmp(q + 1, "gp=", 3) == 0))
+				return true;
+		}
+		p = le + 1;
+	}
+	return false;
+}
+
 enum mt_format reader_detect(const uint8_t *d, size_t n)
 {
 	/* Skip leading blank lines of text formats. */
@@ -71,6 +94,8 @@ enum mt_format reader_detect(const uint8_t *d, size_t n)
 		return MT_FMT_GOROUTINE_DUMP;
 	if (pprof_sniff(d, n))
 		return MT_FMT_PPROF;
+	if (goroutine_header_near_start(t, m))
+		return MT_FMT_GOROUTINE_DUMP;
 	return MT_FMT_UNKNOWN;
 }
 
