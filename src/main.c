@@ -30,6 +30,11 @@ static const char usage[] =
 	"       memtop ls                          list stored snapshots\n"
 	"       memtop rm ID...                    remove snapshots (and what only they used)\n"
 	"       memtop collect [OPTIONS] URL...    scrape pprof endpoints into the database\n"
+	"       memtop collect --watch DIR         import profiles a program writes into DIR\n"
+	"       memtop leaks [OPTIONS]             functions and stacks ranked by growth\n"
+	"                                          across stored snapshots\n"
+	"       memtop check --max-growth PCT%|SIZE [--since DURATION]\n"
+	"                                          exit 3 when a function leaks past it (CI)\n"
 	"       memtop goroutines [OPTIONS] DUMP   goroutines grouped by state and stack\n"
 	"       memtop metrics [--series NAME] [--source S]\n"
 	"                                          time series stored beside the snapshots\n"
@@ -78,13 +83,28 @@ static const char usage[] =
 	"      --max-frames N         refuse stacks deeper than N (100000)\n"
 	"      --max-string BYTES     refuse longer names and strings (1 MiB)\n"
 	"      --max-goroutines N     refuse dumps with more goroutines (10M)\n"
+	"leaks and check options (the snapshots of one source and kind; default:\n"
+	"the source and kind with the most snapshots):\n"
+	"      --source S             snapshots whose source contains S\n"
+	"      --kind KIND            heap, allocs, goroutine, mutex, block, ...\n"
+	"      --since DURATION       only the last DURATION before the newest\n"
+	"                             snapshot (90s, 30m, 12h, 7d)\n"
+	"      --max-growth PCT%|SIZE check: fail on a leak (steady growth: R^2 >= 0.8,\n"
+	"                             75% of steps rising, last > first) that grew\n"
+	"                             more than PCT% of its first value (of the\n"
+	"                             first total if it was absent), or SIZE\n"
+	"                             (e.g. 10MB) in the sample type's unit\n"
+	"import options:\n"
+	"      --time TIME            capture time to store (RFC 3339 or Unix\n"
+	"                             seconds) instead of the profile's own\n"
 	"metrics options:\n"
 	"      --series NAME          only this series (NAME. or NAME*: a prefix)\n"
 	"      --source S             only series whose source contains S\n"
 	"  -h, --help                 this help\n"
 	"      --version              memtop's version\n"
 	"\n"
-	"Exit status: 0 success, 1 bad input or failed operation, 2 bad usage.\n";
+	"Exit status: 0 success, 1 bad input or failed operation, 2 bad usage,\n"
+	"3 memtop check found a function growing past --max-growth.\n";
 
 enum {
 	OPT_CUM = 256,
@@ -122,6 +142,11 @@ enum {
 	OPT_SOURCE,
 	OPT_SOURCE_PATH,
 	OPT_TRIM_PATH,
+	OPT_KIND,
+	OPT_SINCE,
+	OPT_MAX_GROWTH,
+	OPT_TIME,
+	OPT_WATCH,
 };
 
 static const struct option long_opts[] = {
@@ -162,6 +187,11 @@ static const struct option long_opts[] = {
 	{"source", required_argument, NULL, OPT_SOURCE},
 	{"source-path", required_argument, NULL, OPT_SOURCE_PATH},
 	{"trim-path", required_argument, NULL, OPT_TRIM_PATH},
+	{"kind", required_argument, NULL, OPT_KIND},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"max-growth", required_argument, NULL, OPT_MAX_GROWTH},
+	{"time", required_argument, NULL, OPT_TIME},
+	{"watch", required_argument, NULL, OPT_WATCH},
 	{"output", required_argument, NULL, 'o'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -185,6 +215,8 @@ static const struct {
 	{"collect", cmd_collect},
 	{"goroutines", cmd_goroutines},
 	{"metrics", cmd_metrics},
+	{"leaks", cmd_leaks},
+	{"check", cmd_check},
 };
 
 static bool parse_size(const char *s, size_t *out)
@@ -306,6 +338,11 @@ int main(int argc, char **argv)
 		case OPT_SOURCE: c.source = optarg; break;
 		case OPT_SOURCE_PATH: c.source_path = optarg; break;
 		case OPT_TRIM_PATH: c.trim_path = optarg; break;
+		case OPT_KIND: c.kind = optarg; break;
+		case OPT_SINCE: c.since = optarg; break;
+		case OPT_MAX_GROWTH: c.max_growth = optarg; break;
+		case OPT_TIME: c.time = optarg; break;
+		case OPT_WATCH: c.watch = optarg; break;
 		case OPT_MAX_INFLATE:
 		case OPT_MAX_SAMPLES:
 		case OPT_MAX_FRAMES:

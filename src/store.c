@@ -722,7 +722,10 @@ static int64_t insert_snapshot(struct imp *m, const struct store_source *src,
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	int64_t stored = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-	int64_t t = p->time_nanos ? p->time_nanos : src->time_nanos ? src->time_nanos : stored;
+	int64_t t = src->force_time && src->time_nanos ? src->time_nanos
+		    : p->time_nanos			  ? p->time_nanos
+		    : src->time_nanos			  ? src->time_nanos
+							  : stored;
 	const char *kind = src->kind && *src->kind ? src->kind
 						    : store_guess_kind(p, src->source);
 	sqlite3_stmt *q = store_stmt(m->s, ST_INS_SNAP,

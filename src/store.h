@@ -27,6 +27,7 @@ struct store_source {
 	const char *source;   /* file path or URL */
 	const char *kind;     /* NULL or "": guessed (store_guess_kind) */
 	int64_t time_nanos;   /* capture time when the profile carries none */
+	bool force_time;      /* time_nanos even when the profile has a time */
 	const uint8_t *raw;   /* the bytes as read or fetched: the content hash */
 	size_t nraw;
 };
@@ -37,6 +38,7 @@ struct store_entry {
 	char *kind, *source;
 	int64_t time;         /* capture time, ns since the epoch */
 	char **types;         /* ntypes sample type names */
+	char **units;         /* and their units */
 	size_t ntypes;
 	int default_index;    /* into types, -1 when there are none */
 	int64_t total;        /* pprof's total of the default sample type */
@@ -79,6 +81,20 @@ enum mt_status store_import(struct store *s, const struct profile *p,
  * caller owns *out. */
 enum mt_status store_load(struct store *s, int64_t id, struct profile **out,
 			  struct mt_err *e);
+
+/* Reads the samples of snapshot id in their order: calls fn with each
+ * sample's stack id and its value of sample type index (which must be
+ * below the snapshot's number of sample types). For scans over many
+ * snapshots that share stacks (trends), without building profiles. */
+enum mt_status store_scan_values(struct store *s, int64_t id, int index,
+				 void (*fn)(void *ctx, int64_t stack, int64_t value),
+				 void *ctx, struct mt_err *e);
+
+/* A profile with one sample per stack of ids[0..n) (sample i is stack
+ * ids[i]), with its locations, functions and mappings, and no sample types
+ * or values. The caller owns *out. */
+enum mt_status store_load_stacks(struct store *s, const int64_t *ids, size_t n,
+				 struct profile **out, struct mt_err *e);
 
 /* Lists every snapshot, oldest id first. */
 enum mt_status store_list(struct store *s, struct store_list *out, struct mt_err *e);

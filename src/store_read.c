@@ -517,6 +517,85 @@ enum mt_status store_load(struct store *s, int64_t id, struct profile **out,
 	return MT_OK;
 }
 
+enum mt_status store_scan_values(struct store *s, int64_t id, int index,
+				 void (*fn)(void *ctx, int64_t stack, int64_t value),
+				 void *ctx, struct mt_err *e)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT c.n, c.stacks, c.vals, t.sample_types FROM chunk c "
+				      "JOIN snapshot t ON t.id = c.snapshot WHERE c.snapshot = ? "
+				      "ORDER BY c.seq", -1, &q, NULL) != SQLITE_OK)
+		return store_dberr(s, e, "reading samples");
+	sqlite3_bind_int64(q, 1, id);
+	enum mt_status st = MT_OK;
+	int rc;
+	while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(q, 0);
+		const uint8_t *tb = sqlite3_column_blob(q, 3);
+		int64_t nst = 0;
+		for (int k = 0; k < sqlite3_column_bytes(q, 3); k++)
+			nst += tb[k] == 0;
+		nst /= 2; /* type NUL unit NUL */
+		const uint8_t *sb = sqlite3_column_blob(q, 1), *vb = sqlite3_column_blob(q, 2);
+		struct cur cs = {sb, sb + sqlite3_column_bytes(q, 1), true};
+		struct cur cv = {vb, vb + sqlite3_column_bytes(q, 2), true};
+		if (index < 0 || index >= nst) {
+			st = mt_errf(e, MT_ERR_USAGE, "snapshot @%lld has %lld sample types",
+				     (long long)id, (long long)nst);
+			break;
+		}
+		for (int64_t i = 0; i < n && cs.ok && cv.ok; i++) {
+			int64_t stack = (int64_t)get_uv(&cs), v = 0;
+			for (int64_t j = 0; j < nst; j++) {
+				int64_t x = get_sv(&cv);
+				if (j == index)
+					v = x;
+			}
+			if (cs.ok && cv.ok)
+				fn(ctx, stack, v);
+		}
+		if (!cs.ok || !cv.ok)
+			st = mt_errf(e, MT_ERR_CORRUPT, "snapshot @%lld: bad samples in the "
+				     "database", (long long)id);
+	}
+	if (!st && rc != SQLITE_DONE)
+		st = store_dberr(s, e, "reading samples");
+	sqlite3_finalize(q);
+	return st;
+}
+
+enum mt_status store_load_stacks(struct store *s, const int64_t *ids, size_t n,
+				 struct profile **out, struct mt_err *e)
+{
+	struct ld l = {.s = s, .p = profile_new(), .snap = 0, .e = e};
+	enum mt_status st = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
+				    ? MT_OK
+				    : store_dberr(s, e, "reading");
+	VEC_RESERVE(l.p->samples, n);
+	for (size_t i = 0; i < n && !st; i++) {
+		struct mt_sample sm = {0};
+		if (!(st = load_stack_id(&l, ids[i], &sm.loc0, &sm.nloc)))
+			VEC_PUSH(l.p->samples, sm);
+	}
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	im_clear(&l.maps);
+	im_clear(&l.funcs);
+	im_clear(&l.locs);
+	im_clear(&l.stacks);
+	free(l.stk.v);
+	for (size_t i = 0; i < l.blocks.n; i++) {
+		free(l.blocks.v[i].bytes);
+		free(l.blocks.v[i].off);
+	}
+	free(l.blocks.v);
+	if (st) {
+		profile_free(l.p);
+		return st;
+	}
+	*out = l.p;
+	return MT_OK;
+}
+
 enum mt_status store_list(struct store *s, struct store_list *out, struct mt_err *e)
 {
 	sqlite3_stmt *q;
@@ -547,10 +626,15 @@ enum mt_status store_list(struct store *s, struct store_list *out, struct mt_err
 				break;
 			if (k % 2 == 0) {
 				en.types = xrealloc(en.types, (en.ntypes + 1) * sizeof *en.types);
+				en.units = xrealloc(en.units, (en.ntypes + 1) * sizeof *en.units);
 				en.types[en.ntypes] = xstrndup(b + i, (size_t)(z - b - i));
+				en.units[en.ntypes] = xstrdup("");
 				if (def && *def && strcmp(en.types[en.ntypes], def) == 0)
 					en.default_index = (int)en.ntypes;
 				en.ntypes++;
+			} else {
+				free(en.units[en.ntypes - 1]);
+				en.units[en.ntypes - 1] = xstrndup(b + i, (size_t)(z - b - i));
 			}
 			i = (size_t)(z - b) + 1;
 		}
@@ -573,9 +657,12 @@ void store_list_done(struct store_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].kind);
 		free(l->v[i].source);
-		for (size_t j = 0; j < l->v[i].ntypes; j++)
+		for (size_t j = 0; j < l->v[i].ntypes; j++) {
 			free(l->v[i].types[j]);
+			free(l->v[i].units[j]);
+		}
 		free(l->v[i].types);
+		free(l->v[i].units);
 	}
 	free(l->v);
 	memset(l, 0, sizeof *l);

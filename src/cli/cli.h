@@ -112,6 +112,15 @@ int cmd_leaks(struct cli *c);
 int cmd_check(struct cli *c);
 /* Parses "90s", "30m", "12h", "7d" (or seconds) into nanoseconds. */
 bool cli_parse_duration(const char *s, int64_t *ns);
+/* Parses a time: RFC 3339 ("2024-05-01T10:00:00Z", "+02:00" offsets,
+ * fractions) or Unix seconds, into ns since the epoch. */
+bool cli_parse_time(const char *s, int64_t *ns);
+/* cmd_store.c: reads and stores one file, printing its id (or that it was
+ * stored before) on stdout; false after printing the error. */
+struct store;
+bool cli_import_one(struct cli *c, struct store *s, const char *path);
+/* cmd_watch.c: collect --watch DIR. */
+int cli_watch(struct cli *c);
 
 /* The store of --db (cmd_store.c): open it (printing the error) or load
  * snapshot "@N" from it. */

@@ -131,6 +131,8 @@ int cmd_collect(struct cli *c)
 	int64_t count = 0, keep = 0, age = 0;
 	struct collect_opts o = {.gc = c->gc, .max_body = (size_t)512 << 20,
 				 .stop = &stop_flag};
+	if (c->watch)
+		return cli_watch(c);
 	if (c->nargs < 1 && !c->npids) {
 		cli_err("collect", "expects one or more URLs or --pid (try memtop --help)");
 		return EXIT_USAGE;

@@ -59,7 +59,7 @@ struct profile *cli_load_snapshot(struct cli *c, const char *arg)
 }
 
 /* Reads and stores one file; prints its id or that it is already stored. */
-static bool import_one(struct cli *c, struct store *s, const char *path)
+bool cli_import_one(struct cli *c, struct store *s, const char *path)
 {
 	uint8_t *data;
 	size_t n;
@@ -86,11 +86,16 @@ static bool import_one(struct cli *c, struct store *s, const char *path)
 	};
 	if (stat(path, &sb) == 0)
 		src.time_nanos = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+	if (c->time && cli_parse_time(c->time, &src.time_nanos))
+		src.force_time = true;
 	int64_t id;
 	bool dup;
 	enum mt_status st = store_import(s, p, &src, &id, &dup, &e);
 	if (st)
 		cli_err(path, "%s", e.msg);
+	else if (c->watch) /* the collector's lines: id, kind, source */
+		printf("%" PRId64 "\t%s\t%s%s\n", id, store_guess_kind(p, src.source), path,
+		       dup ? "\t(unchanged: already stored)" : "");
 	else if (dup)
 		printf("%s: already stored as @%" PRId64 "\n", path, id);
 	else
@@ -108,12 +113,17 @@ int cmd_import(struct cli *c)
 		cli_err("import", "expects one or more profile files (try memtop --help)");
 		return EXIT_USAGE;
 	}
+	int64_t t;
+	if (c->time && !cli_parse_time(c->time, &t)) {
+		cli_err("import", "bad --time \"%s\" (RFC 3339, or Unix seconds)", c->time);
+		return EXIT_USAGE;
+	}
 	struct store *s = cli_store_open(c, true);
 	if (!s)
 		return EXIT_BAD;
 	int rc = EXIT_OK;
 	for (int i = 0; i < c->nargs; i++)
-		if (!import_one(c, s, c->args[i]))
+		if (!cli_import_one(c, s, c->args[i]))
 			rc = EXIT_BAD;
 	store_close(s);
 	return rc;

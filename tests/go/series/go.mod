@@ -1,0 +1,3 @@
+module memtop.test/series
+
+go 1.19
