@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	/* Addresses a small binary's code may hold, plus the edges. */
 	static const uint64_t addrs[] = {0, 1, 0x1000, 0x1040, 0x1139, 0x401000,
 					 0x4f4840, UINT64_MAX};
-	struct mt_sym_opts o = {.debug_root = "/nonexistent"};
+	struct mt_sym_opts o = {.debug_root = "/nonexistent", .dwarf_timeout_ms = 5000};
 	struct mt_symbolizer *s = symbolizer_new(&o);
 	struct mt_sym_frame fr[64];
 	for (size_t i = 0; i < sizeof addrs / sizeof *addrs; i++)

@@ -22,9 +22,11 @@ struct mt_dwarf_row {
 };
 
 /* A function or an inlined call: parent is the scope it was inlined into
- * (UINT32_MAX for a function); call_file/call_line is where. */
+ * (UINT32_MAX for a function); call_file/call_line is where. name is what
+ * pprof shows (C++ demangled and simplified: qualified, no parameters, no
+ * template arguments); sysname the linkage (mangled) name, else name. */
 struct mt_dwarf_scope {
-	mt_str name, call_file;
+	mt_str name, sysname, call_file;
 	uint32_t call_line, parent;
 };
 
@@ -44,16 +46,25 @@ struct mt_dwarf {
 
 /* One frame of an address, innermost inlined call first. */
 struct mt_dwarf_frame {
-	mt_str name, file; /* in d->strs; name 0 when DWARF does not know it */
+	mt_str name, sysname, file; /* in d->strs; name 0 when DWARF does not know it */
 	uint32_t line;
 };
 
 #define MT_DWARF_MAX_DEPTH 64
 
-/* Reads the DWARF of the ELF file open on fd. Errors inside a unit skip the
- * unit; only a file libdwarf cannot open at all fails (MT_ERR_FORMAT, or
- * MT_ERR_NOTFOUND when it has no DWARF). */
-enum mt_status dwarf_sym_load(struct mt_dwarf *d, int fd, struct mt_err *e);
+/* Reads the DWARF of the ELF file open on fd, with libdwarf in a child
+ * process (a libdwarf crash costs only this binary's DWARF). Errors inside
+ * a unit skip the unit; a file libdwarf cannot open at all fails
+ * (MT_ERR_FORMAT, or MT_ERR_NOTFOUND when it has no DWARF), as does a crash
+ * of the child (MT_ERR_FORMAT) or a read longer than timeout_ms (<= 0: one
+ * minute; MT_ERR_LIMIT). d must be released with dwarf_sym_done either way. */
+enum mt_status dwarf_sym_load(struct mt_dwarf *d, int fd, int timeout_ms, struct mt_err *e);
+
+/* The name pprof shows for a C++ (Itanium ABI) linkage name: demangled, no
+ * parameters, template arguments, return type or clone suffix
+ * ("_ZN2ns3BoxIiE3getEv" -> "ns::Box::get"). Returns a malloc'd string the
+ * caller frees, or NULL when name is not a mangled name. */
+char *dwarf_sym_demangle(const char *name);
 void dwarf_sym_done(struct mt_dwarf *d);
 
 /* Fills out[0..n) (n <= MT_DWARF_MAX_DEPTH) with the frames of vaddr,

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 enum {
 	ET_EXEC_ = 2,
@@ -16,7 +17,22 @@ enum {
 	STT_GNU_IFUNC_ = 10,
 	STB_LOCAL_ = 0,
 	NT_GNU_BUILD_ID_ = 3,
+	SHF_COMPRESSED_ = 0x800,
+	ELFCOMPRESS_ZLIB_ = 1,
 };
+
+/* The suffix after ".debug_" (or ".zdebug_") of each checked section. */
+static const char *const dbg_names[MT_DBG_N] = {
+	[MT_DBG_INFO] = "info",
+	[MT_DBG_RNGLISTS] = "rnglists",
+	[MT_DBG_LOCLISTS] = "loclists",
+	[MT_DBG_ADDR] = "addr",
+	[MT_DBG_STR_OFFSETS] = "str_offsets",
+};
+
+/* A compressed debug section larger than this inflated is not checked but
+ * refused: libdwarf would have to hold it in memory too. */
+#define DBG_MAX_INFLATED ((uint64_t)1 << 30)
 
 /* Symbols read from one file are bounded by its size, but a sane cap keeps
  * a hostile symbol count from costing a long sort. */
@@ -123,6 +139,33 @@ static void read_syms(struct mt_elf *elf, const struct shdr *sym, const struct s
 	}
 }
 
+/* Records a section named .debug_X, .zdebug_X or either with .dwo for X
+ * one of dbg_names; room bounds the name inside the string table. */
+static void note_dbg_sect(struct mt_elf *elf, const struct shdr *s, const char *nm,
+			  size_t room)
+{
+	size_t len = strnlen(nm, room);
+	if (len == room)
+		return; /* unterminated */
+	bool z = strncmp(nm, ".zdebug_", 8) == 0;
+	if (!z && strncmp(nm, ".debug_", 7) != 0)
+		return;
+	const char *x = nm + (z ? 8 : 7);
+	size_t xl = strlen(x);
+	if (xl > 4 && strcmp(x + xl - 4, ".dwo") == 0)
+		xl -= 4;
+	for (int k = 0; k < MT_DBG_N; k++) {
+		if (strlen(dbg_names[k]) != xl || memcmp(dbg_names[k], x, xl) != 0)
+			continue;
+		struct mt_elf_sect d = {.kind = (enum mt_dbg_sect)k, .offset = s->offset,
+					.size = s->size,
+					.packing = s->flags & SHF_COMPRESSED_ ? 1 : z ? 2 : 0};
+		VEC_PUSH(elf->dbg, d);
+		if (k == MT_DBG_INFO && x + xl == nm + len) /* not .dwo */
+			elf->has_dwarf |= s->size > 0;
+	}
+}
+
 /* Finds NT_GNU_BUILD_ID in a note section. */
 static void read_build_id(struct mt_elf *elf, const struct shdr *s)
 {
@@ -186,13 +229,8 @@ enum mt_status elf_open_mem(struct mt_elf *elf, const uint8_t *d, size_t n,
 		struct shdr s, link;
 		if (!read_shdr(elf, shoff, shentsize, i, &s))
 			break;
-		if (s.name < shstr.size) {
-			const char *nm = names + s.name;
-			size_t room = shstr.size - s.name;
-			if ((room > 11 && memcmp(nm, ".debug_info", 12) == 0) ||
-			    (room > 12 && memcmp(nm, ".zdebug_info", 13) == 0))
-				elf->has_dwarf = s.size > 0;
-		}
+		if (s.name < shstr.size)
+			note_dbg_sect(elf, &s, names + s.name, shstr.size - s.name);
 		if (s.type == SHT_NOTE_ && !elf->build_id[0])
 			read_build_id(elf, &s);
 		if ((s.type == SHT_SYMTAB_ || s.type == SHT_DYNSYM_) && s.link < shnum &&
@@ -214,6 +252,7 @@ void elf_done(struct mt_elf *elf)
 {
 	free(elf->segs.v);
 	free(elf->syms.v);
+	free(elf->dbg.v);
 	memset(elf, 0, sizeof *elf);
 }
 
@@ -245,4 +284,189 @@ const struct mt_elf_sym *elf_sym_lookup(const struct mt_elf *elf, uint64_t vaddr
 	if (s->size && vaddr - s->addr >= s->size)
 		return NULL;
 	return s;
+}
+
+/* Inflates a zlib stream into exactly want bytes (or, with prefix, its
+ * first want bytes at most); NULL when the stream is bad or the size differs. */
+static uint8_t *inflate_exact(const uint8_t *in, uint64_t n, uint64_t want, bool prefix,
+			      uint64_t *got)
+{
+	if (n > UINT32_MAX || want == 0 || want > DBG_MAX_INFLATED)
+		return NULL;
+	uint8_t *out = xmalloc((size_t)want);
+	z_stream z = {.next_in = (Bytef *)in, .avail_in = (uInt)n, .next_out = out,
+		      .avail_out = (uInt)want};
+	if (inflateInit(&z) != Z_OK) {
+		free(out);
+		return NULL;
+	}
+	int rc = inflate(&z, Z_FINISH);
+	*got = want - z.avail_out;
+	inflateEnd(&z);
+	bool ok = prefix ? *got > 0 && (rc == Z_STREAM_END || rc == Z_BUF_ERROR || rc == Z_OK)
+			 : rc == Z_STREAM_END && *got == want;
+	if (!ok) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The bytes of a debug section as libdwarf will see them: the file's own
+ * bytes, or inflated into *owned (freed by the caller). With max, only a
+ * prefix of at most max bytes is wanted. NULL with e filled when the
+ * section cannot be read. */
+static const uint8_t *sect_bytes(const struct mt_elf *elf, const struct mt_elf_sect *s,
+				 uint64_t max, uint64_t *n, uint8_t **owned, struct mt_err *e)
+{
+	*owned = NULL;
+	if (!in_bounds(elf->n, s->offset, s->size)) {
+		mt_errf(e, MT_ERR_CORRUPT, ".debug_%s section out of bounds (at byte %llu)",
+			dbg_names[s->kind], (unsigned long long)s->offset);
+		return NULL;
+	}
+	const uint8_t *p = elf->d + s->offset;
+	uint64_t want = 0, hdr = 0;
+	if (s->packing == 1 && s->size >= 24 && rd32(p) == ELFCOMPRESS_ZLIB_) {
+		want = rd64(p + 8);
+		hdr = 24;
+	} else if (s->packing == 2 && s->size >= 12 && memcmp(p, "ZLIB", 4) == 0) {
+		for (int i = 4; i < 12; i++)
+			want = want << 8 | p[i];
+		hdr = 12;
+	} else if (s->packing == 1) {
+		mt_errf(e, MT_ERR_CORRUPT, "compressed .debug_%s with an unknown header",
+			dbg_names[s->kind]);
+		return NULL;
+	} else {
+		*n = max && s->size > max ? max : s->size;
+		return p;
+	}
+	uint64_t got = 0;
+	bool prefix = max && want > max;
+	*owned = inflate_exact(p + hdr, s->size - hdr, prefix ? max : want, prefix, &got);
+	if (!*owned) {
+		mt_errf(e, MT_ERR_CORRUPT, "compressed .debug_%s does not inflate to %llu bytes",
+			dbg_names[s->kind], (unsigned long long)want);
+		return NULL;
+	}
+	*n = got;
+	return *owned;
+}
+
+/* Checks the units of one DWARF 5 section that starts every unit with a
+ * header: .debug_rnglists/.debug_loclists (version, address size, segment
+ * selector size, offset count), .debug_addr (version, address size, segment
+ * selector size) and .debug_str_offsets (version, padding). */
+static enum mt_status check_units(enum mt_dbg_sect kind, const uint8_t *d, uint64_t n,
+				  struct mt_err *e)
+{
+	const char *nm = dbg_names[kind];
+	uint64_t off = 0;
+	while (off < n) {
+		if (n - off < 4)
+			return mt_errf(e, MT_ERR_CORRUPT,
+				       ".debug_%s: truncated unit length (at byte %llu)", nm,
+				       (unsigned long long)off);
+		uint64_t len = rd32(d + off), osz = 4, hdr = 4;
+		if (len == 0xffffffffu) {
+			if (n - off < 12)
+				return mt_errf(e, MT_ERR_CORRUPT,
+					       ".debug_%s: truncated unit length (at byte %llu)",
+					       nm, (unsigned long long)off);
+			len = rd64(d + off + 4);
+			osz = 8;
+			hdr = 12;
+		} else if (len >= 0xfffffff0u) {
+			return mt_errf(e, MT_ERR_CORRUPT,
+				       ".debug_%s: reserved unit length %#llx (at byte %llu)", nm,
+				       (unsigned long long)len, (unsigned long long)off);
+		}
+		if (len > n - off - hdr)
+			return mt_errf(e, MT_ERR_CORRUPT,
+				       ".debug_%s: unit of %llu bytes runs past the section "
+				       "(at byte %llu)",
+				       nm, (unsigned long long)len, (unsigned long long)off);
+		const uint8_t *u = d + off + hdr;
+		uint64_t need = kind == MT_DBG_RNGLISTS || kind == MT_DBG_LOCLISTS ? 8 : 4;
+		if (len < need)
+			return mt_errf(e, MT_ERR_CORRUPT,
+				       ".debug_%s: unit header truncated (at byte %llu)", nm,
+				       (unsigned long long)off);
+		unsigned version = rd16(u);
+		if (version != 5)
+			return mt_errf(e, MT_ERR_CORRUPT,
+				       ".debug_%s: unit version %u, not 5 (at byte %llu)", nm,
+				       version, (unsigned long long)off);
+		if (kind != MT_DBG_STR_OFFSETS) {
+			unsigned asz = u[2], seg = u[3];
+			if ((asz != 4 && asz != 8) || seg != 0)
+				return mt_errf(e, MT_ERR_CORRUPT,
+					       ".debug_%s: address size %u, segment selector "
+					       "size %u (at byte %llu)",
+					       nm, asz, seg, (unsigned long long)off);
+			if (kind == MT_DBG_ADDR && (len - 4) % asz != 0)
+				return mt_errf(e, MT_ERR_CORRUPT,
+					       ".debug_addr: unit of %llu bytes is not whole "
+					       "addresses (at byte %llu)",
+					       (unsigned long long)len, (unsigned long long)off);
+			/* libdwarf sizes the offset array by the larger of the two. */
+			uint64_t count = kind == MT_DBG_ADDR ? 0 : rd32(u + 4);
+			uint64_t esz = asz > osz ? asz : osz;
+			if (count > (len - 8) / esz)
+				return mt_errf(e, MT_ERR_CORRUPT,
+					       ".debug_%s: %llu offsets do not fit in a unit of "
+					       "%llu bytes (at byte %llu)",
+					       nm, (unsigned long long)count,
+					       (unsigned long long)len, (unsigned long long)off);
+		} else if ((len - 4) % osz != 0) {
+			return mt_errf(e, MT_ERR_CORRUPT,
+				       ".debug_str_offsets: unit of %llu bytes is not whole "
+				       "offsets (at byte %llu)",
+				       (unsigned long long)len, (unsigned long long)off);
+		}
+		off += hdr + len;
+	}
+	return MT_OK;
+}
+
+/* The version of the first unit of .debug_info, 0 when unreadable. */
+static unsigned info_version(const struct mt_elf *elf, struct mt_err *e)
+{
+	unsigned v = 0;
+	for (size_t i = 0; i < elf->dbg.n && !v; i++) {
+		const struct mt_elf_sect *s = &elf->dbg.v[i];
+		uint64_t n = 0;
+		uint8_t *owned;
+		if (s->kind != MT_DBG_INFO)
+			continue;
+		const uint8_t *d = sect_bytes(elf, s, 16, &n, &owned, e);
+		if (d && n >= 6)
+			v = rd32(d) == 0xffffffffu ? (n >= 14 ? rd16(d + 12) : 0) : rd16(d + 4);
+		free(owned);
+	}
+	return v;
+}
+
+enum mt_status elf_check_dwarf(const struct mt_elf *elf, struct mt_err *e)
+{
+	/* .debug_addr and .debug_str_offsets have headers from DWARF 5 on;
+	 * before, only split DWARF has them, headerless (GNU extensions). */
+	bool v5 = info_version(elf, e) >= 5;
+	for (size_t i = 0; i < elf->dbg.n; i++) {
+		const struct mt_elf_sect *s = &elf->dbg.v[i];
+		if (s->kind == MT_DBG_INFO ||
+		    (!v5 && (s->kind == MT_DBG_ADDR || s->kind == MT_DBG_STR_OFFSETS)))
+			continue;
+		uint64_t n = 0;
+		uint8_t *owned;
+		const uint8_t *d = sect_bytes(elf, s, 0, &n, &owned, e);
+		if (!d)
+			return MT_ERR_CORRUPT;
+		enum mt_status st = check_units(s->kind, d, n, e);
+		free(owned);
+		if (st)
+			return st;
+	}
+	return MT_OK;
 }

@@ -21,6 +21,25 @@ struct mt_elf_seg {
 	uint64_t offset, filesz, vaddr, memsz;
 };
 
+/* The DWARF sections libdwarf walks unit by unit on its own (every unit
+ * header of .debug_rnglists and .debug_loclists as soon as the first unit is
+ * read), checked by elf_check_dwarf before libdwarf sees the file. */
+enum mt_dbg_sect {
+	MT_DBG_INFO,
+	MT_DBG_RNGLISTS,
+	MT_DBG_LOCLISTS,
+	MT_DBG_ADDR,
+	MT_DBG_STR_OFFSETS,
+	MT_DBG_N
+};
+
+/* One such section as the section headers give it. */
+struct mt_elf_sect {
+	enum mt_dbg_sect kind;
+	uint64_t offset, size; /* in the file */
+	uint8_t packing;       /* 0 plain, 1 SHF_COMPRESSED, 2 .zdebug_ "ZLIB" */
+};
+
 struct mt_elf_sym {
 	uint64_t addr, size;
 	const char *name; /* NUL-terminated inside the file's bytes */
@@ -34,6 +53,7 @@ struct mt_elf {
 	char build_id[81]; /* lower-case hex, "" when none */
 	VEC(struct mt_elf_seg) segs;
 	VEC(struct mt_elf_sym) syms; /* sorted by addr */
+	VEC(struct mt_elf_sect) dbg; /* every section named as one of enum mt_dbg_sect */
 };
 
 /* Reads the headers, segments, build id and symbols of the ELF file in
@@ -42,6 +62,14 @@ struct mt_elf {
 enum mt_status elf_open_mem(struct mt_elf *elf, const uint8_t *d, size_t n,
 			    struct mt_err *e);
 void elf_done(struct mt_elf *elf);
+
+/* Checks the unit headers of the DWARF 5 sections that Debian's libdwarf
+ * (20210528) parses without stopping at its own errors (it double-frees on a
+ * bad .debug_rnglists header): every unit length inside its section, version
+ * 5, address and offset sizes, offset counts inside their unit. Compressed
+ * sections are inflated to be checked. MT_ERR_CORRUPT with what and where
+ * when one is malformed: the caller must then not hand the file to libdwarf. */
+enum mt_status elf_check_dwarf(const struct mt_elf *elf, struct mt_err *e);
 
 /* The virtual address of file offset off, through the PT_LOAD segments;
  * false when no segment holds it. */

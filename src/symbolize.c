@@ -30,7 +30,12 @@ struct bin {
 	char why[160]; /* why it could not be opened */
 	struct elf_file main, debug;
 	bool dwarf_tried, has_dwarf;
+	char dwarf_why[200]; /* why its DWARF was refused, "" if it was not */
+	int timeout_ms;      /* for reading the DWARF (mt_sym_opts) */
 	struct mt_dwarf dw;
+	/* Demangled names of ELF symbols, made on first use: index by symbol
+	 * position in main.elf.syms (dm_main) or debug.elf.syms (dm_debug). */
+	char **dm_main, **dm_debug;
 };
 
 struct mt_symbolizer {
@@ -73,6 +78,12 @@ void symbolizer_free(struct mt_symbolizer *s)
 		return;
 	for (size_t i = 0; i < s->bins.n; i++) {
 		struct bin *b = s->bins.v[i];
+		for (size_t k = 0; b->dm_main && k < b->main.elf.syms.n; k++)
+			free(b->dm_main[k]);
+		for (size_t k = 0; b->dm_debug && k < b->debug.elf.syms.n; k++)
+			free(b->dm_debug[k]);
+		free(b->dm_main);
+		free(b->dm_debug);
 		file_close(&b->main);
 		file_close(&b->debug);
 		if (b->has_dwarf)
@@ -139,6 +150,7 @@ static struct bin *bin_get(struct mt_symbolizer *s, const char *path, const char
 			return s->bins.v[i]->main.ok ? s->bins.v[i] : NULL;
 	struct bin *b = xcalloc(1, sizeof *b);
 	b->path = xstrdup(path);
+	b->timeout_ms = s->opts.dwarf_timeout_ms;
 	VEC_PUSH(s->bins, b);
 	if (!file_open(&b->main, path, b->why, sizeof b->why)) {
 		/* The debug file has the same program headers and symbols. */
@@ -150,7 +162,9 @@ static struct bin *bin_get(struct mt_symbolizer *s, const char *path, const char
 	return b;
 }
 
-/* Reads the binary's DWARF once, from the debug file when it has one. */
+/* Reads the binary's DWARF once, from the debug file when it has one. A
+ * file whose DWARF fails the header checks never reaches libdwarf, which
+ * does not survive some malformed sections (see elf_check_dwarf). */
 static const struct mt_dwarf *bin_dwarf(struct bin *b)
 {
 	if (!b->dwarf_tried) {
@@ -159,19 +173,40 @@ static const struct mt_dwarf *bin_dwarf(struct bin *b)
 				     : b->main.elf.has_dwarf          ? &b->main
 									: NULL;
 		struct mt_err e;
-		if (f && dwarf_sym_load(&b->dw, f->fd, &e) == MT_OK)
+		enum mt_status st = MT_OK;
+		if (f && elf_check_dwarf(&f->elf, &e) != MT_OK)
+			snprintf(b->dwarf_why, sizeof b->dwarf_why, "%.190s", e.msg);
+		else if (f && (st = dwarf_sym_load(&b->dw, f->fd, b->timeout_ms, &e)) == MT_OK)
 			b->has_dwarf = true;
-		else if (f)
+		else if (f) {
 			dwarf_sym_done(&b->dw);
+			if (st != MT_ERR_NOTFOUND)
+				snprintf(b->dwarf_why, sizeof b->dwarf_why, "%.190s", e.msg);
+		}
 	}
 	return b->has_dwarf ? &b->dw : NULL;
 }
 
 /* A resolved frame before it is copied anywhere. */
 struct raw_frame {
-	const char *name, *file;
+	const char *name, *sysname, *file;
 	uint32_t line;
 };
+
+/* The name pprof shows for an ELF symbol (C++ demangled), cached. */
+static const char *sym_name(struct bin *b, const struct mt_elf *elf,
+			    const struct mt_elf_sym *sym)
+{
+	char ***dm = elf == &b->main.elf ? &b->dm_main : &b->dm_debug;
+	if (!*dm)
+		*dm = xcalloc(elf->syms.n, sizeof **dm);
+	size_t i = (size_t)(sym - elf->syms.v);
+	if (!(*dm)[i]) {
+		char *d = dwarf_sym_demangle(sym->name);
+		(*dm)[i] = d ? d : xstrdup(sym->name);
+	}
+	return (*dm)[i];
+}
 
 /* Resolves an ELF virtual address: DWARF first, symbols where DWARF has no
  * function. Returns the number of frames, innermost first. */
@@ -185,22 +220,25 @@ static size_t bin_resolve(struct bin *b, uint64_t vaddr, struct raw_frame *out)
 		n = dwarf_sym_lookup(dw, vaddr, fr);
 	for (size_t i = 0; i < n; i++)
 		out[i] = (struct raw_frame){strtab_get(&dw->strs, fr[i].name),
+					    strtab_get(&dw->strs, fr[i].sysname),
 					    strtab_get(&dw->strs, fr[i].file), fr[i].line};
 	if (n && out[n - 1].name[0])
 		return n;
 	const struct mt_elf_sym *sym = NULL;
-	if (b->debug.ok)
-		sym = elf_sym_lookup(&b->debug.elf, vaddr);
-	if (!sym)
-		sym = elf_sym_lookup(&b->main.elf, vaddr);
+	const struct mt_elf *elf = NULL;
+	if (b->debug.ok && (sym = elf_sym_lookup(&b->debug.elf, vaddr)))
+		elf = &b->debug.elf;
+	else if ((sym = elf_sym_lookup(&b->main.elf, vaddr)))
+		elf = &b->main.elf;
 	if (!sym)
 		return n;
 	if (n) { /* DWARF knew the frames but not the outer name */
-		out[n - 1].name = sym->name;
+		out[n - 1].name = sym_name(b, elf, sym);
+		out[n - 1].sysname = sym->name;
 		return n;
 	}
-	out[0] = (struct raw_frame){sym->name, dw ? strtab_get(&dw->strs, fr[0].file) : "",
-				    fr[0].line};
+	out[0] = (struct raw_frame){sym_name(b, elf, sym), sym->name,
+				    dw ? strtab_get(&dw->strs, fr[0].file) : "", fr[0].line};
 	return 1;
 }
 
@@ -231,9 +269,9 @@ struct fn_table {
 	size_t cap, n;
 };
 
-static uint64_t fn_hash(mt_str name, mt_str file)
+static uint64_t fn_hash(mt_str name, mt_str sys, mt_str file)
 {
-	return mt_hash_u64(((uint64_t)name << 32 | file) + 1);
+	return mt_hash_u64(((uint64_t)name << 32 | file) + 1) ^ mt_hash_u64(sys);
 }
 
 static void fn_insert(struct fn_table *t, const struct profile *p, uint32_t fi)
@@ -245,7 +283,7 @@ static void fn_insert(struct fn_table *t, const struct profile *p, uint32_t fi)
 			if (!t->slots[i])
 				continue;
 			const struct mt_function *f = &p->functions.v[t->slots[i] - 1];
-			size_t j = fn_hash(f->name, f->filename) & (ncap - 1);
+			size_t j = fn_hash(f->name, f->system_name, f->filename) & (ncap - 1);
 			while (ns[j])
 				j = (j + 1) & (ncap - 1);
 			ns[j] = t->slots[i];
@@ -255,29 +293,31 @@ static void fn_insert(struct fn_table *t, const struct profile *p, uint32_t fi)
 		t->cap = ncap;
 	}
 	const struct mt_function *f = &p->functions.v[fi];
-	size_t j = fn_hash(f->name, f->filename) & (t->cap - 1);
+	size_t j = fn_hash(f->name, f->system_name, f->filename) & (t->cap - 1);
 	while (t->slots[j])
 		j = (j + 1) & (t->cap - 1);
 	t->slots[j] = fi + 1;
 	t->n++;
 }
 
-/* The function index of (name, file), adding the function when new. */
+/* The function index of (name, system name, file), adding the function
+ * when new; C++ overloads share a name but not a system name. */
 static uint32_t fn_get(struct fn_table *t, struct profile *p, const char *name,
-		       const char *file)
+		       const char *sysname, const char *file)
 {
 	mt_str ns = strtab_intern(&p->strs, name, strlen(name));
+	mt_str ss = *sysname ? strtab_intern(&p->strs, sysname, strlen(sysname)) : ns;
 	mt_str fs = strtab_intern(&p->strs, file, strlen(file));
 	if (t->cap) {
-		size_t j = fn_hash(ns, fs) & (t->cap - 1);
+		size_t j = fn_hash(ns, ss, fs) & (t->cap - 1);
 		for (; t->slots[j]; j = (j + 1) & (t->cap - 1)) {
 			const struct mt_function *f = &p->functions.v[t->slots[j] - 1];
-			if (f->name == ns && f->filename == fs)
+			if (f->name == ns && f->system_name == ss && f->filename == fs)
 				return t->slots[j] - 1;
 		}
 	}
 	uint32_t fi = (uint32_t)p->functions.n;
-	struct mt_function f = {.id = p->functions.n + 1, .name = ns, .system_name = ns,
+	struct mt_function f = {.id = p->functions.n + 1, .name = ns, .system_name = ss,
 				.filename = fs};
 	VEC_PUSH(p->functions, f);
 	fn_insert(t, p, fi);
@@ -344,6 +384,7 @@ enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 	const struct bin *first_missing = NULL;
 	char first_path[256] = "";
 	VEC(char *) missing = {0}; /* copies: p->strs may move */
+	VEC(const struct bin *) bad_dwarf = {0};
 	struct raw_frame fr[MT_DWARF_MAX_DEPTH];
 
 	for (size_t li = 0; li < p->locations.n; li++) {
@@ -356,6 +397,7 @@ enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 			for (size_t i = 0; i < missing.n; i++)
 				free(missing.v[i]);
 			free(missing.v);
+			free(bad_dwarf.v);
 			return mt_errf(e, MT_ERR_CORRUPT, "location %zu: no such mapping", li);
 		}
 		const struct mt_mapping *m =
@@ -393,12 +435,20 @@ enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 			continue;
 		}
 		size_t n = bin_resolve(b, to_vaddr(b, m, loc->address), fr);
+		if (b->dwarf_why[0]) {
+			bool seen = false;
+			for (size_t i = 0; i < bad_dwarf.n && !seen; i++)
+				seen = bad_dwarf.v[i] == b;
+			if (!seen)
+				VEC_PUSH(bad_dwarf, b);
+		}
 		if (n == 0)
 			continue;
 		loc->line0 = (uint32_t)p->lines.n;
 		loc->nline = (uint32_t)n;
 		for (size_t i = 0; i < n; i++) {
 			struct mt_line ln = {.func = fn_get(&ft, p, fr[i].name[0] ? fr[i].name : "??",
+							    fr[i].name[0] ? fr[i].sysname : "",
 							    fr[i].file),
 					     .line = fr[i].line};
 			VEC_PUSH(p->lines, ln);
@@ -425,6 +475,13 @@ enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 			 s->opts.binary ? "" : " (give the executable with --binary PATH)");
 		VEC_PUSH(w->v, xstrdup(msg));
 	}
+	for (size_t i = 0; i < bad_dwarf.n; i++) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s: malformed DWARF, names from ELF symbols only: %s",
+			 bad_dwarf.v[i]->path, bad_dwarf.v[i]->dwarf_why);
+		VEC_PUSH(w->v, xstrdup(msg));
+	}
+	free(bad_dwarf.v);
 	bool any = false;
 	for (size_t i = 0; i <= p->mappings.n; i++)
 		any |= resolved[i];

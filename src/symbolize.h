@@ -12,6 +12,8 @@
  *
  * A binary that is missing or unreadable is not an error: its locations keep
  * no lines (shown as `[libfoo.so]`) and the caller gets one warning line.
+ * Nor is one whose DWARF is malformed: it is named from its ELF symbols, with
+ * one warning line for that binary.
  */
 #ifndef MT_SYMBOLIZE_H
 #define MT_SYMBOLIZE_H
@@ -26,6 +28,7 @@
 struct mt_sym_opts {
 	const char *binary;     /* the main executable, or NULL */
 	const char *debug_root; /* NULL: /usr/lib/debug */
+	int dwarf_timeout_ms;   /* per binary's DWARF; <= 0: one minute */
 };
 
 /* Warning lines for the caller to show; each string is owned by the list. */
@@ -44,7 +47,8 @@ bool symbolize_wanted(const struct profile *p);
 
 /* Adds functions and lines (innermost inlined frame first) to every location
  * of p that has an address and no lines, where a binary resolves it. Appends
- * at most one line to w. Fails only on a profile whose references do not
+ * to w at most one line for the binaries that cannot be opened and one per
+ * binary whose DWARF is malformed. Fails only on a profile whose references do not
  * hold together. */
 enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 				 struct mt_warnings *w, struct mt_err *e);

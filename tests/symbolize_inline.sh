@@ -79,3 +79,15 @@ head -c 3000 "$root/tests/data/c/leaker_tc" >"$tmp/bad"
 "$memtop" top -n 3 --binary "$tmp/bad" "$root/tests/data/c/tcmalloc.heap" >/dev/null 2>"$tmp/err" ||
 	{ echo "FAIL: memtop with a truncated --binary: $(cat "$tmp/err")"; exit 1; }
 echo "ok   corrupt binaries: no crash"
+
+# Binaries whose DWARF crashed Debian's libdwarf (found by fuzz_symbolize):
+# the header checks refuse the first, the child process absorbs the second;
+# both resolve without a crash.
+bad=$root/fuzz/corpus/symbolize/crash-libdwarf-rnglists-doublefree
+out=$("$tool" --check "$bad") && { echo "FAIL: header checks accept $bad"; exit 1; }
+case $out in *".debug_"*) ;; *) echo "FAIL: --check: $out"; exit 1 ;; esac
+for bad in "$root"/fuzz/corpus/symbolize/crash-*; do
+	"$tool" "$bad" 1139 1000 >/dev/null 2>&1 || [ $? -eq 1 ] || { echo "FAIL: $bad: crash"; exit 1; }
+done
+"$tool" --check "$tmp/inl" >/dev/null || { echo "FAIL: header checks refuse gcc's DWARF"; exit 1; }
+echo "ok   libdwarf crashers: refused or contained ($out)"

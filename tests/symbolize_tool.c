@@ -4,6 +4,11 @@
  *   symbolize_tool BINARY ADDR...    one line per frame, innermost first:
  *                                    ADDR<TAB>DEPTH<TAB>NAME<TAB>FILE<TAB>LINE
  *                                    (ADDR is an ELF virtual address, hex)
+ *   symbolize_tool --check BINARY... runs the DWARF header checks libdwarf
+ *                                    is protected by: "ok" or the error, per file
+ *   symbolize_tool --demangle NAME...  the name memtop shows for each linkage
+ *                                    name, one a line (the name itself when
+ *                                    it is not mangled)
  *   symbolize_tool --bench BINARY N  resolves N distinct addresses spread over
  *                                    the executable segment and prints the
  *                                    time taken, DWARF loading included
@@ -14,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dwarfsym.h"
 #include "elfsym.h"
 #include "symbolize.h"
 
@@ -96,8 +102,48 @@ static int bench(const char *path, long n)
 	return 0;
 }
 
+/* The DWARF header checks of each file: 0 when all pass. */
+static int check(int n, char **paths)
+{
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		uint8_t *d;
+		size_t len;
+		struct mt_err e;
+		struct mt_elf elf;
+		if (mt_read_file(paths[i], &d, &len, (size_t)1 << 32, &e)) {
+			printf("%s: not read: %s\n", paths[i], e.msg);
+			rc = 1;
+			continue;
+		}
+		if (elf_open_mem(&elf, d, len, &e)) {
+			printf("%s: not ELF: %s\n", paths[i], e.msg);
+			elf_done(&elf);
+			free(d);
+			rc = 1;
+			continue;
+		}
+		bool ok = elf_check_dwarf(&elf, &e) == MT_OK;
+		printf("%s: %s\n", paths[i], ok ? "ok" : e.msg);
+		rc |= !ok;
+		elf_done(&elf);
+		free(d);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[1], "--check") == 0)
+		return check(argc - 2, argv + 2);
+	if (argc >= 2 && strcmp(argv[1], "--demangle") == 0) {
+		for (int i = 2; i < argc; i++) {
+			char *d = dwarf_sym_demangle(argv[i]);
+			printf("%s\n", d ? d : argv[i]);
+			free(d);
+		}
+		return 0;
+	}
 	if (argc == 4 && strcmp(argv[1], "--bench") == 0)
 		return bench(argv[2], atol(argv[3]));
 	if (argc < 2) {
