@@ -62,7 +62,8 @@ fuzz_all() {
 		dict=""
 		[ -f fuzz/"$name".dict ] && dict="-dict=fuzz/$name.dict"
 		# shellcheck disable=SC2086
-		if "$bin" "$work" $dict -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		if UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			"$bin" "$work" $dict -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 			-max_len=65536 -artifact_prefix="$dir/crash-$name-" >"$dir/$name.log" 2>&1; then
 			echo "fuzz $name: ok, $(grep -o 'stat::number_of_executed_units: [0-9]*' \
 				"$dir/$name.log" | grep -o '[0-9]*$') runs in $secs s"

@@ -7,10 +7,10 @@
 
 #include "reader.h"
 
-static double now(void)
+static double now(clockid_t clk)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clk, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -28,26 +28,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", argv[1], e.msg);
 		return 1;
 	}
-	double best = 1e9;
+	/* Wall time, and CPU time, which a busy machine disturbs less. */
+	double best = 1e9, best_cpu = 1e9;
 	size_t nsamples = 0, nlocs = 0, nfuncs = 0;
 	for (int r = 0; r < runs; r++) {
 		struct profile *p;
-		double t0 = now();
+		double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
 		if (reader_load_bytes(d, n, NULL, &p, &e)) {
 			fprintf(stderr, "%s: %s\n", argv[1], e.msg);
 			return 1;
 		}
-		double t = now() - t0;
+		double t = now(CLOCK_MONOTONIC) - t0, c = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		if (t < best)
 			best = t;
+		if (c < best_cpu)
+			best_cpu = c;
 		nsamples = p->samples.n;
 		nlocs = p->locations.n;
 		nfuncs = p->functions.n;
 		profile_free(p);
 	}
-	printf("%s: %zu bytes, %zu samples, %zu locations, %zu functions: "
-	       "best of %d %.3f s, %.0f MB/s\n",
-	       argv[1], n, nsamples, nlocs, nfuncs, runs, best, (double)n / best / 1e6);
+	printf("%s: %zu bytes, %zu samples, %zu locations, %zu functions: best of %d: "
+	       "wall %.3f s, %.0f MB/s; cpu %.3f s, %.0f MB/s\n",
+	       argv[1], n, nsamples, nlocs, nfuncs, runs, best, (double)n / best / 1e6,
+	       best_cpu, (double)n / best_cpu / 1e6);
 	free(d);
 	return 0;
 }

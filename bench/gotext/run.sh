@@ -1,7 +1,7 @@
 #!/bin/sh
 # Go heap text reading speed (issue 3: at least 200 MB/s). Writes a 300 MB
 # synthetic debug=1 heap text (48K distinct frames) to bench/out/ once, then
-# times the reader alone, best of 5 runs.
+# times the reader alone (wall and CPU time), best of 5 runs.
 # Usage: bench/gotext/run.sh [BUILDDIR]   (default build; a release build)
 set -eu
 cd "$(dirname "$0")/../.."

@@ -77,7 +77,10 @@ def strace_run(args, d, log):
     p = subprocess.run(["strace", "-f", "-qq", "-o", log, "-e",
                         "trace=execve,execveat,open,openat,creat", MEMTOP] + args,
                        capture_output=True, text=True, timeout=120, cwd=d,
-                       env=dict(os.environ, LC_ALL="C", MEMTOP_DB=os.path.join(d, "env.db")))
+                       env=dict(os.environ, LC_ALL="C", MEMTOP_DB=os.path.join(d, "env.db"),
+                                # LeakSanitizer cannot run under ptrace.
+                                ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") +
+                                ":detect_leaks=0"))
     with open(log, errors="replace") as f:
         lines = f.read().split("\n")
     execs = [l for l in lines if re.search(r"\bexecve(at)?\(", l)]
