@@ -4,6 +4,7 @@
 #include "engine.h"
 
 #include "diffmodel.h"
+#include "view_timeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static const struct view_ops *const kind_ops[VIEW_KIND_COUNT] = {
 	[VIEW_FLAME] = &view_flame_ops,
 	[VIEW_TREE] = &view_tree_ops,
 	[VIEW_DIFF] = &view_diff_ops,
-	[VIEW_SNAPSHOTS] = &view_na_ops,
+	[VIEW_SNAPSHOTS] = &view_timeline_ops,
 	[VIEW_GOROUTINES] = &view_gor_ops,
 	[VIEW_PEEK] = &view_peek_ops,
 	[VIEW_SOURCE] = &view_source_ops,
@@ -124,6 +125,18 @@ static void switch_base(struct ui *ui, enum view_kind kind)
 		ui->base[kind] = view_new_na(ui, kind);
 	ui->stack[0] = ui->base[kind];
 	ui->depth = 1;
+}
+
+void ui_reset_views(struct ui *ui)
+{
+	pop_drills(ui);
+	struct view *keep = ui->stack[0];
+	for (int k = 0; k < VIEW_KIND_COUNT; k++) {
+		if (ui->base[k] && ui->base[k] != keep) {
+			view_free(ui->base[k]);
+			ui->base[k] = NULL;
+		}
+	}
 }
 
 void ui_switch(struct ui *ui, enum view_kind kind)
@@ -469,6 +482,12 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 		break;
 	}
 	return true;
+}
+
+bool engine_idle(struct ui *ui)
+{
+	struct view *v = current(ui);
+	return v->ops->idle && v->ops->idle(ui, v);
 }
 
 bool engine_key(struct ui *ui, struct prompt *pr, int key)

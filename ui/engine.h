@@ -21,6 +21,9 @@ void engine_layout(struct ui *ui);
 void engine_draw(struct ui *ui, const struct prompt *pr);
 /* Handles a key; false when the viewer should quit. */
 bool engine_key(struct ui *ui, struct prompt *pr, int key);
+/* No key for a while: lets the current view poll; true when it needs a
+ * redraw. */
+bool engine_idle(struct ui *ui);
 bool engine_request(struct ui *ui, struct prompt *pr, enum request req);
 
 #endif

@@ -116,23 +116,30 @@ bool model_load(struct model *md, const char *path, const char *db,
 	return true;
 }
 
-bool model_load_base(struct model *md, const char *path, const struct mt_limits *lim,
-		     struct mt_err *e)
+/* Whether b has the sample types of p (a diff needs the same ones). */
+static bool same_types(const struct profile *b, const struct profile *p)
 {
-	struct profile *b = NULL;
-	if (!model_read_profile(path, md->db, lim, &b, NULL, e))
-		return false;
-	const struct profile *p = md->p_all;
 	bool same = b->sample_types.n == p->sample_types.n;
 	for (size_t i = 0; same && i < p->sample_types.n; i++)
 		same = strcmp(profile_str(b, b->sample_types.v[i].type),
 			      profile_str(p, p->sample_types.v[i].type)) == 0;
-	if (!same) {
+	return same;
+}
+
+bool model_load_base(struct model *md, const char *path, const struct mt_limits *lim,
+		     struct mt_err *e)
+{
+	struct profile *b = NULL;
+	int64_t id = 0;
+	if (!model_read_profile(path, md->db, lim, &b, &id, e))
+		return false;
+	if (!same_types(b, md->p_all)) {
 		mt_errf(e, MT_ERR_FORMAT, "has other sample types than %s", md->name);
 		profile_free(b);
 		return false;
 	}
 	md->base = b;
+	md->base_id = id;
 	const char *s = strrchr(path, '/');
 	md->base_name = s && s[1] ? s + 1 : path;
 	return true;
@@ -399,6 +406,72 @@ static bool model_refilter(struct model *md, struct mt_err *e)
 		return false;
 	if (warm)
 		model_warm(md, 120);
+	return true;
+}
+
+bool model_load_snapshots(struct model *md, int64_t id, int64_t base_id,
+			  struct mt_err *e)
+{
+	struct profile *np = NULL, *nb = NULL;
+	struct store *s = NULL;
+	if (store_open(&s, md->db, false, e))
+		return false;
+	enum mt_status st = store_load(s, id, &np, e);
+	if (st == MT_OK && base_id)
+		st = store_load(s, base_id, &nb, e);
+	store_close(s);
+	if (st == MT_OK && np->sample_types.n == 0)
+		st = mt_errf(e, MT_ERR_FORMAT, "snapshot @%lld has no sample types",
+			     (long long)id);
+	if (st == MT_OK && nb && !same_types(nb, np))
+		st = mt_errf(e, MT_ERR_FORMAT, "@%lld has other sample types than @%lld",
+			     (long long)base_id, (long long)id);
+	/* The sample type by name: heap snapshots keep showing inuse_space. */
+	int idx = -1;
+	const char *want = profile_str(md->p_all, md->p_all->sample_types.v[md->idx].type);
+	for (size_t i = 0; st == MT_OK && i < np->sample_types.n; i++)
+		if (strcmp(profile_str(np, np->sample_types.v[i].type), want) == 0)
+			idx = (int)i;
+	if (st == MT_OK && idx < 0)
+		st = profile_sample_index(np, NULL, &idx, e);
+	if (st) {
+		profile_free(np);
+		profile_free(nb);
+		return false;
+	}
+	/* Everything derived from the old profiles goes: the views reopen on
+	 * the new generation. */
+	diffmodel_free(md->diff);
+	gmodel_free(md->gor);
+	md->diff = NULL;
+	md->gor = NULL;
+	model_unbuild(md);
+	if (md->p != md->p_all)
+		profile_free(md->p);
+	profile_free(md->p_all);
+	profile_free(md->base);
+	md->p = md->p_all = np;
+	md->base = nb;
+	md->snap_id = id;
+	md->base_id = base_id;
+	snprintf(md->snap_name, sizeof md->snap_name, "@%lld", (long long)id);
+	snprintf(md->base_snap_name, sizeof md->base_snap_name, "@%lld", (long long)base_id);
+	md->path = md->name = md->snap_name;
+	md->base_name = nb ? md->base_snap_name : NULL;
+	md->idx = idx;
+	md->kind = profile_kind(np);
+	model_set_unit(md);
+	if (model_refilter(md, e))
+		return true;
+	/* A filter that no longer compiles cannot happen (it did before);
+	 * without filters the model is whole again. */
+	for (size_t i = 0; i < md->filters.n; i++) {
+		free(md->filters.v[i].pattern);
+		free(md->filters.v[i].label);
+	}
+	md->filters.n = 0;
+	struct mt_err ignored;
+	model_refilter(md, &ignored);
 	return true;
 }
 

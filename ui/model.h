@@ -45,6 +45,8 @@ struct model {
 	 * a file. */
 	const char *db;
 	int64_t snap_id;
+	int64_t base_id; /* the base's snapshot id, 0 for a file or none */
+	char snap_name[24], base_snap_name[24]; /* "@N" of model_load_snapshots */
 	const struct mt_limits *lim;
 	/* Built by the views that need them (view_diff.c, view_gor.c). */
 	struct diffmodel *diff;
@@ -83,6 +85,13 @@ bool model_load(struct model *md, const char *path, const char *db,
  * read or has other sample types. */
 bool model_load_base(struct model *md, const char *path, const struct mt_limits *lim,
 		     struct mt_err *e);
+/* Replaces the profile by stored snapshot id of md->db, and the diff base
+ * by snapshot base_id (0: none), keeping the filters and, where the new
+ * profile has it, the sample type (the timeline, view 5, opens snapshots
+ * this way). False with e filled and the model unchanged when one cannot be
+ * read or the two have other sample types. */
+bool model_load_snapshots(struct model *md, int64_t id, int64_t base_id,
+			  struct mt_err *e);
 /* Reads a profile argument: a file, or @ID from the store db. The caller
  * owns *out. */
 bool model_read_profile(const char *path, const char *db, const struct mt_limits *lim,

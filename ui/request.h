@@ -17,26 +17,26 @@
 	X(REQ_VIEW_DIFF, '4', 0, "4", "diff of two snapshots")                 \
 	X(REQ_VIEW_SNAPSHOTS, '5', 0, "5", "snapshots and timeline")           \
 	X(REQ_VIEW_GOROUTINES, '6', 0, "6", "goroutines by state")             \
-	X(REQ_VIEW_NEXT, '\t', 0, "Tab", "next of views 1-3")                  \
+	X(REQ_VIEW_NEXT, '\t', 0, "Tab", "next of views 1-3; 5: snapshots / leak suspects")                  \
 	X(REQ_HELP, '?', 0, "?", "this help")                                  \
 	X(REQ_QUIT, 'q', 0, "q", "quit")                                       \
 	X(REQ_BACK, UI_KEY_ESC, KEY_BACKSPACE, "Esc Bksp",                     \
 	  "back: zoom out, leave a drill-down, then pop a filter")             \
 	X(REQ_UP, KEY_UP, 'k', "Up k", "move up (flame: to the caller)")       \
 	X(REQ_DOWN, KEY_DOWN, 'j', "Down j", "move down (flame: to a callee)") \
-	X(REQ_LEFT, KEY_LEFT, 0, "Left", "flame: previous frame; tree: collapse")       \
-	X(REQ_RIGHT, KEY_RIGHT, 0, "Right", "flame: next frame; tree: expand")  \
+	X(REQ_LEFT, KEY_LEFT, 0, "Left", "flame: previous frame; tree: collapse; 5: earlier")       \
+	X(REQ_RIGHT, KEY_RIGHT, 0, "Right", "flame: next frame; tree: expand; 5: later")  \
 	X(REQ_PGUP, KEY_PPAGE, 0, "PgUp", "page up")                           \
 	X(REQ_PGDN, KEY_NPAGE, ' ', "PgDn Space", "page down")                 \
 	X(REQ_HOME, KEY_HOME, 'g', "Home g", "first row")                      \
 	X(REQ_END, KEY_END, 'G', "End G", "last row")                          \
 	X(REQ_ENTER, '\n', KEY_ENTER, "Enter",                                 \
-	  "drill in: callers/callees (1, 4), zoom (2), open (3), stack (6)")  \
+	  "drill in: callers/callees (1,4), zoom (2), open (3,5), stack (6)")  \
 	X(REQ_EXPAND, '+', 0, "+", "tree: expand")                             \
 	X(REQ_COLLAPSE, '-', 0, "-", "tree: collapse")                         \
 	X(REQ_EXPAND_ALL, 'E', 0, "E", "tree: expand all (nodes >= 0.1%)")     \
 	X(REQ_COLLAPSE_ALL, 'C', 0, "C", "tree: collapse all")                 \
-	X(REQ_INVERT, 'b', 0, "b", "tree: bottom-up (callers) / top-down")     \
+	X(REQ_INVERT, 'b', 0, "b", "tree: bottom-up (callers) / top-down; 5: mark the diff base")     \
 	X(REQ_FLIP, 't', 0, "t", "flame: icicle (root on top) / flame")        \
 	X(REQ_SORT, 'o', 0, "o",                                               \
 	  "sort: flat/cum/name (1), delta/new (4), count/wait/growth (6)")     \

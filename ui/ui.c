@@ -251,13 +251,18 @@ static int run_script(struct ui *ui, struct prompt *pr, FILE *f, const char *pat
 	return rc;
 }
 
-/* The interactive loop on a real terminal. */
+/* The interactive loop on a real terminal; without a key for a second,
+ * the view may poll (the timeline sees a collector's new snapshots). */
 static void run_terminal(struct ui *ui, struct prompt *pr)
 {
+	timeout(1000);
 	for (;;) {
 		int key = getch();
-		if (key == ERR)
+		if (key == ERR) {
+			if (engine_idle(ui))
+				engine_draw(ui, pr);
 			continue;
+		}
 		if (!engine_key(ui, pr, key))
 			break;
 		engine_draw(ui, pr);
@@ -266,7 +271,8 @@ static void run_terminal(struct ui *ui, struct prompt *pr)
 
 /* "@N" of the newest snapshot in db, into buf; false with e filled when
  * there is none. */
-static bool newest_snapshot(const char *db, char *buf, size_t n, struct mt_err *e)
+static bool newest_snapshot(const char *db, char *buf, size_t n, size_t *count,
+			    struct mt_err *e)
 {
 	struct store *s = NULL;
 	struct store_list l = {0};
@@ -279,15 +285,20 @@ static bool newest_snapshot(const char *db, char *buf, size_t n, struct mt_err *
 	}
 	if (ok)
 		snprintf(buf, n, "@%lld", (long long)l.v[l.n - 1].id);
+	*count = l.n;
 	store_list_done(&l);
 	store_close(s);
 	return ok;
 }
 
-/* The view a new session starts on: the diff of BASE NEW, the goroutines
- * of a dump or goroutine profile, else the top table. */
-static enum view_kind first_view(const struct model *md)
+/* The view a new session starts on: the timeline for a database opened
+ * without a profile (memtop --db DB) that holds several snapshots, the diff
+ * of BASE NEW, the goroutines of a dump or goroutine profile, else the top
+ * table. */
+static enum view_kind first_view(const struct model *md, size_t stored)
 {
+	if (stored >= 2)
+		return VIEW_SNAPSHOTS;
 	if (md->base)
 		return VIEW_DIFF;
 	if (gmodel_is_goroutines(md->p_all))
@@ -298,6 +309,7 @@ static enum view_kind first_view(const struct model *md)
 int ui_main(struct cli *c)
 {
 	char newest[32];
+	size_t nstored = 0; /* snapshots in --db when no profile is given */
 	if (c->nargs < 1 && !c->db) {
 		cli_err("", "no profile given (try memtop --help)");
 		return EXIT_USAGE;
@@ -321,7 +333,7 @@ int ui_main(struct cli *c)
 	struct model md;
 	struct mt_err e = {{0}};
 	const char *path = c->nargs ? c->args[c->nargs - 1] : newest;
-	if (!c->nargs && !newest_snapshot(c->db, newest, sizeof newest, &e)) {
+	if (!c->nargs && !newest_snapshot(c->db, newest, sizeof newest, &nstored, &e)) {
 		cli_err(c->db, "%s", e.msg);
 		if (script)
 			fclose(script);
@@ -390,7 +402,7 @@ int ui_main(struct cli *c)
 			  NULL);
 	setup_colors(&ui);
 	engine_layout(&ui);
-	engine_init(&ui, first_view(&md));
+	engine_init(&ui, first_view(&md, nstored));
 	if (base_err[0])
 		ui_message(&ui, true, "%s", base_err);
 	struct prompt pr = {0};

@@ -55,6 +55,9 @@ struct view_ops {
 	uint32_t (*selected)(struct ui *ui, struct view *v);
 	/* Optional: a click at screen row y, column x. */
 	void (*click)(struct ui *ui, struct view *v, int y, int x, bool dbl);
+	/* Optional: called about once a second while no key comes (the
+	 * timeline polls its database); true when there is news to draw. */
+	bool (*idle)(struct ui *ui, struct view *v);
 };
 
 struct view {
@@ -147,6 +150,10 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Opens a view on top of the history (drill-down). */
 bool ui_push(struct ui *ui, enum view_kind kind, uintptr_t arg);
+/* Drops every view but the current base view (drill-downs too), after the
+ * model was loaded anew: views that could not open on the old profile
+ * (a diff without a base) get their chance on the new one. */
+void ui_reset_views(struct ui *ui);
 /* Switches to base view kind (like its number key). */
 void ui_switch(struct ui *ui, enum view_kind kind);
 /* A sparkline of v[0..n) in w columns (the last w values), scaled to their
