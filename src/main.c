@@ -384,8 +384,13 @@ int main(int argc, char **argv)
 	view_source_paths(c.source_path, c.trim_path);
 	const char *term = getenv("TERM");
 	int dumb = !term || !*term || strcmp(term, "dumb") == 0;
-	if (c.script || (isatty(STDOUT_FILENO) && !dumb))
-		return ui_main(&c);
+	if (c.script || (isatty(STDOUT_FILENO) && !dumb)) {
+		/* The files go into the database meanwhile, for later sessions. */
+		struct store_async *imp = cli_view_import_start(&c);
+		int rc = ui_main(&c);
+		cli_view_import_finish(imp);
+		return rc;
+	}
 	if (isatty(STDOUT_FILENO))
 		fprintf(stderr, "memtop: TERM=%s cannot show the viewer; printing the top table\n",
 			term ? term : "");

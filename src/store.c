@@ -52,8 +52,8 @@ enum mt_status store_dberr(struct store *s, struct mt_err *e, const char *what)
 {
 	int code = sqlite3_errcode(s->db);
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-		return mt_errf(e, MT_ERR_DB, "%s: the database is locked by another "
-			       "writer (gave up after %d s)", what, BUSY_MS / 1000);
+		return mt_errf(e, MT_ERR_DB, "%s: the database %s is locked by another "
+			       "writer (gave up after %d s)", what, s->path, BUSY_MS / 1000);
 	if (code == SQLITE_NOTADB)
 		return mt_errf(e, MT_ERR_DB, "not a memtop database (%s)",
 			       sqlite3_errmsg(s->db));
@@ -312,6 +312,15 @@ static enum mt_status migrate(struct store *s, struct mt_err *e)
 	enum mt_status st;
 	sqlite3_stmt *q;
 	int64_t v = 0;
+	/* An up-to-date database needs no write lock: a reader opening it
+	 * while a writer imports must not wait for the writer. */
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (v == SCHEMA_VERSION)
+		return MT_OK;
+	v = 0;
 	if ((st = exec(s, "BEGIN IMMEDIATE", e)))
 		return st;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK) {
@@ -895,6 +904,16 @@ static int64_t find_hash(struct store *s, const char *hash, struct mt_err *e,
 		*st = store_dberr(s, e, "reading snapshots");
 	sqlite3_reset(q);
 	return id;
+}
+
+enum mt_status store_find_bytes(struct store *s, const uint8_t *raw, size_t n, int64_t *id,
+				struct mt_err *e)
+{
+	char hash[65];
+	mt_sha256_hex(raw ? (const void *)raw : "", raw ? n : 0, hash);
+	enum mt_status st;
+	*id = find_hash(s, hash, e, &st);
+	return st;
 }
 
 enum mt_status store_import(struct store *s, const struct profile *p,

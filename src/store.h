@@ -77,6 +77,11 @@ enum mt_status store_import(struct store *s, const struct profile *p,
 			    const struct store_source *src, int64_t *id, bool *dup,
 			    struct mt_err *e);
 
+/* The snapshot holding exactly the bytes raw[0..n), or *id = 0: what
+ * store_import would find, without parsing the profile first. */
+enum mt_status store_find_bytes(struct store *s, const uint8_t *raw, size_t n, int64_t *id,
+				struct mt_err *e);
+
 /* Reads snapshot id back with exactly the numbers it was stored with. The
  * caller owns *out. */
 enum mt_status store_load(struct store *s, int64_t id, struct profile **out,

@@ -121,6 +121,13 @@ struct store;
 bool cli_import_one(struct cli *c, struct store *s, const char *path);
 /* cmd_watch.c: collect --watch DIR. */
 int cli_watch(struct cli *c);
+/* cmd_watch.c: the viewer's files go into the database (--db, $MEMTOP_DB or
+ * the default; not :memory:, and in script mode only into a named one) on
+ * a thread while the viewer runs; finish waits for it and prints a
+ * warning on stderr if a file could not be stored. */
+struct store_async;
+struct store_async *cli_view_import_start(struct cli *c);
+void cli_view_import_finish(struct store_async *a);
 
 /* The store of --db (cmd_store.c): open it (printing the error) or load
  * snapshot "@N" from it. */

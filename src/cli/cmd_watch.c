@@ -1,7 +1,8 @@
-/* cmd_watch.c - `memtop collect --watch DIR`: imports the profiles a
- * program writes into DIR. inotify says when a file is complete: closed
- * after writing (IN_CLOSE_WRITE) or renamed into DIR (IN_MOVED_TO); a file
- * still being written is never read. */
+/* cmd_watch.c - imports as files come: `memtop collect --watch DIR`, the
+ * profiles a program writes into DIR (inotify says when a file is
+ * complete: closed after writing, IN_CLOSE_WRITE, or renamed into DIR,
+ * IN_MOVED_TO; a file still being written is never read), and the files
+ * `memtop FILE...` opens in the viewer, imported on a thread meanwhile. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "../store.h"
+#include "../store_async.h"
 #include "cli.h"
 
 static volatile sig_atomic_t watch_stop;
@@ -121,4 +123,33 @@ int cli_watch(struct cli *c)
 	store_close(s);
 	close(fd);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The viewer's files                                                  */
+
+struct store_async *cli_view_import_start(struct cli *c)
+{
+	/* Script mode is how tests drive the viewer: it stores only into a
+	 * database named on purpose. :memory: opts out. */
+	if ((c->script && !(c->db && *c->db)) || (c->db && strcmp(c->db, ":memory:") == 0))
+		return NULL;
+	char **files = xcalloc((size_t)c->nargs + 1, sizeof *files);
+	size_t n = 0;
+	for (int i = 0; i < c->nargs; i++)
+		if (c->args[i][0] != '@') /* @ID: stored already */
+			files[n++] = c->args[i];
+	struct store_async *a = NULL;
+	struct mt_err e = {{0}};
+	if (n && store_import_async(&a, c->db, files, n, &c->lim, &e))
+		fprintf(stderr, "memtop: warning: %s\n", e.msg);
+	free(files);
+	return a;
+}
+
+void cli_view_import_finish(struct store_async *a)
+{
+	struct mt_err e = {{0}};
+	if (a && store_import_join(a, NULL, NULL, &e))
+		fprintf(stderr, "memtop: warning: not stored in the database: %s\n", e.msg);
 }
