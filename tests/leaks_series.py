@@ -151,6 +151,18 @@ try:
     run(["leaks", "--db", db, "--since", "soon"], ok=(2,))
     run(["leaks", "--db", db, "--kind", "mutex"], ok=(1,))
     run(["leaks", "--db", os.path.join(tmp, "none.db")], ok=(1,))
+    # --- metrics findings beside the ranking -----------------------------------
+    check(doc.get("findings") == [], f"findings with no metrics: {doc.get('findings')}")
+    run(["import", "--db", db, os.path.join(root, "tests/data/go/gctrace.log")])
+    fdoc = leaks(d, "-n", "3")
+    check(fdoc["rows"][0]["name"] == "main.leakGrow" and
+          [f["kind"] for f in fdoc["findings"]] == ["heap-rising"],
+          f"with a gctrace log: rows {[r['name'] for r in fdoc['rows']]}, "
+          f"findings {fdoc.get('findings')}")
+    # With only findings for a kind without snapshots: they, and exit 0.
+    r = run(["leaks", "--db", db, "--kind", "mutex", "--format", "json"])
+    check(json.loads(r.stdout)["rows"] == [] and json.loads(r.stdout)["findings"],
+          f"--kind mutex with findings: {r.stdout!r}")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../metrics.h"
 #include "../store.h"
 #include "../trend.h"
 #include "../units.h"
@@ -86,24 +87,29 @@ bool cli_parse_time(const char *s, int64_t *ns)
 	return true;
 }
 
-/* Builds the trend of the command line's selection; prints the error. */
-static int open_trend(struct cli *c, struct trend *t)
+/* Opens the store and builds the trend of the command line's selection.
+ * Returns the exit status after printing the error, except that a store
+ * with no such snapshots leaves *st MT_ERR_NOTFOUND (e says why), *s open
+ * and t empty, for the caller to decide. */
+static int open_trend(struct cli *c, struct trend *t, struct store **s, enum mt_status *st,
+		      struct mt_err *e)
 {
 	struct trend_opts o = {.source = c->source, .kind = c->kind,
 			       .sample_index = c->sample_index, .gran = c->gran};
+	memset(t, 0, sizeof *t);
+	*st = MT_OK;
 	if (c->since && !cli_parse_duration(c->since, &o.since_ns)) {
 		cli_err(c->cmd, "bad --since \"%s\" (e.g. 90s, 30m, 12h, 7d)", c->since);
 		return EXIT_USAGE;
 	}
-	struct store *s = cli_store_open(c, false);
-	if (!s)
+	if (!(*s = cli_store_open(c, false)))
 		return EXIT_BAD;
-	struct mt_err e = {{0}};
-	enum mt_status st = trend_build(t, s, &o, &e);
-	store_close(s);
-	if (st) {
-		cli_err(c->db && *c->db ? c->db : c->cmd, "%s", e.msg);
-		return st == MT_ERR_USAGE ? EXIT_USAGE : EXIT_BAD;
+	*st = trend_build(t, *s, &o, e);
+	if (*st && *st != MT_ERR_NOTFOUND) {
+		cli_err(c->db && *c->db ? c->db : c->cmd, "%s", e->msg);
+		store_close(*s);
+		*s = NULL;
+		return *st == MT_ERR_USAGE ? EXIT_USAGE : EXIT_BAD;
 	}
 	return EXIT_OK;
 }
@@ -159,9 +165,36 @@ int cmd_leaks(struct cli *c)
 		return EXIT_USAGE;
 	}
 	struct trend t;
-	int rc = open_trend(c, &t);
+	struct store *s;
+	enum mt_status st;
+	struct mt_err e = {{0}};
+	int rc = open_trend(c, &t, &s, &st, &e);
 	if (rc)
 		return rc;
+	/* The metrics stored beside the snapshots (expvar, /proc, gctrace)
+	 * say more: the heap after GC, RSS outside the heap, goroutines. */
+	struct finding *fs = NULL;
+	size_t nf = 0;
+	struct mt_err fe = {{0}};
+	if (metrics_findings(s, NULL, &fs, &nf, &fe))
+		nf = 0;
+	store_close(s);
+	if (st) { /* no snapshots: the findings alone, if any */
+		if (!nf) {
+			cli_err(c->db && *c->db ? c->db : "leaks", "%s", e.msg);
+			return EXIT_BAD;
+		}
+		if (c->format == CLI_JSON) {
+			printf("{\"rows\": [], \"stacks\": [], \"findings\": ");
+			cli_print_findings_json(stdout, fs, nf);
+			printf("}\n");
+		} else {
+			printf("No stored snapshots of that kind or source.\n");
+			cli_print_findings_text(stdout, fs, nf);
+		}
+		metrics_findings_free(fs, nf);
+		return EXIT_OK;
+	}
 	size_t nrows = c->nodecount ? (size_t)c->nodecount : t.nrows;
 	if (nrows > t.nrows)
 		nrows = t.nrows;
@@ -195,7 +228,9 @@ int cmd_leaks(struct cli *c)
 			json_fit(stdout, "", &r->fit);
 			printf(", \"snapshots\": %zu}", t.nsnap);
 		}
-		printf("%s]}\n", nst ? "\n" : "");
+		printf("%s], \"findings\": ", nst ? "\n" : "");
+		cli_print_findings_json(stdout, fs, nf);
+		printf("}\n");
 	} else {
 		printf("Source: %s\nKind: %s, type: %s, %zu snapshots\n", t.source, t.kind,
 		       t.sample_type, t.nsnap);
@@ -232,7 +267,9 @@ int cmd_leaks(struct cli *c)
 			print_stack(stdout, &t, r->stack, " < ", false);
 			putchar('\n');
 		}
+		cli_print_findings_text(stdout, fs, nf);
 	}
+	metrics_findings_free(fs, nf);
 	trend_done(&t);
 	return EXIT_OK;
 }
@@ -287,9 +324,17 @@ int cmd_check(struct cli *c)
 		return EXIT_USAGE;
 	}
 	struct trend t;
-	int rc = open_trend(c, &t);
+	struct store *s;
+	enum mt_status st;
+	struct mt_err e = {{0}};
+	int rc = open_trend(c, &t, &s, &st, &e);
 	if (rc)
 		return rc;
+	store_close(s);
+	if (st) {
+		cli_err(c->db && *c->db ? c->db : "check", "%s", e.msg);
+		return EXIT_BAD;
+	}
 	size_t bad = 0;
 	for (size_t i = 0; i < t.nrows; i++) {
 		const struct trend_row *r = &t.rows[i];
