@@ -9,6 +9,7 @@
 #include "legacy_int.h"
 
 #include <pcre2.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
@@ -347,6 +348,84 @@ static void set_frame_rules(struct profile *p)
 	p->keep_frames = keep ? strtab_intern(&p->strs, keep, strlen(keep)) : 0;
 }
 
+/* Locations are looked up in the mappings by address: by binary search
+ * while the mappings do not overlap (a /proc/PID/maps never does), else one
+ * by one in the profile's order, within a bound on the work (a hostile
+ * memory map must not make reading quadratic). */
+#define MAP_WORK_MAX ((size_t)1 << 30)
+
+struct map_span {
+	uint64_t start, limit;
+	uint32_t i;
+};
+
+struct map_index {
+	struct map_span *v; /* sorted by start */
+	uint32_t *off;      /* mappings with an offset, in order */
+	size_t n, noff, work;
+	bool disjoint;
+};
+
+static int cmp_span(const void *x, const void *y)
+{
+	const struct map_span *a = x, *c = y;
+	return a->start < c->start ? -1 : a->start > c->start;
+}
+
+static void map_index_init(struct map_index *ix, const struct profile *p)
+{
+	memset(ix, 0, sizeof *ix);
+	ix->n = p->mappings.n;
+	ix->v = xmalloc((ix->n + 1) * sizeof *ix->v);
+	ix->off = xmalloc((ix->n + 1) * sizeof *ix->off);
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct mt_mapping *m = &p->mappings.v[i];
+		ix->v[i] = (struct map_span){m->start, m->limit, (uint32_t)i};
+		if (m->offset)
+			ix->off[ix->noff++] = (uint32_t)i;
+	}
+	qsort(ix->v, ix->n, sizeof *ix->v, cmp_span);
+	/* Disjoint when each start is at or past every earlier limit: then
+	 * only the last mapping starting at or below an address can hold it. */
+	ix->disjoint = true;
+	uint64_t maxlim = 0;
+	for (size_t k = 0; k < ix->n; k++) {
+		if (k && ix->v[k].start < maxlim)
+			ix->disjoint = false;
+		if (ix->v[k].limit > maxlim)
+			maxlim = ix->v[k].limit;
+	}
+}
+
+static void map_index_done(struct map_index *ix)
+{
+	free(ix->v);
+	free(ix->off);
+}
+
+/* The first mapping, in the profile's order, that holds a; n if none. */
+static size_t map_find(struct map_index *ix, const struct profile *p, uint64_t a)
+{
+	if (ix->disjoint) {
+		size_t lo = 0, hi = ix->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (ix->v[mid].start <= a)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo && a < ix->v[lo - 1].limit)
+			return ix->v[lo - 1].i;
+		return ix->n;
+	}
+	ix->work += ix->n;
+	for (size_t i = 0; i < ix->n; i++)
+		if (p->mappings.v[i].start <= a && a < p->mappings.v[i].limit)
+			return i;
+	return ix->n;
+}
+
 enum mt_status lb_finish(struct lb *b, enum mt_format fmt)
 {
 	struct profile *p = b->p;
@@ -390,25 +469,34 @@ enum mt_status lb_finish(struct lb *b, enum mt_format fmt)
 	}
 	uint32_t fake = MT_NONE;
 	size_t nreal = p->mappings.n;
+	struct map_index ix;
+	map_index_init(&ix, p);
+	enum mt_status st = MT_OK;
 	for (size_t li = 0; li < p->locations.n; li++) {
 		struct mt_location *l = &p->locations.v[li];
 		uint64_t a = l->address;
 		if (a == 0)
 			continue;
-		size_t i;
-		for (i = 0; i < nreal; i++)
-			if (p->mappings.v[i].start <= a && a < p->mappings.v[i].limit)
-				break;
+		size_t i = map_find(&ix, p, a);
 		if (i == nreal) {
 			/* A mapping split in two whose first part was lost. */
-			for (i = 0; i < nreal; i++) {
-				struct mt_mapping *m = &p->mappings.v[i];
+			for (size_t k = 0; k < ix.noff; k++) {
+				struct mt_mapping *m = &p->mappings.v[ix.off[k]];
 				if (m->offset && m->start - m->offset <= a && a < m->start) {
 					m->start -= m->offset;
 					m->offset = 0;
+					ix.disjoint = false; /* starts moved */
+					i = ix.off[k];
 					break;
 				}
 			}
+			ix.work += ix.noff;
+		}
+		if (ix.work > MAP_WORK_MAX) {
+			st = mt_errf(b->e, MT_ERR_LIMIT,
+				     "memory map of %zu mappings too large to look up "
+				     "%zu locations in", nreal, p->locations.n);
+			break;
 		}
 		if (i < nreal) {
 			l->mapping = (uint32_t)i;
@@ -421,6 +509,9 @@ enum mt_status lb_finish(struct lb *b, enum mt_format fmt)
 		}
 		l->mapping = fake;
 	}
+	map_index_done(&ix);
+	if (st)
+		return st;
 	for (size_t i = 0; i < p->mappings.n; i++) {
 		struct mt_mapping *m = &p->mappings.v[i];
 		m->id = i + 1;

@@ -1,7 +1,9 @@
 /* test_reader.c - format detection from content: a goroutine dump after
  * the program's own log lines (the usual shape of a crash log) is read as a
  * goroutine dump. The oracle is tests/data/go/panic-expect.txt, written by
- * the Go program itself before it panicked: 30 goroutines. */
+ * the Go program itself before it panicked: 30 goroutines. Also: a memory
+ * map of tens of thousands of mappings does not make reading quadratic. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,27 @@ static char *join(const char *pre, const char *body, size_t nb, size_t *n)
 	memcpy(s + np, body, nb);
 	s[np + nb] = 0;
 	*n = np + nb;
+	return s;
+}
+
+/* A tcmalloc heap of nsamp one-frame samples at addresses outside nmap
+ * executable mappings, which all start at the same address (overlapping)
+ * or follow one another (disjoint, as in /proc/PID/maps). */
+static char *big_map(size_t nsamp, size_t nmap, bool overlap, size_t *n)
+{
+	size_t cap = 100 + nsamp * 64 + nmap * 80, k = 0;
+	char *s = malloc(cap);
+	k += (size_t)sprintf(s + k, "heap profile: 1: 64 [ 1: 64] @ heapprofile\n");
+	for (size_t i = 0; i < nsamp; i++)
+		k += (size_t)sprintf(s + k, "1: 64 [1: 64] @ 0x%zx\n",
+				     (size_t)0x7f0000000000 + i * 0x100);
+	k += (size_t)sprintf(s + k, "\nMAPPED_LIBRARIES:\n");
+	for (size_t i = 0; i < nmap; i++) {
+		size_t st = overlap ? 0x100000 : 0x100000 + i * 0x2000;
+		k += (size_t)sprintf(s + k, "%zx-%zx r-xp 00000000 08:01 1 /lib/x%zu.so\n", st,
+				     st + 0x1000 + i % 0x1000, i);
+	}
+	*n = k;
 	return s;
 }
 
@@ -114,5 +137,24 @@ int main(void)
 	CHECK_EQ_INT(reader_detect((const uint8_t *)cnt, sizeof cnt - 1),
 		     MT_FMT_GO_COUNT_TEXT);
 	free(dump);
+
+	/* 65,000 mappings: disjoint ones are looked up by binary search; the
+	 * overlapping ones would take 65,000 x 20,000 steps and are refused. */
+	s = big_map(20000, 65000, false, &n);
+	struct profile *p = NULL;
+	st = reader_load_bytes((const uint8_t *)s, n, NULL, &p, &e);
+	CHECK_EQ_INT(st, MT_OK);
+	if (st)
+		fprintf(stderr, "disjoint map: %s\n", e.msg);
+	if (!st) {
+		CHECK_EQ_INT(p->samples.n, 20000);
+		profile_free(p);
+	}
+	free(s);
+	s = big_map(20000, 65000, true, &n);
+	st = reader_load_bytes((const uint8_t *)s, n, NULL, &p, &e);
+	CHECK(st != MT_OK);
+	CHECK(strstr(e.msg, "too large") != NULL);
+	free(s);
 	TEST_MAIN_END();
 }
