@@ -394,6 +394,10 @@ static void draw_leaks(struct ui *ui, struct tl_view *tv, int y, int rows)
 	int sw = ui->cols >= 100 ? 14 : 8;
 	int xs = ui->cols - sw - 1, xr = xs - 6, xp = xr - 11, xl = xp - 10,
 	    xf = xl - 10;
+	/* Narrow screens keep the name, the slope and the sparkline. */
+	bool ends = xf >= 24;
+	if (!ends)
+		xf = xp;
 	char h[700];
 	size_t nleak = 0;
 	for (size_t i = 0; tr && i < tr->nrows; i++)
@@ -407,8 +411,10 @@ static void draw_leaks(struct ui *ui, struct tl_view *tv, int y, int rows)
 			 tv->tm.trend_err[0] ? tv->tm.trend_err : "no snapshots");
 	ui_put(ui, y, 0, ui->cols, "", ta, true, false);
 	ui_put(ui, y, 0, xf - 1, h, ta, false, false);
-	ui_put_right(ui, y, xf, 9, "first", ta);
-	ui_put_right(ui, y, xl, 9, "last", ta);
+	if (ends) {
+		ui_put_right(ui, y, xf, 9, "first", ta);
+		ui_put_right(ui, y, xl, 9, "last", ta);
+	}
 	ui_put_right(ui, y, xp, 10, "per hour", ta);
 	ui_put_right(ui, y, xr, 5, ui->utf8 ? "R\u00b2" : "R2", ta);
 	ui_put(ui, y, xs + 1, sw, "flat", ta, false, false);
@@ -439,8 +445,10 @@ static void draw_leaks(struct ui *ui, struct tl_view *tv, int y, int rows)
 		char pp[48];
 		snprintf(pp, sizeof pp, "%s%s", sl > 0 ? "+" : "", p);
 		snprintf(q, sizeof q, "%.2f", row->flat.r2);
-		ui_put_right(ui, yy, xf, 9, f, a);
-		ui_put_right(ui, yy, xl, 9, l, a);
+		if (ends) {
+			ui_put_right(ui, yy, xf, 9, f, a);
+			ui_put_right(ui, yy, xl, 9, l, a);
+		}
 		ui_put_right(ui, yy, xp, 10, pp, a);
 		ui_put_right(ui, yy, xr, 5, q, a);
 		ui_sparkline(ui, yy, xs + 1, sw, row->flat_values, tr->nsnap,
