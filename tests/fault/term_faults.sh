@@ -60,7 +60,7 @@ start() {
 	ncase=$((ncase + 1))
 	sock="memtop-fault-$$-$ncase"
 	t -f /dev/null new-session -d -s mt -x "$cols" -y "$rows" \
-		"env TZ=UTC $* '$memtop' ${args:-} $prof; echo EXIT=\$? \
+		"env TZ=UTC MEMTOP_DB=:memory: $* '$memtop' ${args:-} $prof; echo EXIT=\$? \
 		 MODES=\$(stty -a | tr ' ;' '\n\n' | grep -x -c -e icanon -e echo -e isig) \
 		 STTY; read x" || return 1
 	t set-option -t mt status off >/dev/null

@@ -33,7 +33,7 @@ wait_for() {
 cd "$root" || exit 1
 t -f /dev/null new-session -d -s mt -x 120 -y 40 \
 	"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS=120 LINES=40 \
-	 NO_COLOR= '$memtop' tests/data/go/heap.pb.gz; echo \"EXIT=\$?\"; read x" || exit 1
+	 NO_COLOR= MEMTOP_DB=:memory: '$memtop' tests/data/go/heap.pb.gz; echo \"EXIT=\$?\"; read x" || exit 1
 t set-option -t mt status off >/dev/null
 wait_for "[1 top]"
 wait_for "main.(*leakyCache).add"
@@ -65,7 +65,7 @@ esac
 t kill-session -t mt
 t -f /dev/null new-session -d -s mt -x 120 -y 40 \
 	"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS=120 LINES=40 \
-	 NO_COLOR= '$memtop' tests/data/go/heap.pb.gz tests/data/go/heap2.pb.gz; echo \"EXIT=\$?\"; read x" || exit 1
+	 NO_COLOR= MEMTOP_DB=:memory: '$memtop' tests/data/go/heap.pb.gz tests/data/go/heap2.pb.gz; echo \"EXIT=\$?\"; read x" || exit 1
 t set-option -t mt status off >/dev/null
 wait_for "[4 diff]"
 wait_for "+629.92kB"
