@@ -32,6 +32,7 @@ struct tl_view {
 	struct list sl, ll;	/* snapshots, leak suspects */
 	int64_t sel_id;		/* the selected snapshot */
 	int64_t base_id;	/* marked with b, 0: none */
+	int64_t shown_id;	/* the model's snapshot, 0: not stored (yet) */
 	int64_t cursor;		/* time, ns */
 	unsigned serial;	/* of tm the selection is for */
 	const struct trend *tr; /* of the selected series, NULL when none */
@@ -109,6 +110,21 @@ static void move_cursor(struct tl_view *tv, int64_t t)
 		select_row(tv, (size_t)i, false);
 }
 
+/* The snapshot the model shows: @ID, or for a file the newest snapshot
+ * stored from it (memtop FILE stores its files in the background). */
+static int64_t shown_snapshot(const struct tl_view *tv, const struct model *md)
+{
+	if (md->snap_id || !md->path)
+		return md->snap_id;
+	char *abs = realpath(md->path, NULL);
+	int64_t id = 0;
+	for (size_t i = 0; abs && i < tv->tm.snaps.n; i++)
+		if (strcmp(tv->tm.snaps.v[i].en->source, abs) == 0)
+			id = tv->tm.snaps.v[i].en->id;
+	free(abs);
+	return id;
+}
+
 /* Brings the view up to date with the store and the model's sample type;
  * keeps the selection on the same snapshot across reloads. */
 static void sync(struct ui *ui, struct tl_view *tv)
@@ -128,6 +144,7 @@ static void sync(struct ui *ui, struct tl_view *tv)
 		if (tv->base_id && tlmodel_find(&tv->tm, tv->base_id) < 0)
 			tv->base_id = 0;
 	}
+	tv->shown_id = shown_snapshot(tv, md);
 	const struct tl_snap *sn = sel_snap(tv);
 	const struct trend *tr =
 	    sn ? tlmodel_trend(&tv->tm, sn->series, tv->tm.type, md->gran) : NULL;
@@ -259,7 +276,7 @@ static void draw_axis(struct ui *ui, struct tl_view *tv, int y, int lw)
 		const struct tl_snap *sn = &tv->tm.snaps.v[i];
 		int c = col_of(tv, sn->en->time);
 		char m = cur && sn->series == cur->series ? '^' : '.';
-		if (sn->en->id == ui->md->snap_id)
+		if (sn->en->id == tv->shown_id)
 			m = '*';
 		else if (sn->en->id == tv->base_id)
 			m = 'b';
@@ -368,9 +385,9 @@ static void draw_snaps(struct ui *ui, struct tl_view *tv, int y, int rows)
 			    : (int)A_NORMAL;
 		char t[64], v[32], id[32];
 		ui_put(ui, yy, 0, ui->cols, "", a, true, false);
-		const char *m = en->id == ui->md->snap_id ? (ui->utf8 ? "\u25cf" : "*")
-				: en->id == tv->base_id	  ? "b"
-							  : " ";
+		const char *m = en->id == tv->shown_id	? (ui->utf8 ? "\u25cf" : "*")
+				: en->id == tv->base_id ? "b"
+							: " ";
 		ui_put(ui, yy, 0, 1, m, a | A_BOLD, false, false);
 		snprintf(id, sizeof id, "@%lld", (long long)en->id);
 		ui_put(ui, yy, xi, xt - xi - 1, id, a, false, false);
@@ -472,7 +489,6 @@ static void draw_findings(struct ui *ui, struct tl_view *tv, int y, int n)
 static void tl_draw(struct ui *ui, struct view *v)
 {
 	struct tl_view *tv = v->priv;
-	struct model *md = ui->md;
 	sync(ui, tv);
 	int y = ui->y0, h = ui->h;
 	const struct tl_snap *cur = sel_snap(tv);
@@ -512,8 +528,9 @@ static void tl_draw(struct ui *ui, struct view *v)
 	if (cur)
 		n += snprintf(title + n, sizeof title - (size_t)n, " (@%lld)",
 			      (long long)cur->en->id);
-	n += snprintf(title + n, sizeof title - (size_t)n, " %s shown @%lld",
-		      ui->g->vline, (long long)md->snap_id);
+	if (tv->shown_id)
+		n += snprintf(title + n, sizeof title - (size_t)n, " %s shown @%lld",
+			      ui->g->vline, (long long)tv->shown_id);
 	if (tv->base_id)
 		snprintf(title + n, sizeof title - (size_t)n, " %s base @%lld",
 			 ui->g->vline, (long long)tv->base_id);
@@ -703,12 +720,12 @@ static bool tl_open(struct ui *ui, struct view *v, uintptr_t arg)
 	struct tl_view *tv = v->priv;
 	struct model *md = ui->md;
 	(void)arg;
-	/* Snapshots live in a database: --db, or the one @ID came from. */
-	if (!md->db && !md->snap_id)
-		return false;
+	/* Snapshots live in a database: --db, or the default one (where
+	 * memtop FILE stores its files and @ID reads from). */
 	struct mt_err e = {{0}};
 	if (!tlmodel_open(&tv->tm, md->db, &e)) {
-		ui_message(ui, true, "timeline: %s", e.msg);
+		if (md->db || md->snap_id)
+			ui_message(ui, true, "timeline: %s", e.msg);
 		return false;
 	}
 	if (!tv->tm.snaps.n) {
@@ -719,7 +736,8 @@ static bool tl_open(struct ui *ui, struct view *v, uintptr_t arg)
 	tv->sl.n = tv->tm.snaps.n;
 	tv->sl.h = ui->h / 4 > 0 ? ui->h / 4 : 1;
 	tv->base_id = md->base_id;
-	ptrdiff_t i = tlmodel_find(&tv->tm, md->snap_id);
+	tv->shown_id = shown_snapshot(tv, md);
+	ptrdiff_t i = tlmodel_find(&tv->tm, tv->shown_id);
 	select_row(tv, i >= 0 ? (size_t)i : tv->tm.snaps.n - 1, true);
 	return true;
 }
