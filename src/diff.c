@@ -83,6 +83,8 @@ static int cmp_flat(const void *x, const void *y)
 
 void mt_diff_sort(struct mt_diff *d, enum mt_diff_sort by)
 {
+	if (d->n < 2)
+		return; /* also: qsort may not be given a NULL array */
 	sort_diff = d;
 	qsort(d->rows, d->n, sizeof *d->rows,
 	      by == MT_DIFF_CUM ? cmp_cum : by == MT_DIFF_FLAT ? cmp_flat : cmp_growth);

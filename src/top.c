@@ -215,6 +215,8 @@ static int cmp_byname(const void *x, const void *y)
 
 void mt_top_sort(struct mt_top *t, const struct mt_nodes *m, enum mt_sort by)
 {
+	if (t->n < 2)
+		return;
 	sort_nodes = m;
 	qsort(t->rows, t->n, sizeof *t->rows,
 	      by == MT_SORT_CUM ? cmp_cum : by == MT_SORT_NAME ? cmp_byname : cmp_flat);
