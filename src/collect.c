@@ -159,9 +159,9 @@ enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts
 	curl_easy_setopt(c, CURLOPT_URL, t->fetch_url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* The collector fetches only the URLs it was given: a redirect, which
+	 * could lead to any other server, is reported, never followed. */
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "memtop/" MEMTOP_VERSION);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
@@ -190,6 +190,13 @@ enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts
 			     (double)(tmo + t->extra_ms) / 1000);
 	} else if (rc != CURLE_OK) {
 		st = mt_errf(e, MT_ERR_NET, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
+	} else if (status >= 300 && status < 400) {
+		char *loc = NULL;
+		curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
+		st = mt_errf(e, MT_ERR_NET,
+			     "HTTP status %ld redirects to %s; memtop does not follow "
+			     "redirects (give that URL instead)",
+			     status, loc ? loc : "another URL");
 	} else if (status >= 400 || status < 200) {
 		/* Show the start of the server's explanation, on one line. */
 		char msg[120] = "";
