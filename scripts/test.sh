@@ -6,6 +6,9 @@
 set -u
 cd "$(dirname "$0")/.."
 export GOCACHE="${GOCACHE:-/tmp/memtop-gocache}"
+# Go needs a module cache and a home even for stdlib-only programs; CI may
+# run without HOME.
+export GOPATH="${GOPATH:-/tmp/memtop-gopath}" HOME="${HOME:-/tmp}"
 passed=0 failed=0
 run_suite() { # builddir setup-args...
 	dir=$1
