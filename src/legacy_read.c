@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "progress.h"
+
 /* ------------------------------------------------------------------ */
 /* Errors, lines and numbers                                           */
 
@@ -37,6 +39,14 @@ bool lb_next_line(struct lb *b, struct span *l)
 	const char *nl = memchr(s, '\n', (size_t)(b->end - s));
 	const char *e = nl ? nl : b->end;
 	b->cur = nl ? nl + 1 : b->end;
+	/* Watched loads hear of each MB crossed; a cancel ends the text here
+	 * and the reader turns that into MT_ERR_CANCELLED. */
+	struct mt_progress *pg = b->lim->progress;
+	if (pg && (size_t)(s - b->base) >> 20 != (size_t)(b->cur - b->base) >> 20 &&
+	    mt_progress_at(pg, (size_t)(b->cur - b->base))) {
+		b->cur = b->end;
+		return false;
+	}
 	while (e > s && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
 		e--;
 	while (s < e && (*s == ' ' || *s == '\t'))

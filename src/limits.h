@@ -11,6 +11,9 @@ struct mt_limits {
 	size_t max_frames;    /* locations in one sample */
 	size_t max_string;    /* bytes in one string */
 	size_t max_goroutines;
+	/* Where a watched load reports how far it has got (src/progress.h);
+	 * NULL, as in the defaults, when nobody watches. */
+	struct mt_progress *progress;
 };
 
 /* Defaults: generous for real services, finite for hostile input. */

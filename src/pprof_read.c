@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "limits.h"
+#include "progress.h"
 
 const struct mt_limits mt_limits_default = MT_LIMITS_DEFAULT;
 
@@ -679,7 +680,16 @@ enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
 	 * little avoids most regrowth without committing memory. */
 	VEC_RESERVE(p->samples, n / 128 + 16);
 	VEC_RESERVE(p->sample_locs, n / 4 + 64);
+	struct mt_progress *pg = r.lim->progress;
+	const uint8_t *mark = data + MT_PROGRESS_STEP;
 	while (q < r.end) {
+		if (pg && q >= mark) {
+			mark = q + MT_PROGRESS_STEP;
+			if (mt_progress_at(pg, (size_t)(q - data))) {
+				st = mt_errf(e, MT_ERR_CANCELLED, "cancelled");
+				goto out;
+			}
+		}
 		if ((st = next_field(&r, &q, r.end, &f)))
 			goto out;
 		switch (f.num) {

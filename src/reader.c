@@ -9,6 +9,8 @@
 #include "gz.h"
 #include "legacy_read.h"
 #include "pprof_read.h"
+#include "progress.h"
+#include "util.h"
 
 static const struct {
 	const char *name;
@@ -114,7 +116,9 @@ static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
 		free(owned);
 		return mt_errf(e, MT_ERR_FORMAT, "empty file");
 	}
+	struct mt_progress *pg = lim->progress;
 	if (gz_is_gzip(data, n)) {
+		mt_progress_phase(pg, MT_PHASE_INFLATE, n);
 		st = gz_inflate(data, n, lim->max_inflate, &raw, &rawlen, e);
 		/* The compressed bytes are no longer needed; on a big profile
 		 * freeing them now lowers the peak by their size. */
@@ -136,7 +140,12 @@ static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
 			       reader_format_name(f));
 	}
 	struct profile *p = profile_new();
+	mt_progress_phase(pg, MT_PHASE_PARSE, rawlen);
 	st = formats[f].parse(data, rawlen, p, lim, e);
+	/* A text parser stops early (at a line) when cancelled. */
+	if (mt_progress_cancelled(pg))
+		st = mt_errf(e, MT_ERR_CANCELLED, "cancelled");
+	mt_progress_phase(pg, MT_PHASE_PREPARE, 0);
 	if (!st)
 		st = profile_check(p, e);
 	if (!st)
@@ -165,7 +174,8 @@ enum mt_status reader_load_file(const char *path, const struct mt_limits *lim,
 		lim = &mt_limits_default;
 	uint8_t *data;
 	size_t n;
-	enum mt_status st = mt_read_file(path, &data, &n, lim->max_file, e);
+	enum mt_status st =
+		mt_read_file_progress(path, &data, &n, lim->max_file, lim->progress, e);
 	if (st)
 		return st;
 	return load(data, n, data, lim, out, e);

@@ -21,7 +21,8 @@
 	X(MT_ERR_NOMEM, "out of memory")                                       \
 	X(MT_ERR_DB, "database error")                                         \
 	X(MT_ERR_NET, "network error")                                         \
-	X(MT_ERR_NOTFOUND, "not found")
+	X(MT_ERR_NOTFOUND, "not found")                                        \
+	X(MT_ERR_CANCELLED, "cancelled")
 
 enum mt_status {
 #define MT_X(code, msg) code,

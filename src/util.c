@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "progress.h"
 
 void (*mt_oom_hook)(void);
 
@@ -127,6 +130,24 @@ uint64_t mt_hash(const void *data, size_t n, uint64_t seed)
 enum mt_status mt_read_file(const char *path, uint8_t **data, size_t *len,
 			    size_t max, struct mt_err *e)
 {
+	return mt_read_file_progress(path, data, len, max, NULL, e);
+}
+
+/* Waits until fd (a pipe or terminal) has data, checking pg's cancel flag
+ * every 100 ms; true to go on reading. */
+static bool wait_readable(int fd, struct mt_progress *pg)
+{
+	struct pollfd pf = {.fd = fd, .events = POLLIN};
+	while (!mt_progress_cancelled(pg))
+		if (poll(&pf, 1, 100) != 0)
+			return true;
+	return false;
+}
+
+enum mt_status mt_read_file_progress(const char *path, uint8_t **data, size_t *len,
+				     size_t max, struct mt_progress *pg,
+				     struct mt_err *e)
+{
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return mt_errf(e, MT_ERR_IO, "%s", strerror(errno));
@@ -148,6 +169,8 @@ enum mt_status mt_read_file(const char *path, uint8_t **data, size_t *len,
 	}
 	uint8_t *buf = xmalloc(cap);
 	size_t n = 0;
+	bool regular = S_ISREG(st.st_mode);
+	mt_progress_phase(pg, MT_PHASE_READ, regular ? cap - 1 : 0);
 	for (;;) {
 		if (n + 1 >= cap) {
 			if (max && n >= max) {
@@ -158,7 +181,17 @@ enum mt_status mt_read_file(const char *path, uint8_t **data, size_t *len,
 			}
 			xgrow((void **)&buf, &cap, cap * 2, 1);
 		}
-		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		/* Watched: steps of 1 MB, so the watcher sees bytes move and
+		 * can stop a read that waits on a pipe. */
+		size_t want = cap - 1 - n;
+		if (pg && want > MT_PROGRESS_STEP)
+			want = MT_PROGRESS_STEP;
+		if (pg && (mt_progress_at(pg, n) || (!regular && !wait_readable(fd, pg)))) {
+			free(buf);
+			close(fd);
+			return mt_errf(e, MT_ERR_CANCELLED, "cancelled");
+		}
+		ssize_t r = read(fd, buf + n, want);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;

@@ -58,5 +58,11 @@ static inline uint64_t mt_hash_u64(uint64_t x)
 #include "status.h"
 enum mt_status mt_read_file(const char *path, uint8_t **data, size_t *len,
 			    size_t max, struct mt_err *e);
+/* The same, reporting bytes read to pg (may be NULL) and stopping with
+ * MT_ERR_CANCELLED when pg is cancelled, also while a pipe has no data. */
+struct mt_progress;
+enum mt_status mt_read_file_progress(const char *path, uint8_t **data, size_t *len,
+				     size_t max, struct mt_progress *pg,
+				     struct mt_err *e);
 
 #endif

@@ -16,6 +16,7 @@
 #include "diffmodel.h"
 #include "engine.h"
 #include "gmodel.h"
+#include "loading.h"
 
 static const struct glyphs glyphs_utf8 = {
 	.vline = "\u2502", .hline = "\u2500", .ellipsis = "\u2026",
@@ -306,6 +307,42 @@ static enum view_kind first_view(const struct model *md, size_t stored)
 	return VIEW_TOP;
 }
 
+/* The input modes, glyphs and colors of a freshly opened screen. */
+static void setup_modes(struct ui *ui)
+{
+	const char *cs = nl_langinfo(CODESET);
+	ui->utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+	ui->g = ui->utf8 ? &glyphs_utf8 : &glyphs_ascii;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (!ui->script)
+		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+				  BUTTON5_PRESSED,
+			  NULL);
+	setup_colors(ui);
+}
+
+static SCREEN *term_scr;
+
+/* Curses on the real terminal, set up for the viewer; called before the
+ * profile is loaded when loading takes long enough to show progress. */
+static bool open_terminal(struct ui *ui)
+{
+	/* The terminal's own size, not LINES/COLUMNS from the environment,
+	 * which would pin it across resizes. */
+	unsetenv("LINES");
+	unsetenv("COLUMNS");
+	term_scr = newterm(NULL, stdout, stdin);
+	if (!term_scr)
+		return false;
+	setup_modes(ui);
+	return true;
+}
+
 int ui_main(struct cli *c)
 {
 	char newest[32];
@@ -339,20 +376,44 @@ int ui_main(struct cli *c)
 			fclose(script);
 		return EXIT_BAD;
 	}
-	if (!model_load(&md, path, c->db, c->sample_index, c->gran, &c->lim, &e)) {
-		cli_err(path, "%s", e.msg);
+	struct ui ui = {.md = &md, .script = script != NULL};
+	struct load_job job = {
+		.md = &md, .path = path, .db = c->db, .sample_index = c->sample_index,
+		.gran = c->gran, .lim = &c->lim,
+		.base_path = c->nargs >= 2 ? c->args[0] : NULL,
+	};
+	SCREEN *scr = NULL;
+	FILE *devnull = NULL;
+	bool opened = false;
+	mt_oom_hook = oom_endwin;
+	/* On a terminal a large file loads behind a progress bar; script
+	 * mode and pipes load here, with nothing drawn (deterministic). */
+	if (!script && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		enum load_result lr = loading_run(&job, &ui, open_terminal, &opened);
+		scr = term_scr;
+		if (lr == LOAD_CANCELLED) {
+			endwin();
+			delscreen(scr);
+			mt_oom_hook = NULL;
+			model_done(&md);
+			return EXIT_OK;
+		}
+	} else {
+		loading_run_here(&job);
+	}
+	if (!job.ok) {
+		if (opened) {
+			endwin();
+			delscreen(scr);
+		}
+		mt_oom_hook = NULL;
+		cli_err(path, "%s", job.e.msg);
 		if (script)
 			fclose(script);
 		return EXIT_BAD;
 	}
-	char base_err[800] = "";
-	if (c->nargs >= 2 && !model_load_base(&md, c->args[0], &c->lim, &e))
-		snprintf(base_err, sizeof base_err, "diff base %s: %s", c->args[0], e.msg);
+	const char *base_err = job.base_err;
 
-	struct ui ui = {.md = &md, .script = script != NULL};
-	SCREEN *scr = NULL;
-	FILE *devnull = NULL;
-	mt_oom_hook = oom_endwin;
 	if (script) {
 		/* A virtual screen of the asked size: curses writes to /dev/null
 		 * and the screen is read back for :dump. */
@@ -374,33 +435,18 @@ int ui_main(struct cli *c)
 			return EXIT_BAD;
 		}
 		resizeterm(rows, cols);
-	} else {
-		/* The terminal's own size, not LINES/COLUMNS from the
-		 * environment, which would pin it across resizes. */
-		unsetenv("LINES");
-		unsetenv("COLUMNS");
-		scr = newterm(NULL, stdout, stdin);
-		if (!scr) {
+		setup_modes(&ui);
+	} else if (!opened) {
+		if (!open_terminal(&ui)) {
 			cli_err("", "cannot open the terminal (TERM=%s)",
 				getenv("TERM") ? getenv("TERM") : "");
 			model_done(&md);
 			return EXIT_BAD;
 		}
+		scr = term_scr;
+	} else {
+		erase();
 	}
-	const char *cs = nl_langinfo(CODESET);
-	ui.utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
-	ui.g = ui.utf8 ? &glyphs_utf8 : &glyphs_ascii;
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	if (!script)
-		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
-				  BUTTON5_PRESSED,
-			  NULL);
-	setup_colors(&ui);
 	engine_layout(&ui);
 	engine_init(&ui, first_view(&md, nstored));
 	if (base_err[0])
