@@ -1,6 +1,7 @@
 /* cli.c - helpers shared by the subcommands: errors, loading, JSON. */
 #include "cli.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,30 @@ void cli_print_header(FILE *f, const struct cli *c, const struct profile *p,
 		any = true;
 		fprintf(f, "   %s=%.80s%s\n", filters[i][0], filters[i][1],
 			strlen(filters[i][1]) > 80 ? "\xe2\x80\xa6" : "");
+	}
+}
+
+/* RFC 3339 in UTC, with the fraction of a second when there is one. */
+void cli_rfc3339(char *buf, size_t n, int64_t nanos)
+{
+	time_t t = (time_t)(nanos / 1000000000);
+	int64_t frac = nanos % 1000000000;
+	if (frac < 0) {
+		frac += 1000000000;
+		t--;
+	}
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	size_t k = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (frac) {
+		char f[16];
+		snprintf(f, sizeof f, ".%09" PRId64, frac);
+		size_t l = strlen(f);
+		while (l > 1 && f[l - 1] == '0')
+			f[--l] = 0;
+		snprintf(buf + k, n - k, "%sZ", f);
+	} else {
+		snprintf(buf + k, n - k, "Z");
 	}
 }
 

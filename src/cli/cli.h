@@ -93,6 +93,10 @@ void cli_print_header(FILE *f, const struct cli *c, const struct profile *p,
 		      const char *stype, const char *sunit, const char *outunit,
 		      int64_t total);
 
+/* Formats nanos since the epoch as RFC 3339 in UTC, with the fraction of a
+ * second when there is one. */
+void cli_rfc3339(char *buf, size_t n, int64_t nanos);
+
 /* Writes s as a JSON string literal. */
 void cli_json_str(FILE *f, const char *s);
 

@@ -16,29 +16,6 @@
 #include "../store.h"
 #include "cli.h"
 
-/* RFC 3339 in UTC, with the fraction of a second when there is one. */
-static void rfc3339(char *buf, size_t n, int64_t nanos)
-{
-	time_t t = (time_t)(nanos / 1000000000);
-	int64_t frac = nanos % 1000000000;
-	if (frac < 0) {
-		frac += 1000000000;
-		t--;
-	}
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	size_t k = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (frac) {
-		char f[16];
-		snprintf(f, sizeof f, ".%09" PRId64, frac);
-		size_t l = strlen(f);
-		while (l > 1 && f[l - 1] == '0')
-			f[--l] = 0;
-		snprintf(buf + k, n - k, "%sZ", f);
-	} else {
-		snprintf(buf + k, n - k, "Z");
-	}
-}
 
 /* A number as JSON: integers exactly, others in the fewest digits that
  * read back as the same double. */
@@ -67,8 +44,8 @@ void cli_print_findings_json(FILE *f, const struct finding *v, size_t n)
 	fputs("[", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct finding *x = &v[i];
-		rfc3339(a, sizeof a, x->from);
-		rfc3339(b, sizeof b, x->to);
+		cli_rfc3339(a, sizeof a, x->from);
+		cli_rfc3339(b, sizeof b, x->to);
 		fprintf(f, "%s\n  {\"kind\": \"%s\", \"series\": ", i ? "," : "", x->name);
 		cli_json_str(f, x->series);
 		fputs(", \"source\": ", f);
@@ -136,7 +113,7 @@ int cmd_metrics(struct cli *c)
 			cli_json_str(stdout, se->source);
 			fputs(", \"points\": [", stdout);
 			for (size_t j = 0; j < se->n; j++) {
-				rfc3339(tb, sizeof tb, se->v[j].time);
+				cli_rfc3339(tb, sizeof tb, se->v[j].time);
 				printf("%s{\"time\": \"%s\", \"value\": ", j ? ", " : "", tb);
 				print_num(stdout, se->v[j].value);
 				fputs("}", stdout);
@@ -150,7 +127,7 @@ int cmd_metrics(struct cli *c)
 			printf("%s%s  %s  (%zu points)\n", i ? "\n" : "", se->name, se->source,
 			       se->n);
 			for (size_t j = 0; j < se->n; j++) {
-				rfc3339(tb, sizeof tb, se->v[j].time);
+				cli_rfc3339(tb, sizeof tb, se->v[j].time);
 				printf("  %-32s  ", tb);
 				print_num(stdout, se->v[j].value);
 				putchar('\n');

@@ -129,29 +129,6 @@ int cmd_import(struct cli *c)
 	return rc;
 }
 
-/* RFC 3339 in UTC, with the fraction of a second when there is one. */
-static void rfc3339(char *buf, size_t n, int64_t nanos)
-{
-	time_t t = (time_t)(nanos / 1000000000);
-	int64_t frac = nanos % 1000000000;
-	if (frac < 0) {
-		frac += 1000000000;
-		t--;
-	}
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	size_t k = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (frac) {
-		char f[16];
-		snprintf(f, sizeof f, ".%09" PRId64, frac);
-		size_t l = strlen(f);
-		while (l > 1 && f[l - 1] == '0')
-			f[--l] = 0;
-		snprintf(buf + k, n - k, "%sZ", f);
-	} else {
-		snprintf(buf + k, n - k, "Z");
-	}
-}
 
 int cmd_ls(struct cli *c)
 {
@@ -178,7 +155,7 @@ int cmd_ls(struct cli *c)
 		fputs("{\"snapshots\": [", stdout);
 		for (size_t i = 0; i < l.n; i++) {
 			const struct store_entry *en = &l.v[i];
-			rfc3339(tb, sizeof tb, en->time);
+			cli_rfc3339(tb, sizeof tb, en->time);
 			printf("%s\n  {\"id\": %" PRId64 ", \"kind\": ", i ? "," : "", en->id);
 			cli_json_str(stdout, en->kind);
 			fputs(", \"source\": ", stdout);
@@ -197,7 +174,7 @@ int cmd_ls(struct cli *c)
 		       "TYPE", "TOTAL", "SAMPLES", "SOURCE");
 		for (size_t i = 0; i < l.n; i++) {
 			const struct store_entry *en = &l.v[i];
-			rfc3339(tb, sizeof tb, en->time / 1000000000 * 1000000000);
+			cli_rfc3339(tb, sizeof tb, en->time / 1000000000 * 1000000000);
 			printf("%6" PRId64 "  %-14s  %-20s  %-14s  %16" PRId64 "  %9" PRId64
 			       "  %s\n",
 			       en->id, en->kind, tb,
