@@ -12,8 +12,20 @@ command -v tmux >/dev/null || { echo "tmux not installed"; exit 77; }
 sock="memtop-load-$$"
 tmp=$(mktemp -d)
 # fd 3 (the FIFO writer) stays with this shell, not the tmux server.
-t() { tmux -L "$sock" "$@" 3>&-; }
-trap 'exec 3>&- 2>/dev/null; t kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+# Each start gets a server of its own: killing a server's last session makes
+# it exit, and a client connecting while it exits fails ("server exited
+# unexpectedly").
+n=0
+t() { tmux -L "$sock-$n" "$@" 3>&-; }
+cleanup() {
+	exec 3>&- 2>/dev/null
+	while [ $n -ge 0 ]; do
+		t kill-server 2>/dev/null
+		n=$((n - 1))
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 # wait_for TEXT: polls the pane for up to 10 s.
 wait_for() {
@@ -31,7 +43,8 @@ wait_for() {
 
 # start FILE: memtop FILE in a fresh 100x30 session.
 start() {
-	t kill-session -t mt 2>/dev/null
+	t kill-server 2>/dev/null
+	n=$((n + 1))
 	t -f /dev/null new-session -d -s mt -x 100 -y 30 \
 		"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC NO_COLOR= \
 		 MEMTOP_DB=:memory: '$memtop' '$1'; echo \"EXIT=\$?\"; read x" || exit 1
