@@ -9,8 +9,10 @@ memtop=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$2
 command -v tmux >/dev/null || { echo "tmux not installed"; exit 77; }
 sock="memtop-test-$$"
+# The second part runs on a server of its own: killing the last session of
+# a server makes it exit, and a new-session racing that exit fails.
 t() { tmux -L "$sock" "$@"; }
-trap 't kill-server 2>/dev/null' EXIT
+trap 'tmux -L "$sock" kill-server 2>/dev/null; tmux -L "$sock-2" kill-server 2>/dev/null' EXIT
 
 # wait_for TEXT [absent]: polls the pane for up to 10 s.
 wait_for() {
@@ -62,7 +64,8 @@ case $screen in
 esac
 
 # memtop BASE NEW: opens on the diff (view 4); drill, diff flame, normalize.
-t kill-session -t mt
+t kill-server 2>/dev/null
+sock="$sock-2"
 t -f /dev/null new-session -d -s mt -x 120 -y 40 \
 	"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS=120 LINES=40 \
 	 NO_COLOR= MEMTOP_DB=:memory: '$memtop' tests/data/go/heap.pb.gz tests/data/go/heap2.pb.gz; echo \"EXIT=\$?\"; read x" || exit 1
