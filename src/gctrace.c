@@ -93,6 +93,12 @@ enum mt_status gctrace_parse_line(const char *s, size_t n, struct gctrace_line *
 	if (!lit(&c, "gc ") || !uint_(&c, &g.n) || !lit(&c, " @") || !dec(&c, &g.at_s) ||
 	    !lit(&c, "s ") || !uint_(&c, &pct) || !lit(&c, "%: "))
 		return c.st;
+	/* Seconds since the program started become nanoseconds in an int64:
+	 * anything past a century is not a real trace. */
+	if (!(g.at_s >= 0 && g.at_s < 3.2e9)) {
+		mt_errf(e, MT_ERR_CORRUPT, "time @%gs is out of range", g.at_s);
+		return MT_ERR_CORRUPT;
+	}
 	g.cpu_percent = (double)pct;
 	for (int i = 0; i < 3; i++)
 		if ((i && !lit(&c, "+")) || !dec(&c, &g.clock_ms[i]))
