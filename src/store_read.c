@@ -46,24 +46,35 @@ static mt_str intern_col(struct profile *p, sqlite3_stmt *q, int col)
 	return t ? strtab_intern(&p->strs, t, (size_t)sqlite3_column_bytes(q, col)) : 0;
 }
 
+/* Fetches the row of id with the cached statement `which` (sql), or sets
+ * *st and returns NULL: a missing row means a damaged database. */
+static sqlite3_stmt *row_by_id(struct ld *l, int which, const char *sql, int64_t id,
+			       const char *what, enum mt_status *st)
+{
+	sqlite3_stmt *q = store_stmt(l->s, which, sql, l->e);
+	if (!q) {
+		*st = MT_ERR_DB;
+		return NULL;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		*st = bad(l, what);
+		return NULL;
+	}
+	return q;
+}
+
 /* Returns the local index of mapping id, reading it on first use. */
 static uint32_t load_mapping(struct ld *l, int64_t id, enum mt_status *st)
 {
 	uint32_t v = im_get(&l->maps, id);
 	if (v)
 		return v - 1;
-	sqlite3_stmt *q = store_stmt(l->s, ST_GET_MAP,
+	sqlite3_stmt *q = row_by_id(l, ST_GET_MAP,
 		"SELECT start, lim, off, flags, file, build_id FROM mapping WHERE id = ?",
-		l->e);
-	if (!q) {
-		*st = MT_ERR_DB;
+		id, "mapping", st);
+	if (!q)
 		return 0;
-	}
-	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		*st = bad(l, "mapping");
-		return 0;
-	}
 	int64_t flags = sqlite3_column_int64(q, 3);
 	struct mt_mapping m = {
 		.id = (uint64_t)id,
@@ -88,18 +99,12 @@ static uint32_t load_function(struct ld *l, int64_t id, enum mt_status *st)
 	uint32_t v = im_get(&l->funcs, id);
 	if (v)
 		return v - 1;
-	sqlite3_stmt *q = store_stmt(l->s, ST_GET_FUNC,
+	sqlite3_stmt *q = row_by_id(l, ST_GET_FUNC,
 		"SELECT name, system_name, filename, start_line FROM function "
-		"WHERE id = ?", l->e);
-	if (!q) {
-		*st = MT_ERR_DB;
+		"WHERE id = ?",
+		id, "function", st);
+	if (!q)
 		return 0;
-	}
-	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		*st = bad(l, "function");
-		return 0;
-	}
 	struct mt_function f = {
 		.id = (uint64_t)id,
 		.name = intern_col(l->p, q, 0),
@@ -118,18 +123,11 @@ static uint32_t load_location(struct ld *l, int64_t id, enum mt_status *st)
 	uint32_t v = im_get(&l->locs, id);
 	if (v)
 		return v - 1;
-	sqlite3_stmt *q = store_stmt(l->s, ST_GET_LOC,
+	sqlite3_stmt *q = row_by_id(l, ST_GET_LOC,
 		"SELECT mapping, address, folded, lines FROM location WHERE id = ?",
-		l->e);
-	if (!q) {
-		*st = MT_ERR_DB;
+		id, "location", st);
+	if (!q)
 		return 0;
-	}
-	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		*st = bad(l, "location");
-		return 0;
-	}
 	int64_t map = sqlite3_column_int64(q, 0);
 	struct mt_location loc = {
 		.id = (uint64_t)id,
