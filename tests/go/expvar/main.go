@@ -90,6 +90,7 @@ func vars(oracle *os.File) http.HandlerFunc {
 			seq++
 			line, _ := json.Marshal(map[string]interface{}{
 				"seq": seq, "pid": os.Getpid(), "memstats": json.RawMessage(ms),
+				"leaked_bytes": leaked.Value(),
 			})
 			oracle.Write(append(line, '\n'))
 			mu.Unlock()
