@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expvar.h"
+#include "read/expvar.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gctrace.h"
+#include "read/gctrace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "goroutines.h"
-#include "profile.h"
+#include "read/goroutines.h"
+#include "profile/profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {

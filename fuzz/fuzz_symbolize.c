@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "symbolize.h"
+#include "symbol/symbolize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader.h"
+#include "read/reader.h"
 
 static int fuzz_reader(const uint8_t *data, size_t n)
 {

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "../ui/ui.h"
-#include "../ui/view_source.h"
+#include "ui/ui.h"
+#include "ui/view_source.h"
 
 #ifndef MEMTOP_VERSION
 #define MEMTOP_VERSION "0.1.0"

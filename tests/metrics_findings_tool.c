@@ -5,8 +5,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "metrics.h"
-#include "store.h"
+#include "store/metrics.h"
+#include "store/store.h"
 
 int main(int argc, char **argv)
 {

@@ -19,9 +19,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "dwarfsym.h"
-#include "elfsym.h"
-#include "symbolize.h"
+#include "symbol/dwarfsym.h"
+#include "symbol/elfsym.h"
+#include "symbol/symbolize.h"
 
 static double now(void)
 {

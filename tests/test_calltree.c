@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/calltree.h"
-#include "../src/reader.h"
+#include "report/calltree.h"
+#include "read/reader.h"
 #include "harness.h"
 
 static uint32_t func_id(const struct mt_nodes *m, const char *name)

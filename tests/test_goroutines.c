@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "goroutines.h"
+#include "read/goroutines.h"
 #include "harness.h"
-#include "reader.h"
+#include "read/reader.h"
 
 static enum mt_status parse(struct mt_goroutines *d, const char *s)
 {

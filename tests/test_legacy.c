@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "legacy_read.h"
-#include "reader.h"
+#include "read/legacy_read.h"
+#include "read/reader.h"
 
 #define FIX "../shared/fixtures/pprof-testdata/"
 

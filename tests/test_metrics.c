@@ -8,12 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "expvar.h"
-#include "gctrace.h"
+#include "read/expvar.h"
+#include "read/gctrace.h"
 #include "harness.h"
-#include "metrics.h"
-#include "procstat.h"
-#include "store.h"
+#include "store/metrics.h"
+#include "collect/procstat.h"
+#include "store/store.h"
 
 #define S 1000000000LL
 

@@ -4,13 +4,13 @@
  * focus/ignore/hide/show and naming). */
 #include <stdlib.h>
 
-#include "export.h"
+#include "report/export.h"
 #include "harness.h"
-#include "nodes.h"
+#include "profile/nodes.h"
 #include "pbenc.h"
-#include "pprof_read.h"
-#include "regex.h"
-#include "top.h"
+#include "read/pprof_read.h"
+#include "base/regex.h"
+#include "report/top.h"
 
 /* Strings: 0 "", 1 bytes, 2 count?, ... built below by index. */
 enum { S_EMPTY, S_SPACE, S_BYTES, S_MAIN, S_A, S_B, S_LEAF, S_FILE, S_LIB, S_INL, S_N };

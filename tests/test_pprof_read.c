@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <zlib.h>
 
-#include "gz.h"
+#include "base/gz.h"
 #include "harness.h"
 #include "pbenc.h"
-#include "pprof_read.h"
-#include "reader.h"
+#include "read/pprof_read.h"
+#include "read/reader.h"
 
 static enum mt_status load(const void *d, size_t n, const struct mt_limits *lim,
 			   struct mt_err *e)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "reader.h"
+#include "read/reader.h"
 
 static char *slurp(const char *path, size_t *n)
 {

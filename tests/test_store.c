@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "harness.h"
-#include "reader.h"
-#include "sha256.h"
-#include "store.h"
+#include "read/reader.h"
+#include "base/sha256.h"
+#include "store/store.h"
 
 static void test_sha256(void)
 {

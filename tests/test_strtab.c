@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "harness.h"
-#include "strtab.h"
+#include "base/strtab.h"
 
 int main(void)
 {

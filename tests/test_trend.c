@@ -3,7 +3,7 @@
 #include <math.h>
 
 #include "harness.h"
-#include "../src/trend.h"
+#include "report/trend.h"
 
 #define H 3600000000000LL /* an hour in ns */
 

@@ -1,7 +1,7 @@
 /* test_units.c - value labels and percentages, checked against strings
  * go tool pprof printed (tests/golden and pprof's measurement rules). */
 #include "harness.h"
-#include "units.h"
+#include "base/units.h"
 
 static const char *lab(int64_t v, const char *from, const char *to)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/merge.h"
+#include "profile/merge.h"
 
 static void dm_clear(struct diffmodel *dm)
 {

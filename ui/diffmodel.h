@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 
-#include "../src/diff.h"
+#include "report/diff.h"
 #include "model.h"
 
 enum { DT_BASE, DT_NEW, DT_BOTH }; /* sample types of the diff tree */

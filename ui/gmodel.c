@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/gz.h"
-#include "../src/store.h"
+#include "base/gz.h"
+#include "store/store.h"
 
 bool gmodel_is_goroutines(const struct profile *p)
 {

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../src/goroutines.h"
+#include "read/goroutines.h"
 #include "model.h"
 
 struct gm_frame {

@@ -6,8 +6,8 @@
 
 #include <stdbool.h>
 
-#include "../src/limits.h"
-#include "../src/progress.h"
+#include "base/limits.h"
+#include "base/progress.h"
 #include "model.h"
 #include "view.h"
 

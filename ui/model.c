@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/merge.h"
-#include "../src/reader.h"
-#include "../src/store.h"
-#include "../src/units.h"
+#include "profile/merge.h"
+#include "read/reader.h"
+#include "store/store.h"
+#include "base/units.h"
 #include "diffmodel.h"
 #include "gmodel.h"
 

@@ -12,11 +12,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../src/calltree.h"
-#include "../src/limits.h"
-#include "../src/nodes.h"
-#include "../src/profile.h"
-#include "../src/top.h"
+#include "report/calltree.h"
+#include "base/limits.h"
+#include "profile/nodes.h"
+#include "profile/profile.h"
+#include "report/top.h"
 
 /* FILTER_LABEL keeps the samples with a string label key=value (exact),
  * like pprof's -tagfocus: the goroutine view's state filter. */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../src/units.h"
+#include "base/units.h"
 
 /* ------------------------------------------------------------------ */
 /* Reading                                                             */

@@ -19,9 +19,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../src/metrics.h"
-#include "../src/store.h"
-#include "../src/trend.h"
+#include "store/metrics.h"
+#include "store/store.h"
+#include "report/trend.h"
 
 /* One stored snapshot, in capture order. */
 struct tl_snap {

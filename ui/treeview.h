@@ -5,7 +5,7 @@
 #ifndef MT_UI_TREEVIEW_H
 #define MT_UI_TREEVIEW_H
 
-#include "../src/calltree.h"
+#include "report/calltree.h"
 #include "list.h"
 
 struct treeview {

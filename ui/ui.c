@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "../src/cli/cli.h"
-#include "../src/store.h"
+#include "cli/cli.h"
+#include "store/store.h"
 #include "diffmodel.h"
 #include "engine.h"
 #include "gmodel.h"

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "model.h"
-#include "../src/units.h"
+#include "base/units.h"
 #include "request.h"
 
 struct ui;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/source.h"
+#include "symbol/source.h"
 #include "list.h"
 #include "view.h"
 

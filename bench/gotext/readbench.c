@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "reader.h"
+#include "read/reader.h"
 
 static double now(clockid_t clk)
 {

@@ -6,13 +6,13 @@
  * "insufficient space" up to the cap, so a lying trailer costs time, not
  * correctness.
  */
-#include "gz.h"
+#include "base/gz.h"
 
 #include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 enum mt_status gz_inflate(const uint8_t *in, size_t n, size_t max, uint8_t **out,
 			  size_t *outlen, struct mt_err *e)

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "status.h"
+#include "base/status.h"
 
 #define MT_DEFAULT_MAX_INFLATE ((size_t)4 << 30)
 

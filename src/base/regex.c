@@ -1,12 +1,12 @@
 /* regex.c - PCRE2 behind a three-function interface. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "regex.h"
+#include "base/regex.h"
 
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 struct mt_regex {
 	pcre2_code *code;

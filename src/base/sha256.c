@@ -1,5 +1,5 @@
 /* sha256.c - SHA-256 written from FIPS 180-4. */
-#include "sha256.h"
+#include "base/sha256.h"
 
 #include <string.h>
 

@@ -1,11 +1,11 @@
 /* strtab.c - an interning table: one arena of bytes and an open-addressed
  * index over it. */
-#include "strtab.h"
+#include "base/strtab.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {

@@ -1,10 +1,10 @@
 /* u64map.c - linear probing over a power-of-two table, at most half full. */
-#include "u64map.h"
+#include "base/u64map.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 static void grow(struct mt_u64map *m)
 {

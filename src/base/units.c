@@ -1,6 +1,6 @@
 /* units.c - pprof's measurement package, reimplemented: the tables of units
  * and aliases and the rules that pick one. */
-#include "units.h"
+#include "base/units.h"
 
 #include <ctype.h>
 #include <math.h>

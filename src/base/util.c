@@ -1,5 +1,5 @@
 /* util.c - allocation, hashing and file reading shared by the whole core. */
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "progress.h"
+#include "base/progress.h"
 
 void (*mt_oom_hook)(void);
 

@@ -55,7 +55,7 @@ static inline uint64_t mt_hash_u64(uint64_t x)
 }
 
 /* Reads a whole file into a malloc'd buffer; NUL-terminated for text readers. */
-#include "status.h"
+#include "base/status.h"
 enum mt_status mt_read_file(const char *path, uint8_t **data, size_t *len,
 			    size_t max, struct mt_err *e);
 /* The same, reporting bytes read to pg (may be NULL) and stopping with

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../merge.h"
-#include "../units.h"
-#include "../reader.h"
-#include "../symbolize.h"
+#include "profile/merge.h"
+#include "base/units.h"
+#include "read/reader.h"
+#include "symbol/symbolize.h"
 
 void cli_err(const char *what, const char *fmt, ...)
 {

@@ -7,10 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../limits.h"
-#include "../nodes.h"
-#include "../profile.h"
-#include "../top.h"
+#include "base/limits.h"
+#include "profile/nodes.h"
+#include "profile/profile.h"
+#include "report/top.h"
 
 enum cli_format { CLI_TEXT, CLI_JSON };
 

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../collect.h"
-#include "../reader.h"
-#include "../store.h"
+#include "collect/collect.h"
+#include "read/reader.h"
+#include "store/store.h"
 #include "cli.h"
 
 static volatile int stop_flag;

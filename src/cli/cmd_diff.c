@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../diff.h"
-#include "../units.h"
+#include "report/diff.h"
+#include "base/units.h"
 #include "cli.h"
 
 static const char *base_name(const char *path)

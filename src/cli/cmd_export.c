@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../export.h"
-#include "../pprof_write.h"
+#include "report/export.h"
+#include "profile/pprof_write.h"
 #include "cli.h"
 
 int cmd_export(struct cli *c)

@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../goroutines.h"
-#include "../gz.h"
-#include "../regex.h"
+#include "read/goroutines.h"
+#include "base/gz.h"
+#include "base/regex.h"
 #include "cli.h"
 
 static bool compile(struct mt_regex **re, const char *pat)

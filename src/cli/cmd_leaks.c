@@ -8,10 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../metrics.h"
-#include "../store.h"
-#include "../trend.h"
-#include "../units.h"
+#include "store/metrics.h"
+#include "store/store.h"
+#include "report/trend.h"
+#include "base/units.h"
 #include "cli.h"
 
 /* Stacks listed after the functions (text and JSON). */

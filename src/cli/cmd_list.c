@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../source.h"
-#include "../units.h"
+#include "symbol/source.h"
+#include "base/units.h"
 #include "cli.h"
 
 /* pprof's valueOrDot: zero is ".", anything else a scaled label. */

@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../expvar.h"
-#include "../gctrace.h"
-#include "../metrics.h"
-#include "../procstat.h"
-#include "../store.h"
+#include "read/expvar.h"
+#include "read/gctrace.h"
+#include "store/metrics.h"
+#include "collect/procstat.h"
+#include "store/store.h"
 #include "cli.h"
 
 

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../reader.h"
-#include "../store.h"
+#include "read/reader.h"
+#include "store/store.h"
 #include "cli.h"
 
 /* Opens the store named by --db (or the default); prints the error. */

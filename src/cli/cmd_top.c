@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../merge.h"
-#include "../top.h"
-#include "../units.h"
+#include "profile/merge.h"
+#include "report/top.h"
+#include "base/units.h"
 #include "cli.h"
 
 int cmd_top(struct cli *c)

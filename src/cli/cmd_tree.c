@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../graph.h"
-#include "../merge.h"
-#include "../units.h"
+#include "report/graph.h"
+#include "profile/merge.h"
+#include "base/units.h"
 #include "cli.h"
 
 static int tree(struct cli *c, const char *path, const char *symbol)

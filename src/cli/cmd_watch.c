@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../store.h"
-#include "../store_async.h"
+#include "store/store.h"
+#include "store/store_async.h"
 #include "cli.h"
 
 static volatile sig_atomic_t watch_stop;

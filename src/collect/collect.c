@@ -1,12 +1,12 @@
 /* collect.c - one HTTP GET of a pprof endpoint with libcurl. */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "expvar.h"
-#include "util.h"
+#include "read/expvar.h"
+#include "base/util.h"
 
 enum mt_status collect_global_init(struct mt_err *e)
 {

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "status.h"
+#include "base/status.h"
 
 struct collect_opts {
 	long timeout_ms;  /* per request, beyond a CPU profile's seconds */

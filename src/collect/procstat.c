@@ -1,5 +1,5 @@
 /* procstat.c - RSS, file descriptors and threads of a process from /proc. */
-#include "procstat.h"
+#include "collect/procstat.h"
 
 #include <dirent.h>
 #include <errno.h>

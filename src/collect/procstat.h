@@ -7,8 +7,8 @@
 
 #include <stdint.h>
 
-#include "metrics.h"
-#include "status.h"
+#include "store/metrics.h"
+#include "base/status.h"
 
 struct procstat {
 	int64_t rss_bytes;

@@ -6,7 +6,7 @@
  * sample by its locations and labels), and a strtab serves as the dictionary
  * from keys to merged ids.
  */
-#include "merge.h"
+#include "profile/merge.h"
 
 #include <stdlib.h>
 #include <string.h>

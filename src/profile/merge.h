@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 /* Merges srcs[0..n), multiplying the values of srcs[i] by scale[i] (1, or -1
  * for a base); samples of sources with diff_base[i] (diff_base may be NULL)

@@ -1,5 +1,5 @@
 /* nodes.c - node naming with pprof's NodeInfo rules and the sample walk. */
-#include "nodes.h"
+#include "profile/nodes.h"
 
 #include <inttypes.h>
 #include <stdio.h>

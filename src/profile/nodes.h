@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "profile.h"
-#include "regex.h"
+#include "profile/profile.h"
+#include "base/regex.h"
 
 enum mt_granularity {
 	MT_GRAN_FUNCTIONS,

@@ -1,6 +1,6 @@
 /* pprof_write.c - a profile.proto encoder. Ids are written as index + 1,
  * strings in the order of the profile's own table (id 0 is ""). */
-#include "pprof_write.h"
+#include "profile/pprof_write.h"
 
 #include <libdeflate.h>
 #include <stdlib.h>

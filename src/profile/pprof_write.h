@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 /* Encodes p; with gzip the bytes are a gzip member. The caller owns *out. */
 enum mt_status pprof_write(const struct profile *p, bool gzip, uint8_t **out,

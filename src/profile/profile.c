@@ -1,13 +1,13 @@
 /* profile.c - the profile model: lifetime, sample index rules, pruning and
  * consistency checks shared by every reader. */
-#include "profile.h"
+#include "profile/profile.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "regex.h"
+#include "base/regex.h"
 
 struct profile *profile_new(void)
 {

@@ -16,9 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "status.h"
-#include "strtab.h"
-#include "util.h"
+#include "base/status.h"
+#include "base/strtab.h"
+#include "base/util.h"
 
 #define MT_NONE UINT32_MAX
 

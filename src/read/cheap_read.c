@@ -16,7 +16,7 @@
  */
 #include <string.h>
 
-#include "legacy_int.h"
+#include "read/legacy_int.h"
 
 /* `t*: A: B [C: D]` after the `t*:`; fills v[0..3]. */
 static const char *thread_counts(const char *p, const char *e, int64_t *v)

@@ -4,7 +4,7 @@
  * The reader builds a flat tree (nodes in one array, children linked by
  * index), so the walk can pair memstats' PauseNs with PauseEnd. Only what
  * expvar writes is needed, but any valid JSON is accepted. */
-#include "expvar.h"
+#include "read/expvar.h"
 
 #include <errno.h>
 #include <math.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 #define MAX_DEPTH 64
 #define MAX_NODES 1000000

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "metrics.h"
-#include "status.h"
+#include "store/metrics.h"
+#include "base/status.h"
 
 /* Reads data[0..n) (a /debug/vars body) and adds its points at time t
  * (ns since the epoch) to b. Nothing is added when the JSON is bad. */

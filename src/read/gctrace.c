@@ -1,6 +1,6 @@
 /* gctrace.c - a parser of GODEBUG=gctrace=1 lines (Go 1.19's format, and
  * the older one without stacks and globals). */
-#include "gctrace.h"
+#include "read/gctrace.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -25,8 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "metrics.h"
-#include "status.h"
+#include "store/metrics.h"
+#include "base/status.h"
 
 /* One GC cycle as the line states it. */
 struct gctrace_line {

@@ -9,7 +9,7 @@
  * stack; "[originating from goroutine N]:" starts ancestor stacks
  * (GODEBUG=tracebackancestors), which are not part of the goroutine's stack.
  */
-#include "goroutines.h"
+#include "read/goroutines.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -17,11 +17,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "limits.h"
-#include "profile.h"
-#include "status.h"
-#include "strtab.h"
-#include "util.h"
+#include "base/limits.h"
+#include "profile/profile.h"
+#include "base/status.h"
+#include "base/strtab.h"
+#include "base/util.h"
 
 #define MT_GROUP_IDS 8 /* goroutine ids kept per group, as examples */
 

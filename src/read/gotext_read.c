@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "legacy_int.h"
+#include "read/legacy_int.h"
 
 /* The sample waiting for its `#` lines. */
 struct pending {

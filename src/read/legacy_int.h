@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "legacy_read.h"
-#include "util.h"
+#include "read/legacy_read.h"
+#include "base/util.h"
 
 /* A line without its newline and surrounding blanks. */
 struct span {

@@ -6,7 +6,7 @@
  * Part of the legacy text builder declared in legacy_int.h.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "legacy_int.h"
+#include "read/legacy_int.h"
 
 #include <pcre2.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * profile:`, count and contention texts of Go and gperftools) and
  * cheap_read.c (jemalloc). They drive the builder declared in legacy_int.h.
  */
-#include "legacy_int.h"
+#include "read/legacy_int.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "progress.h"
+#include "base/progress.h"
 
 /* ------------------------------------------------------------------ */
 /* Errors, lines and numbers                                           */

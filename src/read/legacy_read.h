@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "limits.h"
-#include "profile.h"
+#include "base/limits.h"
+#include "profile/profile.h"
 
 /* `heap profile: ...` texts: Go's `@ heap/R`, gperftools' `@ heapprofile`,
  * `@ heap_v2/R`, `@ heapz_v2/R`, `@ growthz`, `@ fragmentationz`. */

@@ -8,15 +8,15 @@
  * pass and resolved afterwards, since the string table and the locations come
  * after the samples in what Go writes.
  */
-#include "pprof_read.h"
+#include "read/pprof_read.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "progress.h"
+#include "base/limits.h"
+#include "base/progress.h"
 
 const struct mt_limits mt_limits_default = MT_LIMITS_DEFAULT;
 

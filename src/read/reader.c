@@ -1,16 +1,16 @@
 /* reader.c - format detection and dispatch to the parsers. */
-#include "reader.h"
+#include "read/reader.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "goroutines.h"
-#include "gz.h"
-#include "legacy_read.h"
-#include "pprof_read.h"
-#include "progress.h"
-#include "util.h"
+#include "read/goroutines.h"
+#include "base/gz.h"
+#include "read/legacy_read.h"
+#include "read/pprof_read.h"
+#include "base/progress.h"
+#include "base/util.h"
 
 static const struct {
 	const char *name;

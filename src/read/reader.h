@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "limits.h"
-#include "profile.h"
+#include "base/limits.h"
+#include "profile/profile.h"
 
 /* Detects the format of (inflated) bytes. */
 enum mt_format reader_detect(const uint8_t *data, size_t n);

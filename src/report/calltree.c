@@ -1,6 +1,6 @@
 /* calltree.c - frames of every sample in one array, pprof's totals and peek
  * over it, and the lazily expanded call-path trie. */
-#include "calltree.h"
+#include "report/calltree.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "nodes.h"
+#include "profile/nodes.h"
 
 struct ct_frames {
 	const struct mt_nodes *m;

@@ -1,5 +1,5 @@
 /* diff.c - joining two top tables by name, and pprof's normalization. */
-#include "diff.h"
+#include "report/diff.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
 #ifndef MT_DIFF_H
 #define MT_DIFF_H
 
-#include "nodes.h"
-#include "top.h"
+#include "profile/nodes.h"
+#include "report/top.h"
 
 struct mt_diff_row {
 	mt_str name; /* in d->names */

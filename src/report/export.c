@@ -1,8 +1,8 @@
 /* export.c - folded stacks, JSON, SVG flame graphs and view profiles. All
  * of them start from the same aggregation: distinct stacks of node ids with
  * their summed value, kept in a trie keyed by (parent, node). */
-#include "export.h"
-#include "u64map.h"
+#include "report/export.h"
+#include "base/u64map.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "nodes.h"
+#include "profile/nodes.h"
 
 /* One line per distinct stack, "root;...;leaf value", for sample value
  * `index` (zero stacks left out), depth first with children in order of

@@ -1,6 +1,6 @@
 /* graph.c - edges from the shared sample walk, indexed both ways. */
-#include "graph.h"
-#include "u64map.h"
+#include "report/graph.h"
+#include "base/u64map.h"
 
 #include <stdlib.h>
 #include <string.h>

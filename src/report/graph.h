@@ -4,7 +4,7 @@
 #ifndef MT_GRAPH_H
 #define MT_GRAPH_H
 
-#include "nodes.h"
+#include "profile/nodes.h"
 
 struct mt_edge {
 	uint32_t src, dst;

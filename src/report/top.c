@@ -1,6 +1,6 @@
 /* top.c - flat/cum aggregation over the shared sample walk. */
-#include "top.h"
-#include "u64map.h"
+#include "report/top.h"
+#include "base/u64map.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "nodes.h"
+#include "profile/nodes.h"
 
 struct mt_top_row {
 	uint32_t node;

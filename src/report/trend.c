@@ -2,14 +2,14 @@
  * rule). Each snapshot is read as (stack id, value) pairs; the distinct
  * stacks are decoded once into one profile, whose per-stack frames give
  * every function's flat (the leaf) and cum (once per stack). */
-#include "trend.h"
+#include "report/trend.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "u64map.h"
-#include "util.h"
+#include "base/u64map.h"
+#include "base/util.h"
 
 /* ------------------------------------------------------------------ */
 /* Fitting                                                             */

@@ -24,9 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nodes.h"
-#include "status.h"
-#include "store.h"
+#include "profile/nodes.h"
+#include "base/status.h"
+#include "store/store.h"
 
 #define TREND_MIN_SNAPSHOTS 3
 #define TREND_MIN_R2 0.8

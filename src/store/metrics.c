@@ -1,14 +1,14 @@
 /* metrics.c - storing and reading time series beside the snapshots, and the
  * findings `memtop leaks` draws from them. */
-#include "metrics.h"
+#include "store/metrics.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
-#include "store_int.h" /* the connection; series live in the same file */
+#include "store/store.h"
+#include "store/store_int.h" /* the connection; series live in the same file */
 
 #define NS_PER_S 1000000000.0
 #define MIB 1048576.0

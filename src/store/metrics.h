@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "status.h"
-#include "util.h"
+#include "base/status.h"
+#include "base/util.h"
 
 struct store;
 

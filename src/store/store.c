@@ -1,7 +1,7 @@
 /* store.c - opening the database, the schema and its migrations, importing
  * snapshots, and removing them with whatever nothing uses any more. Reading
  * back is in store_read.c. */
-#include "store.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "nodes.h"
-#include "sha256.h"
-#include "store_int.h"
+#include "profile/nodes.h"
+#include "base/sha256.h"
+#include "store/store_int.h"
 
 #include "schema_sql.h" /* store_schema_sql, generated from data/schema.sql */
 

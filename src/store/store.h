@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "profile.h"
-#include "status.h"
+#include "profile/profile.h"
+#include "base/status.h"
 
 struct store;
 

@@ -1,5 +1,5 @@
 /* store_async.c - the viewer's background import (see store_async.h). */
-#include "store_async.h"
+#include "store/store_async.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -10,9 +10,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "reader.h"
-#include "store.h"
-#include "util.h"
+#include "read/reader.h"
+#include "store/store.h"
+#include "base/util.h"
 
 struct store_async {
 	pthread_t thread;

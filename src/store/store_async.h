@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "limits.h"
-#include "status.h"
+#include "base/limits.h"
+#include "base/status.h"
 
 struct store_async;
 

@@ -1,5 +1,5 @@
 /* store_codec.c - the store's in-memory dedupe maps. */
-#include "store_int.h"
+#include "store/store_int.h"
 
 #include <stdlib.h>
 

@@ -11,8 +11,8 @@
 
 #include <sqlite3.h>
 
-#include "status.h"
-#include "util.h"
+#include "base/status.h"
+#include "base/util.h"
 
 typedef VEC(uint8_t) mt_bytes;
 

@@ -1,6 +1,6 @@
 /* dwarfsym.c - reads a binary's DWARF with libdwarf into sorted line rows
  * and nested function/inlined-call ranges (see dwarfsym.h). */
-#include "dwarfsym.h"
+#include "symbol/dwarfsym.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,9 +11,9 @@
 
 #include <stdint.h>
 
-#include "status.h"
-#include "strtab.h"
-#include "util.h"
+#include "base/status.h"
+#include "base/strtab.h"
+#include "base/util.h"
 
 struct mt_dwarf_row {
 	uint64_t addr;

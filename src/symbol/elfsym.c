@@ -1,6 +1,6 @@
 /* elfsym.c - ELF headers, segments, build id and function symbols, read
  * from memory with every offset checked. */
-#include "elfsym.h"
+#include "symbol/elfsym.h"
 
 #include <stdlib.h>
 #include <string.h>

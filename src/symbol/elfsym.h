@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "status.h"
-#include "util.h"
+#include "base/status.h"
+#include "base/util.h"
 
 struct mt_elf_seg {
 	uint64_t offset, filesz, vaddr, memsz;

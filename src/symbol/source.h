@@ -18,10 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nodes.h"
-#include "regex.h"
-#include "strtab.h"
-#include "top.h"
+#include "profile/nodes.h"
+#include "base/regex.h"
+#include "base/strtab.h"
+#include "report/top.h"
 
 /* Larger source files are not read (a profile names the file, so a hostile
  * one could point at anything). */

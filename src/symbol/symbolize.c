@@ -1,6 +1,6 @@
 /* symbolize.c - resolves the addresses of a profile through the binaries of
  * its mappings (see symbolize.h). */
-#include "symbolize.h"
+#include "symbol/symbolize.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dwarfsym.h"
-#include "elfsym.h"
+#include "symbol/dwarfsym.h"
+#include "symbol/elfsym.h"
 
 /* A file opened and mapped read-only, with its ELF headers. */
 struct elf_file {

@@ -21,9 +21,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "profile.h"
-#include "status.h"
-#include "util.h"
+#include "profile/profile.h"
+#include "base/status.h"
+#include "base/util.h"
 
 struct mt_sym_opts {
 	const char *binary;     /* the main executable, or NULL */
