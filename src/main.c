@@ -240,9 +240,9 @@ static bool parse_size(const char *s, size_t *out)
 int main(int argc, char **argv)
 {
 	setlocale(LC_CTYPE, "");
-	struct cli c = {.prog = "memtop", .gran = MT_GRAN_FUNCTIONS,
-			.lim = MT_LIMITS_DEFAULT};
-	c.db = getenv("MEMTOP_DB");
+	struct cli c = {.prog = "memtop"};
+	mt_query_opts_init(&c.q);
+	c.q.db = getenv("MEMTOP_DB");
 	int opt;
 	/* Subcommand first, then options anywhere after it. */
 	int first = 1;
@@ -264,7 +264,7 @@ int main(int argc, char **argv)
 		case OPT_VERSION:
 			printf("memtop %s\n", MEMTOP_VERSION);
 			return EXIT_OK;
-		case 'i': c.sample_index = optarg; break;
+		case 'i': c.q.sample_index = optarg; break;
 		case 'n':
 			c.nodecount = (int)strtol(optarg, &end, 10);
 			if (*end || end == optarg || c.nodecount < 0) {
@@ -280,11 +280,11 @@ int main(int argc, char **argv)
 			}
 			break;
 		case OPT_CUM: c.cum = true; break;
-		case OPT_UNIT: c.unit = optarg; break;
-		case OPT_FOCUS: c.focus = optarg; break;
-		case OPT_IGNORE: c.ignore = optarg; break;
-		case OPT_HIDE: c.hide = optarg; break;
-		case OPT_SHOW: c.show = optarg; break;
+		case OPT_UNIT: c.q.unit = optarg; break;
+		case OPT_FOCUS: c.q.filter[MT_FILTER_FOCUS] = optarg; break;
+		case OPT_IGNORE: c.q.filter[MT_FILTER_IGNORE] = optarg; break;
+		case OPT_HIDE: c.q.filter[MT_FILTER_HIDE] = optarg; break;
+		case OPT_SHOW: c.q.filter[MT_FILTER_SHOW] = optarg; break;
 		case OPT_GRAN: {
 			int g = mt_granularity_parse(optarg);
 			if (g < 0) {
@@ -293,7 +293,7 @@ int main(int argc, char **argv)
 					optarg);
 				return EXIT_USAGE;
 			}
-			c.gran = (enum mt_granularity)g;
+			c.q.gran = (enum mt_granularity)g;
 			break;
 		}
 		case OPT_FORMAT:
@@ -309,12 +309,12 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'o': c.output = optarg; break;
-		case OPT_DB: c.db = optarg; break;
-		case OPT_BASE: c.base = optarg; break;
-		case OPT_DIFF_BASE: c.diff_base = optarg; break;
-		case OPT_BINARY: c.binary = optarg; break;
-		case OPT_NORMALIZE: c.normalize = true; break;
-		case OPT_MEAN: c.mean = true; break;
+		case OPT_DB: c.q.db = optarg; break;
+		case OPT_BASE: c.q.base = optarg; break;
+		case OPT_DIFF_BASE: c.q.diff_base = optarg; break;
+		case OPT_BINARY: c.q.binary = optarg; break;
+		case OPT_NORMALIZE: c.q.normalize = true; break;
+		case OPT_MEAN: c.q.mean = true; break;
 		case OPT_SCRIPT: c.script = optarg; break;
 		case OPT_SCREEN: c.screen = optarg; break;
 		case OPT_INTERVAL: c.interval = optarg; break;
@@ -353,15 +353,15 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			if (opt == OPT_MAX_INFLATE)
-				c.lim.max_inflate = sz;
+				c.q.lim.max_inflate = sz;
 			else if (opt == OPT_MAX_SAMPLES)
-				c.lim.max_samples = sz;
+				c.q.lim.max_samples = sz;
 			else if (opt == OPT_MAX_STRING)
-				c.lim.max_string = sz;
+				c.q.lim.max_string = sz;
 			else if (opt == OPT_MAX_GOROUTINES)
-				c.lim.max_goroutines = sz;
+				c.q.lim.max_goroutines = sz;
 			else
-				c.lim.max_frames = sz;
+				c.q.lim.max_frames = sz;
 			break;
 		default:
 			fputs("try memtop --help\n", stderr);
@@ -374,7 +374,7 @@ int main(int argc, char **argv)
 		if (c.cmd && strcmp(c.cmd, commands[i].name) == 0)
 			return commands[i].run(&c);
 	/* memtop --db DB alone opens the viewer on the stored snapshots. */
-	if (c.nargs == 0 && !(c.db && (c.script || isatty(STDOUT_FILENO)))) {
+	if (c.nargs == 0 && !(c.q.db && (c.script || isatty(STDOUT_FILENO)))) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}

@@ -133,7 +133,7 @@ static void top_with(struct profile *p, enum mt_granularity g, const char *focus
 	for (int i = 0; i < 4; i++)
 		if (pat[i])
 			mt_regex_compile(&re[i], pat[i], false, NULL);
-	struct mt_filters f = {re[0], re[1], re[2], re[3]};
+	struct mt_filters f = {.focus = re[0], .ignore = re[1], .hide = re[2], .show = re[3]};
 	mt_nodes_init(m, p, g, &f, NULL);
 	mt_top_build(t, m, 0);
 	mt_top_sort(t, m, MT_SORT_FLAT);

@@ -347,7 +347,7 @@ int ui_main(struct cli *c)
 {
 	char newest[32];
 	size_t nstored = 0; /* snapshots in --db when no profile is given */
-	if (c->nargs < 1 && !c->db) {
+	if (c->nargs < 1 && !c->q.db) {
 		cli_err("", "no profile given (try memtop --help)");
 		return EXIT_USAGE;
 	}
@@ -370,16 +370,16 @@ int ui_main(struct cli *c)
 	struct model md;
 	struct mt_err e = {{0}};
 	const char *path = c->nargs ? c->args[c->nargs - 1] : newest;
-	if (!c->nargs && !newest_snapshot(c->db, newest, sizeof newest, &nstored, &e)) {
-		cli_err(c->db, "%s", e.msg);
+	if (!c->nargs && !newest_snapshot(c->q.db, newest, sizeof newest, &nstored, &e)) {
+		cli_err(c->q.db, "%s", e.msg);
 		if (script)
 			fclose(script);
 		return EXIT_BAD;
 	}
 	struct ui ui = {.md = &md, .script = script != NULL};
 	struct load_job job = {
-		.md = &md, .path = path, .db = c->db, .sample_index = c->sample_index,
-		.gran = c->gran, .lim = &c->lim,
+		.md = &md, .path = path, .db = c->q.db, .sample_index = c->q.sample_index,
+		.gran = c->q.gran, .lim = &c->q.lim,
 		.base_path = c->nargs >= 2 ? c->args[0] : NULL,
 	};
 	SCREEN *scr = NULL;

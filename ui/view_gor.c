@@ -46,35 +46,35 @@ static const char *state_key(const char *state)
 	return "";
 }
 
-static const struct gmodel *sort_gm;
-
 /* By count: the groups are largest first already. */
-static int cmp_rows(const void *x, const void *y)
+static int cmp_rows(const void *x, const void *y, void *ctx)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	return a < b ? -1 : a > b;
 }
 
-static int cmp_wait(const void *x, const void *y)
+static int cmp_wait(const void *x, const void *y, void *ctx)
 {
+	const struct gmodel *sort_gm = ctx;
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	const struct gm_group *ga = &sort_gm->groups.v[a], *gb = &sort_gm->groups.v[b];
 	if (ga->wait_max != gb->wait_max)
 		return ga->wait_max > gb->wait_max ? -1 : 1;
 	if (ga->wait_min != gb->wait_min)
 		return ga->wait_min > gb->wait_min ? -1 : 1;
-	return cmp_rows(x, y);
+	return cmp_rows(x, y, ctx);
 }
 
-static int cmp_growth(const void *x, const void *y)
+static int cmp_growth(const void *x, const void *y, void *ctx)
 {
+	const struct gmodel *sort_gm = ctx;
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	const struct gm_group *ga = &sort_gm->groups.v[a], *gb = &sort_gm->groups.v[b];
 	if (ga->only_grows != gb->only_grows)
 		return ga->only_grows ? -1 : 1;
 	if (ga->growth != gb->growth)
 		return ga->growth > gb->growth ? -1 : 1;
-	return cmp_rows(x, y);
+	return cmp_rows(x, y, ctx);
 }
 
 static void gor_rows(struct gor_view *gv, const struct gmodel *gm)
@@ -85,13 +85,12 @@ static void gor_rows(struct gor_view *gv, const struct gmodel *gm)
 	for (size_t k = 0; k < gm->groups.n; k++)
 		if (gm->groups.v[k].shown)
 			VEC_PUSH(gv->rows, (uint32_t)k);
-	sort_gm = gm;
 	if (gv->rows.n)
-		qsort(gv->rows.v, gv->rows.n, sizeof *gv->rows.v,
-		      gv->sort == GS_WAIT     ? cmp_wait
-		      : gv->sort == GS_GROWTH ? cmp_growth
-					      : cmp_rows);
-	sort_gm = NULL;
+		qsort_r(gv->rows.v, gv->rows.n, sizeof *gv->rows.v,
+			gv->sort == GS_WAIT     ? cmp_wait
+			: gv->sort == GS_GROWTH ? cmp_growth
+						: cmp_rows,
+			(void *)gm);
 	gv->l.n = gv->rows.n;
 	gv->l.sel = 0;
 	for (size_t i = 0; keep != MT_NONE && i < gv->rows.n; i++)

@@ -7,10 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "profile/merge.h"
 #include "base/units.h"
-#include "read/reader.h"
-#include "symbol/symbolize.h"
 
 void cli_err(const char *what, const char *fmt, ...)
 {
@@ -26,36 +23,24 @@ void cli_err(const char *what, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Prints the warnings a query gathered and drops them. */
+static void print_warnings(struct mt_warnings *w)
+{
+	for (size_t i = 0; i < w->v.n; i++)
+		cli_err("warning", "%s", w->v.v[i]);
+	mt_warnings_done(w);
+	memset(w, 0, sizeof *w);
+}
+
 struct profile *cli_load(struct cli *c, const char *arg)
 {
 	struct profile *p = NULL;
 	struct mt_err e = {{0}};
-	int64_t id;
-	if (arg[0] == '@' && cli_snapshot_id(arg, &id))
-		return cli_load_snapshot(c, arg);
-	if (reader_load_file(arg, &c->lim, &p, &e)) {
-		cli_err(arg, "%s", e.msg);
-		return NULL;
-	}
-	return cli_symbolize(c, arg, p);
-}
-
-struct profile *cli_symbolize(struct cli *c, const char *arg, struct profile *p)
-{
-	if (!symbolize_wanted(p))
-		return p;
-	struct mt_sym_opts o = {.binary = c->binary};
-	struct mt_symbolizer *s = symbolizer_new(&o);
-	struct mt_warnings w = {{0}};
-	struct mt_err e = {{0}};
-	enum mt_status st = symbolize_profile(s, p, &w, &e);
-	symbolizer_free(s);
-	for (size_t i = 0; i < w.v.n; i++)
-		cli_err("warning", "%s", w.v.v[i]);
-	mt_warnings_done(&w);
+	struct mt_warnings w = {0};
+	enum mt_status st = query_read(arg, &c->q, &p, NULL, &w, &e);
+	print_warnings(&w);
 	if (st) {
-		cli_err(arg, "%s", e.msg);
-		profile_free(p);
+		cli_err("", "%s", e.msg);
 		return NULL;
 	}
 	return p;
@@ -63,73 +48,42 @@ struct profile *cli_symbolize(struct cli *c, const char *arg, struct profile *p)
 
 struct profile *cli_load_compared(struct cli *c, const char *arg)
 {
-	struct profile *p = cli_load(c, arg);
-	const char *basearg = c->base ? c->base : c->diff_base;
-	if (!p || !basearg)
-		return p;
-	struct profile *base = cli_load(c, basearg);
-	if (!base) {
-		profile_free(p);
-		return NULL;
-	}
-	struct profile *srcs[2] = {p, base}, *merged = NULL;
-	int scale[2] = {1, -1};
-	bool diff[2] = {false, c->diff_base != NULL};
+	struct profile *p = NULL;
 	struct mt_err e = {{0}};
-	enum mt_status st = profile_merge(srcs, scale, diff, 2, &merged, &e);
-	profile_free(p);
-	profile_free(base);
+	struct mt_warnings w = {0};
+	enum mt_status st = query_load(arg, &c->q, &p, &w, &e);
+	print_warnings(&w);
 	if (st) {
-		cli_err(basearg, "%s", e.msg);
+		cli_err("", "%s", e.msg);
 		return NULL;
 	}
-	return merged;
-}
-
-static bool compile(struct mt_regex **re, const char *pat)
-{
-	*re = NULL;
-	if (!pat || !*pat)
-		return true;
-	struct mt_err e;
-	if (mt_regex_compile(re, pat, false, &e)) {
-		cli_err("", "%s", e.msg);
-		return false;
-	}
-	return true;
+	return p;
 }
 
 int cli_report_open(struct cli *c, const struct profile *p, const char *what,
-		    struct cli_report *r)
+		    struct mt_report *r)
 {
-	memset(r, 0, sizeof *r);
 	struct mt_err e;
-	if (profile_sample_index(p, c->sample_index, &r->index, &e)) {
-		cli_err(what, "%s", e.msg);
-		return EXIT_BAD;
+	enum mt_status st = mt_report_open(r, p, &c->q, &e);
+	if (st) {
+		cli_err(st == MT_ERR_USAGE ? "" : what, "%s", e.msg);
+		return st == MT_ERR_USAGE ? EXIT_USAGE : EXIT_BAD;
 	}
-	if (!compile(&r->re[0], c->focus) || !compile(&r->re[1], c->ignore) ||
-	    !compile(&r->re[2], c->hide) || !compile(&r->re[3], c->show)) {
-		cli_report_close(r);
-		return EXIT_USAGE;
-	}
-	struct mt_filters f = {r->re[0], r->re[1], r->re[2], r->re[3]};
-	if (mt_nodes_init(&r->nodes, p, c->gran, &f, &e)) {
-		cli_err(what, "%s", e.msg);
-		cli_report_close(r);
-		return EXIT_BAD;
-	}
-	mt_top_build_mean(&r->top, &r->nodes, r->index, c->mean ? 0 : -1);
+	/* pprof's warnings, on stderr; the report goes on. */
+	static const char *const pprof_names[] = {
+#define MT_X(k, opt, pprof) [k] = pprof,
+		MT_FILTER_LIST(MT_X)
+#undef MT_X
+	};
+	for (int k = 0; k < MT_FILTER_COUNT; k++)
+		if (r->nomatch & (1u << k))
+			cli_err("", "%s expression matched no samples", pprof_names[k]);
 	return EXIT_OK;
 }
 
-void cli_report_close(struct cli_report *r)
+void cli_report_close(struct mt_report *r)
 {
-	mt_top_done(&r->top);
-	mt_nodes_done(&r->nodes);
-	for (int i = 0; i < 4; i++)
-		mt_regex_free(r->re[i]);
-	memset(r, 0, sizeof *r);
+	mt_report_done(r);
 }
 
 /* Go's "Jan 2, 2006 at 3:04pm (MST)" in local time. */
@@ -188,17 +142,16 @@ void cli_print_header(FILE *f, const struct cli *c, const struct profile *p,
 		}
 		fprintf(f, "Duration: %s, Total samples = %s %s\n", d, t, ratio);
 	}
-	const char *filters[][2] = {{"focus", c->focus}, {"ignore", c->ignore},
-				    {"hide", c->hide}, {"show", c->show}};
 	bool any = false;
-	for (size_t i = 0; i < 4; i++) {
-		if (!filters[i][1] || !*filters[i][1])
+	for (int k = 0; k < MT_FILTER_COUNT; k++) {
+		const char *v = c->q.filter[k];
+		if (!v || !*v)
 			continue;
 		if (!any)
 			fprintf(f, "Active filters:\n");
 		any = true;
-		fprintf(f, "   %s=%.80s%s\n", filters[i][0], filters[i][1],
-			strlen(filters[i][1]) > 80 ? "\xe2\x80\xa6" : "");
+		fprintf(f, "   %s=%.80s%s\n", mt_filter_name((enum mt_filter_kind)k), v,
+			strlen(v) > 80 ? "\xe2\x80\xa6" : "");
 	}
 }
 

@@ -11,6 +11,7 @@
 #include "profile/nodes.h"
 #include "profile/profile.h"
 #include "report/top.h"
+#include "query/query.h"
 
 enum cli_format { CLI_TEXT, CLI_JSON };
 
@@ -20,25 +21,18 @@ struct cli {
 	char **args; /* positional arguments after the command */
 	int nargs;
 
-	const char *db;
-	const char *sample_index;
+	/* What the query engine is asked: sample index, granularity,
+	 * filters, base, binary, limits, the database of @ID. */
+	struct mt_query_opts q;
 	int nodecount;      /* 0 = all */
 	double nodefraction;
 	bool cum;
-	bool normalize;
-	bool mean; /* pprof -mean: values per contention (index 0) */
-	const char *unit;
-	const char *focus, *ignore, *hide, *show;
 	const char *state; /* goroutines --state REGEX */
 	const char *source_path, *trim_path; /* list: pprof -source_path, -trim_path */
-	enum mt_granularity gran;
-	const char *base, *diff_base;
-	const char *binary;
 	enum cli_format format;
 	const char *format_arg; /* as given, for export's own formats */
 	const char *output;     /* -o FILE */
 	const char *script, *screen;
-	struct mt_limits lim;
 	/* collect */
 	const char *interval, *count, *timeout, *max_body, *retain, *watch;
 	bool gc;
@@ -59,33 +53,20 @@ enum { EXIT_LEAK = 3 };
 void cli_err(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Loads a profile argument (a file path, later also @ID) or prints the error
- * and returns NULL. */
+/* Reads a profile argument (a file or @ID) through the query engine,
+ * printing its warnings; prints the error and returns NULL on failure. */
 struct profile *cli_load(struct cli *c, const char *arg);
 
-/* Names the addresses of p from its binaries (and --binary) when it has
- * locations without lines, printing at most one warning; returns p, or NULL
- * (p freed, error printed) when p does not hold together. */
-struct profile *cli_symbolize(struct cli *c, const char *arg, struct profile *p);
-
-/* Loads a profile argument and, with --base or --diff-base, subtracts the
- * base the way pprof does (a merge with the base negated). */
+/* The same with what the options do to a whole profile (--base,
+ * --diff-base, --normalize, --tagroot, --tagleaf): query_load. */
 struct profile *cli_load_compared(struct cli *c, const char *arg);
 
-/* A profile aggregated under the command line's sample index, granularity
- * and filters. */
-struct cli_report {
-	int index;
-	struct mt_regex *re[4]; /* focus, ignore, hide, show */
-	struct mt_nodes nodes;
-	struct mt_top top; /* unsorted */
-};
-
-/* Builds r for p (borrowed; must outlive r); on failure prints the error
- * (naming `what`) and returns the exit status. */
+/* Builds the report of p (borrowed; must outlive r) under the options;
+ * prints pprof's "... expression matched no samples" warnings, or the
+ * error (naming `what`) and returns the exit status. */
 int cli_report_open(struct cli *c, const struct profile *p, const char *what,
-		    struct cli_report *r);
-void cli_report_close(struct cli_report *r);
+		    struct mt_report *r);
+void cli_report_close(struct mt_report *r);
 
 /* Prints pprof's header lines of a report (File, Build ID, comments, Type,
  * Time, Duration, Active filters) in output unit outunit. */
@@ -138,7 +119,6 @@ void cli_view_import_finish(struct store_async *a);
 struct store;
 struct store *cli_store_open(struct cli *c, bool create);
 bool cli_snapshot_id(const char *arg, int64_t *id);
-struct profile *cli_load_snapshot(struct cli *c, const char *arg);
 int cmd_goroutines(struct cli *c);
 
 /* cmd_metrics.c: `memtop metrics`, and the hooks that store series. */

@@ -98,7 +98,7 @@ static bool scrape(struct cli *c, struct store *s, struct collect_target *t,
 		free(body);
 		return ok;
 	}
-	if (reader_load_bytes(body, n, &c->lim, &p, &e)) {
+	if (reader_load_bytes(body, n, &c->q.lim, &p, &e)) {
 		cli_err(t->url, "bad response (%zu bytes): %s", n, e.msg);
 		free(body);
 		return false;

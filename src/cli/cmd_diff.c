@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile/merge.h"
 #include "report/diff.h"
 #include "base/units.h"
 #include "cli.h"
@@ -41,14 +42,14 @@ int cmd_diff(struct cli *c)
 		return EXIT_BAD;
 	}
 	int rc = EXIT_BAD;
-	struct cli_report br = {0}, nr = {0};
+	struct mt_report br = {0}, nr = {0};
 	struct mt_diff d = {0};
 	int64_t *vals = NULL;
 	if (bp->sample_types.n != np->sample_types.n) {
 		cli_err(npath, "has other sample types than %s", bpath);
 		goto out;
 	}
-	if (c->normalize)
+	if (c->q.normalize)
 		profile_normalize(np, bp);
 	if ((rc = cli_report_open(c, bp, bpath, &br)) != EXIT_OK)
 		goto out;
@@ -82,7 +83,7 @@ int cmd_diff(struct cli *c)
 		goto out;
 	}
 
-	const char *unit = c->unit ? c->unit : "minimum";
+	const char *unit = c->q.unit ? c->q.unit : "minimum";
 	if (strcmp(unit, "minimum") == 0) {
 		vals = xmalloc((rows * 3 + 1) * sizeof *vals);
 		size_t k = 0;
@@ -103,13 +104,13 @@ int cmd_diff(struct cli *c)
 	mt_scaled_label(dl, sizeof dl, dt, sunit, unit);
 	delta_pct(pc, sizeof pc, dt, d.base_total, false);
 	printf("New:  %s, total %s (%s%s, %s)%s\n", base_name(npath), a, dt > 0 ? "+" : "",
-	       dl, pc, c->normalize ? ", normalized to the base" : "");
+	       dl, pc, c->q.normalize ? ", normalized to the base" : "");
 	if (rows < d.n)
 		printf("Showing top %zu of %zu functions by %s\n", rows, d.n,
 		       c->cum ? "cum growth" : "flat growth");
 	const char *what = c->cum ? "cum" : "flat";
 	printf("%10s %10s %10s %8s  name (%s%s)\n", "base", "new", "delta", "delta%", what,
-	       c->diff_base ? ", % of base total" : "");
+	       c->q.diff_base ? ", % of base total" : "");
 	for (size_t i = 0; i < rows; i++) {
 		const struct mt_diff_row *r = &d.rows[i];
 		int64_t bv = c->cum ? r->base_cum : r->base_flat;
@@ -119,7 +120,7 @@ int cmd_diff(struct cli *c)
 		char sd[64];
 		mt_scaled_label(sd, sizeof sd, nv - bv, sunit, unit);
 		snprintf(dl, sizeof dl, "%s%s", nv - bv > 0 ? "+" : "", sd);
-		delta_pct(pc, sizeof pc, nv - bv, c->diff_base ? d.base_total : bv, bv == 0);
+		delta_pct(pc, sizeof pc, nv - bv, c->q.diff_base ? d.base_total : bv, bv == 0);
 		printf("%10s %10s %10s %8s  %s\n", a, b, dl, pc, strtab_get(&d.names, r->name));
 	}
 	rc = EXIT_OK;

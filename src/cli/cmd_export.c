@@ -41,7 +41,7 @@ int cmd_export(struct cli *c)
 	struct profile *p = cli_load_compared(c, path);
 	if (!p)
 		return EXIT_BAD;
-	struct cli_report rep;
+	struct mt_report rep;
 	int rc = cli_report_open(c, p, path, &rep);
 	if (rc != EXIT_OK) {
 		profile_free(p);
@@ -64,7 +64,7 @@ int cmd_export(struct cli *c)
 		/* Unfiltered, the profile itself (addresses, lines and inlining
 		 * kept); otherwise exactly what the view shows. */
 		bool plain = !rep.re[0] && !rep.re[1] && !rep.re[2] && !rep.re[3] &&
-			     c->gran == MT_GRAN_FUNCTIONS;
+			     c->q.gran == MT_GRAN_FUNCTIONS;
 		struct profile *vp = plain ? NULL : export_view_profile(&rep.nodes);
 		uint8_t *bytes;
 		size_t n;

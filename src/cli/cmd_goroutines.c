@@ -156,7 +156,7 @@ int cmd_goroutines(struct cli *c)
 	}
 	const char *path = c->args[0];
 	struct mt_regex *state = NULL, *focus = NULL;
-	if (!compile(&state, c->state) || !compile(&focus, c->focus)) {
+	if (!compile(&state, c->state) || !compile(&focus, c->q.filter[MT_FILTER_FOCUS])) {
 		mt_regex_free(state);
 		return EXIT_USAGE;
 	}
@@ -168,22 +168,22 @@ int cmd_goroutines(struct cli *c)
 	struct mt_goroutines d;
 	goroutines_init(&d);
 	const uint8_t *in;
-	if ((map = map_file(path, c->lim.max_file, &mapn))) {
+	if ((map = map_file(path, c->q.lim.max_file, &mapn))) {
 		in = map, n = mapn;
-	} else if (mt_read_file(path, &data, &n, c->lim.max_file, &e)) {
+	} else if (mt_read_file(path, &data, &n, c->q.lim.max_file, &e)) {
 		cli_err(path, "%s", e.msg);
 		goto out;
 	} else {
 		in = data;
 	}
 	if (gz_is_gzip(in, n)) {
-		if (gz_inflate(in, n, c->lim.max_inflate, &raw, &rawn, &e)) {
+		if (gz_inflate(in, n, c->q.lim.max_inflate, &raw, &rawn, &e)) {
 			cli_err(path, "%s", e.msg);
 			goto out;
 		}
 		in = raw, n = rawn;
 	}
-	if (goroutines_parse(&d, in, n, &c->lim, &e)) {
+	if (goroutines_parse(&d, in, n, &c->q.lim, &e)) {
 		cli_err(path, "%s", e.msg);
 		goto out;
 	}

@@ -95,7 +95,7 @@ static int open_trend(struct cli *c, struct trend *t, struct store **s, enum mt_
 		      struct mt_err *e)
 {
 	struct trend_opts o = {.source = c->source, .kind = c->kind,
-			       .sample_index = c->sample_index, .gran = c->gran};
+			       .sample_index = c->q.sample_index, .gran = c->q.gran};
 	memset(t, 0, sizeof *t);
 	*st = MT_OK;
 	if (c->since && !cli_parse_duration(c->since, &o.since_ns)) {
@@ -106,7 +106,7 @@ static int open_trend(struct cli *c, struct trend *t, struct store **s, enum mt_
 		return EXIT_BAD;
 	*st = trend_build(t, *s, &o, e);
 	if (*st && *st != MT_ERR_NOTFOUND) {
-		cli_err(c->db && *c->db ? c->db : c->cmd, "%s", e->msg);
+		cli_err(c->q.db && *c->q.db ? c->q.db : c->cmd, "%s", e->msg);
 		store_close(*s);
 		*s = NULL;
 		return *st == MT_ERR_USAGE ? EXIT_USAGE : EXIT_BAD;
@@ -155,7 +155,7 @@ static void print_stack(FILE *f, const struct trend *t, size_t k, const char *se
 
 static void fmt_value(char *buf, size_t n, struct cli *c, const struct trend *t, double v)
 {
-	mt_scaled_label(buf, n, (int64_t)llround(v), t->unit, c->unit ? c->unit : "auto");
+	mt_scaled_label(buf, n, (int64_t)llround(v), t->unit, c->q.unit ? c->q.unit : "auto");
 }
 
 int cmd_leaks(struct cli *c)
@@ -181,7 +181,7 @@ int cmd_leaks(struct cli *c)
 	store_close(s);
 	if (st) { /* no snapshots: the findings alone, if any */
 		if (!nf) {
-			cli_err(c->db && *c->db ? c->db : "leaks", "%s", e.msg);
+			cli_err(c->q.db && *c->q.db ? c->q.db : "leaks", "%s", e.msg);
 			return EXIT_BAD;
 		}
 		if (c->format == CLI_JSON) {
@@ -332,7 +332,7 @@ int cmd_check(struct cli *c)
 		return rc;
 	store_close(s);
 	if (st) {
-		cli_err(c->db && *c->db ? c->db : "check", "%s", e.msg);
+		cli_err(c->q.db && *c->q.db ? c->q.db : "check", "%s", e.msg);
 		return EXIT_BAD;
 	}
 	size_t bad = 0;

@@ -104,8 +104,8 @@ int cmd_list(struct cli *c)
 		return EXIT_BAD;
 	}
 	/* pprof's list always works on lines, whatever -granularity says. */
-	c->gran = MT_GRAN_LINES;
-	struct cli_report rep;
+	c->q.gran = MT_GRAN_LINES;
+	struct mt_report rep;
 	int rc = cli_report_open(c, p, path, &rep);
 	if (rc != EXIT_OK) {
 		mt_regex_free(sym);
@@ -123,7 +123,7 @@ int cmd_list(struct cli *c)
 	} else if (c->format == CLI_JSON) {
 		print_json(&s, stype, sunit);
 	} else {
-		print_text(&s, sunit, c->unit ? c->unit : "minimum");
+		print_text(&s, sunit, c->q.unit ? c->q.unit : "minimum");
 	}
 	mt_source_done(&s);
 	cli_report_close(&rep);

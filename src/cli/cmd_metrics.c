@@ -92,9 +92,9 @@ int cmd_metrics(struct cli *c)
 	struct mt_err e = {{0}};
 	struct metrics_list l = {0};
 	/* No database yet holds no series, which is not an error. */
-	enum mt_status st = store_open(&s, c->db, false, &e);
+	enum mt_status st = store_open(&s, c->q.db, false, &e);
 	if (st && st != MT_ERR_NOTFOUND) {
-		cli_err(c->db && *c->db ? c->db : "", "%s", e.msg);
+		cli_err(c->q.db && *c->q.db ? c->q.db : "", "%s", e.msg);
 		return EXIT_BAD;
 	}
 	if (s && metrics_read(s, c->series, c->source, &l, &e)) {

@@ -17,45 +17,23 @@ struct store *cli_store_open(struct cli *c, bool create)
 {
 	struct store *s = NULL;
 	struct mt_err e = {{0}};
-	if (store_open(&s, c->db, create, &e)) {
-		cli_err(c->db && *c->db ? c->db : "", "%s", e.msg);
+	if (store_open(&s, c->q.db, create, &e)) {
+		cli_err(c->q.db && *c->q.db ? c->q.db : "", "%s", e.msg);
 		return NULL;
 	}
 	return s;
 }
 
-/* Parses "@7" or "7"; false if it is not a snapshot id. */
+/* Parses "@7" or "7" (rm takes both) with the engine's one rule. */
 bool cli_snapshot_id(const char *arg, int64_t *id)
 {
+	char ref[32];
 	if (*arg == '@')
-		arg++;
-	char *end;
-	errno = 0;
-	long long v = strtoll(arg, &end, 10);
-	if (errno || end == arg || *end || v <= 0)
+		return query_snapshot_ref(arg, id);
+	if (strlen(arg) + 2 > sizeof ref)
 		return false;
-	*id = v;
-	return true;
-}
-
-struct profile *cli_load_snapshot(struct cli *c, const char *arg)
-{
-	int64_t id;
-	if (!cli_snapshot_id(arg, &id)) {
-		cli_err(arg, "not a snapshot id (@N)");
-		return NULL;
-	}
-	struct store *s = cli_store_open(c, false);
-	if (!s)
-		return NULL;
-	struct profile *p = NULL;
-	struct mt_err e = {{0}};
-	if (store_load(s, id, &p, &e)) {
-		cli_err(arg, "%s", e.msg);
-		p = NULL;
-	}
-	store_close(s);
-	return p;
+	snprintf(ref, sizeof ref, "@%s", arg);
+	return query_snapshot_ref(ref, id);
 }
 
 /* Reads and stores one file; prints its id or that it is already stored. */
@@ -66,13 +44,13 @@ bool cli_import_one(struct cli *c, struct store *s, const char *path)
 	struct mt_err e = {{0}};
 	struct profile *p = NULL;
 	bool gc_ok;
-	enum mt_status rd = mt_read_file(path, &data, &n, c->lim.max_file, &e);
+	enum mt_status rd = mt_read_file(path, &data, &n, c->q.lim.max_file, &e);
 	/* A GODEBUG=gctrace=1 log is series, not a profile. */
 	if (!rd && cli_import_gctrace(s, path, data, n, &gc_ok)) {
 		free(data);
 		return gc_ok;
 	}
-	if (rd || reader_load_bytes(data, n, &c->lim, &p, &e)) {
+	if (rd || reader_load_bytes(data, n, &c->q.lim, &p, &e)) {
 		cli_err(path, "%s", e.msg);
 		free(data);
 		return false;
@@ -140,9 +118,9 @@ int cmd_ls(struct cli *c)
 	struct mt_err e = {{0}};
 	struct store *s = NULL;
 	/* No database yet is an empty list, not an error. */
-	enum mt_status st = store_open(&s, c->db, false, &e);
+	enum mt_status st = store_open(&s, c->q.db, false, &e);
 	if (st && st != MT_ERR_NOTFOUND) {
-		cli_err(c->db && *c->db ? c->db : "", "%s", e.msg);
+		cli_err(c->q.db && *c->q.db ? c->q.db : "", "%s", e.msg);
 		return EXIT_BAD;
 	}
 	if (s && store_list(s, &l, &e)) {

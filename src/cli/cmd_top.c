@@ -22,7 +22,7 @@ int cmd_top(struct cli *c)
 		return EXIT_BAD;
 	int rc = EXIT_BAD;
 	int64_t *mins = NULL;
-	struct cli_report rep;
+	struct mt_report rep;
 	int st = cli_report_open(c, p, path, &rep);
 	if (st != EXIT_OK) {
 		profile_free(p);
@@ -59,7 +59,7 @@ int cmd_top(struct cli *c)
 	const struct mt_value_type *vt = &p->sample_types.v[index];
 	char mean_type[128];
 	const char *stype = profile_str(p, vt->type);
-	if (c->mean) {
+	if (c->q.mean) {
 		snprintf(mean_type, sizeof mean_type, "mean_%s", stype);
 		stype = mean_type;
 	}
@@ -82,7 +82,7 @@ int cmd_top(struct cli *c)
 		goto out;
 	}
 
-	const char *outunit = c->unit ? c->unit : "minimum";
+	const char *outunit = c->q.unit ? c->q.unit : "minimum";
 	if (strcmp(outunit, "minimum") == 0 && top.n) {
 		mins = xmalloc(top.n * sizeof *mins);
 		for (size_t i = 0; i < top.n; i++)

@@ -21,7 +21,7 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 		mt_regex_free(sym);
 		return EXIT_BAD;
 	}
-	struct cli_report rep;
+	struct mt_report rep;
 	int rc = cli_report_open(c, p, path, &rep);
 	if (rc != EXIT_OK) {
 		mt_regex_free(sym);
@@ -45,7 +45,7 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 
 	const struct mt_value_type *vt = &p->sample_types.v[rep.index];
 	const char *stype = profile_str(p, vt->type), *sunit = profile_str(p, vt->unit);
-	const char *unit = c->unit ? c->unit : "minimum";
+	const char *unit = c->q.unit ? c->q.unit : "minimum";
 	int64_t *mins = NULL;
 	if (!strcmp(unit, "minimum") && rows) {
 		mins = xmalloc(rows * sizeof *mins);
@@ -144,7 +144,7 @@ int cmd_traces(struct cli *c)
 		return EXIT_BAD;
 	/* pprof merges every profile it loads, which folds samples with the
 	 * same stack and labels into one; traces shows samples, so do too. */
-	if (!c->base && !c->diff_base) {
+	if (!c->q.base && !c->q.diff_base) {
 		struct profile *merged = NULL;
 		int one = 1;
 		struct mt_err e;
@@ -153,7 +153,7 @@ int cmd_traces(struct cli *c)
 			p = merged;
 		}
 	}
-	struct cli_report rep;
+	struct mt_report rep;
 	int rc = cli_report_open(c, p, path, &rep);
 	if (rc != EXIT_OK) {
 		profile_free(p);
@@ -161,7 +161,7 @@ int cmd_traces(struct cli *c)
 	}
 	const struct mt_value_type *vt = &p->sample_types.v[rep.index];
 	const char *stype = profile_str(p, vt->type), *sunit = profile_str(p, vt->unit);
-	const char *unit = c->unit ? c->unit : "minimum";
+	const char *unit = c->q.unit ? c->q.unit : "minimum";
 	cli_print_header(stdout, c, p, stype, sunit, unit, rep.top.total);
 	const char *sep = "-----------+-------------------------------------------------------";
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(&rep.nodes) + 1) * sizeof *fr);
@@ -221,7 +221,7 @@ int cmd_traces(struct cli *c)
 			printf("%10s:  %s\n", key, nb);
 		}
 		int64_t v = profile_values(p, s)[rep.index];
-		if (c->mean) {
+		if (c->q.mean) {
 			int64_t d = profile_values(p, s)[0];
 			if (d)
 				v /= d;

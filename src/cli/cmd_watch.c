@@ -132,7 +132,7 @@ struct store_async *cli_view_import_start(struct cli *c)
 {
 	/* Script mode is how tests drive the viewer: it stores only into a
 	 * database named on purpose. :memory: opts out. */
-	if ((c->script && !(c->db && *c->db)) || (c->db && strcmp(c->db, ":memory:") == 0))
+	if ((c->script && !(c->q.db && *c->q.db)) || (c->q.db && strcmp(c->q.db, ":memory:") == 0))
 		return NULL;
 	char **files = xcalloc((size_t)c->nargs + 1, sizeof *files);
 	size_t n = 0;
@@ -141,7 +141,7 @@ struct store_async *cli_view_import_start(struct cli *c)
 			files[n++] = c->args[i];
 	struct store_async *a = NULL;
 	struct mt_err e = {{0}};
-	if (n && store_import_async(&a, c->db, files, n, &c->lim, &e))
+	if (n && store_import_async(&a, c->q.db, files, n, &c->q.lim, &e))
 		fprintf(stderr, "memtop: warning: %s\n", e.msg);
 	free(files);
 	return a;

@@ -9,6 +9,7 @@
 #include "profile/merge.h"
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 struct keybuf {
@@ -286,4 +287,47 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 	strtab_done(&sdict);
 	*out = d;
 	return MT_OK;
+}
+
+void profile_normalize(struct profile *p, const struct profile *base)
+{
+	size_t nst = p->sample_types.n;
+	if (nst != base->sample_types.n || nst == 0)
+		return;
+	double *ratio = xmalloc(nst * sizeof *ratio);
+	bool all_ones = true;
+	for (size_t t = 0; t < nst; t++) {
+		/* pprof sums the values as they are, not their absolutes. */
+		int64_t bt = 0, pt = 0;
+		for (size_t s = 0; s < base->samples.n; s++)
+			bt += profile_values(base, s)[t];
+		for (size_t s = 0; s < p->samples.n; s++)
+			pt += profile_values(p, s)[t];
+		ratio[t] = pt != 0 ? (double)bt / (double)pt : 0;
+		all_ones &= ratio[t] == 1;
+	}
+	if (all_ones) {
+		free(ratio);
+		return;
+	}
+	size_t keep = 0;
+	for (size_t s = 0; s < p->samples.n; s++) {
+		int64_t *v = p->values.v + s * nst;
+		bool nonzero = false;
+		for (size_t t = 0; t < nst; t++) {
+			if (ratio[t] != 1)
+				v[t] = (int64_t)llround((double)v[t] * ratio[t]);
+			nonzero |= v[t] != 0;
+		}
+		if (!nonzero)
+			continue;
+		if (keep != s) {
+			p->samples.v[keep] = p->samples.v[s];
+			memmove(p->values.v + keep * nst, v, nst * sizeof *v);
+		}
+		keep++;
+	}
+	p->samples.n = keep;
+	p->values.n = keep * nst;
+	free(ratio);
 }

@@ -18,4 +18,9 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 			     const bool *diff_base, size_t n, struct profile **out,
 			     struct mt_err *e);
 
+/* pprof's Normalize: scales p's values so that each sample type's total
+ * equals base's (rounding each value as pprof does); samples left all zero
+ * are dropped. */
+void profile_normalize(struct profile *p, const struct profile *base);
+
 #endif

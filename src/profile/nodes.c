@@ -239,6 +239,7 @@ enum mt_status mt_nodes_init(struct mt_nodes *m, const struct profile *p,
 	uint8_t *ch = hide ? xcalloc(nf + 1, 1) : NULL;
 	uint8_t *cs = show ? xcalloc(nf + 1, 1) : NULL;
 	m->use_focus = focus || ignore;
+	m->keep = f ? f->keep : NULL;
 
 	/* Names are cached per function for the granularities that do not
 	 * depend on the line or address. */
@@ -250,10 +251,13 @@ enum mt_status mt_nodes_init(struct mt_nodes *m, const struct profile *p,
 
 	for (size_t li = 0; li < nloc; li++) {
 		const struct mt_location *loc = &p->locations.v[li];
-		if (ignore && loc_matches(p, loc, ignore, ci))
+		if (ignore && loc_matches(p, loc, ignore, ci)) {
 			m->loc_focus[li] = 2;
-		else if (!focus || loc_matches(p, loc, focus, cf))
+			m->matched |= MT_MATCH_IGNORE;
+		} else if (!focus || loc_matches(p, loc, focus, cf)) {
 			m->loc_focus[li] = 1;
+			m->matched |= focus ? MT_MATCH_FOCUS : 0;
+		}
 		m->loc_node[li] = MT_NONE;
 		/* pprof's hide drops every line of a location whose binary it
 		 * matches, and show keeps every line of one. */
@@ -268,6 +272,7 @@ enum mt_status mt_nodes_init(struct mt_nodes *m, const struct profile *p,
 		if (loc->nline == 0) {
 			/* A location without lines is one node for its address
 			 * and binary; show always drops it. */
+			m->matched |= map_hide ? MT_MATCH_HIDE : 0;
 			if (!show && !map_hide) {
 				printable(&b, p, loc, NULL, gran);
 				m->loc_node[li] = strtab_intern(&m->names, b.s, b.n) - 1;
@@ -278,8 +283,11 @@ enum mt_status mt_nodes_init(struct mt_nodes *m, const struct profile *p,
 			uint32_t lx = loc->line0 + i;
 			const struct mt_line *ln = &p->lines.v[lx];
 			bool has_fn = ln->func != MT_NONE;
-			if ((hide && (map_hide || (has_fn && line_matches(p, ln, hide, ch)))) ||
-			    (show && !map_show && has_fn && !line_matches(p, ln, show, cs))) {
+			bool hidden = hide && (map_hide || (has_fn && line_matches(p, ln, hide, ch)));
+			bool shown = !show || map_show || !has_fn || line_matches(p, ln, show, cs);
+			/* pprof: show matched when a location keeps a line. */
+			m->matched |= (hidden ? MT_MATCH_HIDE : 0) | (show && shown ? MT_MATCH_SHOW : 0);
+			if (hidden || !shown) {
 				m->line_node[lx] = MT_NONE;
 				continue;
 			}
@@ -337,6 +345,8 @@ size_t mt_nodes_frames(const struct mt_nodes *m, size_t s, struct mt_frame *out)
 	const struct profile *p = m->p;
 	const struct mt_sample *sm = &p->samples.v[s];
 	const uint32_t *locs = p->sample_locs.v + sm->loc0;
+	if (m->keep && !m->keep[s])
+		return 0;
 	if (m->use_focus) {
 		bool focused = false;
 		for (uint32_t i = 0; i < sm->nloc; i++) {

@@ -26,10 +26,17 @@ enum mt_granularity {
 /* Parses "functions", "files", ... ; returns -1 for an unknown name. */
 int mt_granularity_parse(const char *s);
 
-/* Filters, borrowed (NULL = none). */
+/* Filters, borrowed (NULL = none). keep, when given, has one byte per
+ * sample: 0 drops the sample before any other filter (label filters and
+ * stacked focuses, see query.h). */
 struct mt_filters {
 	const struct mt_regex *focus, *ignore, *hide, *show;
+	const uint8_t *keep;
 };
+
+/* Bits of struct mt_nodes.matched: which filters matched some location, as
+ * pprof's FilterSamplesByName reports them. */
+enum { MT_MATCH_FOCUS = 1, MT_MATCH_IGNORE = 2, MT_MATCH_HIDE = 4, MT_MATCH_SHOW = 8 };
 
 struct mt_nodes {
 	const struct profile *p;
@@ -39,6 +46,8 @@ struct mt_nodes {
 	uint32_t *loc_node;       /* per location without lines: node or MT_NONE */
 	uint8_t *loc_focus;       /* per location: 0 neither, 1 focus, 2 ignore */
 	bool use_focus;           /* focus or ignore given */
+	const uint8_t *keep;      /* per sample, borrowed; NULL: all */
+	unsigned matched;         /* MT_MATCH_* */
 	size_t n;                 /* number of nodes */
 };
 

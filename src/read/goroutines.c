@@ -440,17 +440,15 @@ static bool same_key(const struct mt_goroutines *d, const struct mt_goroutine *a
 	return true;
 }
 
-static const struct mt_goroutines *sort_d;
-
 static int cmp_str(const struct mt_goroutines *d, mt_str a, mt_str b)
 {
 	return a == b ? 0 : strcmp(goroutines_str(d, a), goroutines_str(d, b));
 }
 
 /* Largest first; ties by state, then the leaf frame, then dump order. */
-static int cmp_group(const void *pa, const void *pb)
+static int cmp_group(const void *pa, const void *pb, void *ctx)
 {
-	const struct mt_goroutines *d = sort_d;
+	const struct mt_goroutines *d = ctx;
 	const struct mt_ggroup *a = pa, *b = pb;
 	if (a->count != b->count)
 		return a->count > b->count ? -1 : 1;
@@ -519,9 +517,7 @@ void goroutines_group(struct mt_goroutines *d)
 			grp->ids[grp->nids++] = gr->id;
 	}
 	free(slots);
-	sort_d = d;
-	qsort(d->groups.v, d->groups.n, sizeof *d->groups.v, cmp_group);
-	sort_d = NULL;
+	qsort_r(d->groups.v, d->groups.n, sizeof *d->groups.v, cmp_group, d);
 	/* Members point at their group's new position. */
 	uint32_t *pos = xmalloc((d->groups.n + 1) * sizeof *pos);
 	for (size_t k = 0; k < d->groups.n; k++)

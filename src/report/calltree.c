@@ -228,12 +228,10 @@ void calltree_done(struct calltree *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* qsort has no context argument in C11; the UI sorts on one thread. */
-static const struct calltree *sort_tree;
-static int sort_idx;
-
-static int cmp_child(const void *x, const void *y)
+static int cmp_child(const void *x, const void *y, void *ctx)
 {
+	const struct calltree *sort_tree = ctx;
+	int sort_idx = sort_tree->sorted_by;
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	int64_t ca = abs64(calltree_cum(sort_tree, a, sort_idx));
 	int64_t cb = abs64(calltree_cum(sort_tree, b, sort_idx));
@@ -255,10 +253,7 @@ static void sort_children(struct calltree *t, uint32_t n, uint32_t *buf)
 		buf[k++] = c;
 	if (k < 2)
 		return;
-	sort_tree = t;
-	sort_idx = t->sorted_by;
-	qsort(buf, k, sizeof *buf, cmp_child);
-	sort_tree = NULL;
+	qsort_r(buf, k, sizeof *buf, cmp_child, t);
 	t->v[n].child = buf[0];
 	for (size_t i = 0; i + 1 < k; i++)
 		t->v[buf[i]].next = buf[i + 1];

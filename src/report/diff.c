@@ -43,12 +43,10 @@ void mt_diff_build(struct mt_diff *d, const struct mt_nodes *bm,
 	d->new_total = nt->total;
 }
 
-static const struct mt_diff *sort_diff;
-
-static int by_name(const struct mt_diff_row *a, const struct mt_diff_row *b)
+static int by_name(const struct mt_diff_row *a, const struct mt_diff_row *b,
+		   const struct mt_diff *d)
 {
-	return strcmp(strtab_get(&sort_diff->names, a->name),
-		      strtab_get(&sort_diff->names, b->name));
+	return strcmp(strtab_get(&d->names, a->name), strtab_get(&d->names, b->name));
 }
 
 static int cmp_i64(int64_t a, int64_t b)
@@ -56,39 +54,37 @@ static int cmp_i64(int64_t a, int64_t b)
 	return a > b ? -1 : a < b;
 }
 
-static int cmp_growth(const void *x, const void *y)
+static int cmp_growth(const void *x, const void *y, void *d)
 {
 	const struct mt_diff_row *a = x, *b = y;
 	int c = cmp_i64(a->new_flat - a->base_flat, b->new_flat - b->base_flat);
 	if (!c)
 		c = cmp_i64(a->new_cum - a->base_cum, b->new_cum - b->base_cum);
-	return c ? c : by_name(a, b);
+	return c ? c : by_name(a, b, d);
 }
 
-static int cmp_cum(const void *x, const void *y)
+static int cmp_cum(const void *x, const void *y, void *d)
 {
 	const struct mt_diff_row *a = x, *b = y;
 	int c = cmp_i64(a->new_cum - a->base_cum, b->new_cum - b->base_cum);
 	if (!c)
 		c = cmp_i64(a->new_flat - a->base_flat, b->new_flat - b->base_flat);
-	return c ? c : by_name(a, b);
+	return c ? c : by_name(a, b, d);
 }
 
-static int cmp_flat(const void *x, const void *y)
+static int cmp_flat(const void *x, const void *y, void *d)
 {
 	const struct mt_diff_row *a = x, *b = y;
 	int c = cmp_i64(a->new_flat, b->new_flat);
-	return c ? c : by_name(a, b);
+	return c ? c : by_name(a, b, d);
 }
 
 void mt_diff_sort(struct mt_diff *d, enum mt_diff_sort by)
 {
 	if (d->n < 2)
 		return; /* also: qsort may not be given a NULL array */
-	sort_diff = d;
-	qsort(d->rows, d->n, sizeof *d->rows,
-	      by == MT_DIFF_CUM ? cmp_cum : by == MT_DIFF_FLAT ? cmp_flat : cmp_growth);
-	sort_diff = NULL;
+	qsort_r(d->rows, d->n, sizeof *d->rows,
+		by == MT_DIFF_CUM ? cmp_cum : by == MT_DIFF_FLAT ? cmp_flat : cmp_growth, d);
 }
 
 void mt_diff_done(struct mt_diff *d)
@@ -98,45 +94,3 @@ void mt_diff_done(struct mt_diff *d)
 	memset(d, 0, sizeof *d);
 }
 
-void profile_normalize(struct profile *p, const struct profile *base)
-{
-	size_t nst = p->sample_types.n;
-	if (nst != base->sample_types.n || nst == 0)
-		return;
-	double *ratio = xmalloc(nst * sizeof *ratio);
-	bool all_ones = true;
-	for (size_t t = 0; t < nst; t++) {
-		/* pprof sums the values as they are, not their absolutes. */
-		int64_t bt = 0, pt = 0;
-		for (size_t s = 0; s < base->samples.n; s++)
-			bt += profile_values(base, s)[t];
-		for (size_t s = 0; s < p->samples.n; s++)
-			pt += profile_values(p, s)[t];
-		ratio[t] = pt != 0 ? (double)bt / (double)pt : 0;
-		all_ones &= ratio[t] == 1;
-	}
-	if (all_ones) {
-		free(ratio);
-		return;
-	}
-	size_t keep = 0;
-	for (size_t s = 0; s < p->samples.n; s++) {
-		int64_t *v = p->values.v + s * nst;
-		bool nonzero = false;
-		for (size_t t = 0; t < nst; t++) {
-			if (ratio[t] != 1)
-				v[t] = (int64_t)llround((double)v[t] * ratio[t]);
-			nonzero |= v[t] != 0;
-		}
-		if (!nonzero)
-			continue;
-		if (keep != s) {
-			p->samples.v[keep] = p->samples.v[s];
-			memmove(p->values.v + keep * nst, v, nst * sizeof *v);
-		}
-		keep++;
-	}
-	p->samples.n = keep;
-	p->values.n = keep * nst;
-	free(ratio);
-}

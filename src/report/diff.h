@@ -33,9 +33,5 @@ void mt_diff_build(struct mt_diff *d, const struct mt_nodes *bm,
 void mt_diff_sort(struct mt_diff *d, enum mt_diff_sort by);
 void mt_diff_done(struct mt_diff *d);
 
-/* pprof's Normalize: scales p's values so that each sample type's total
- * equals base's (rounding each value as pprof does); samples left all zero
- * are dropped. */
-void profile_normalize(struct profile *p, const struct profile *base);
 
 #endif

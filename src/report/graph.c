@@ -81,11 +81,15 @@ void mt_graph_trim(struct mt_graph *g, int64_t cutoff)
 	}
 }
 
-static const struct mt_graph *sort_g;
-static const struct mt_nodes *sort_m;
+struct edge_sort {
+	const struct mt_graph *g;
+	const struct mt_nodes *m;
+};
 
-static int cmp_edge(const void *x, const void *y)
+static int cmp_edge(const void *x, const void *y, void *ctx)
 {
+	const struct mt_graph *sort_g = ((struct edge_sort *)ctx)->g;
+	const struct mt_nodes *sort_m = ((struct edge_sort *)ctx)->m;
 	const struct mt_edge *a = &sort_g->e[*(const uint32_t *)x];
 	const struct mt_edge *b = &sort_g->e[*(const uint32_t *)y];
 	if (a->weight != b->weight) {
@@ -100,15 +104,13 @@ static int cmp_edge(const void *x, const void *y)
 
 void mt_graph_sort(struct mt_graph *g, const struct mt_nodes *m)
 {
-	sort_g = g;
-	sort_m = m;
+	struct edge_sort ctx = {g, m};
 	for (size_t n = 0; n < g->nnodes; n++) {
-		qsort(g->in + g->in0[n], g->in0[n + 1] - g->in0[n], sizeof *g->in, cmp_edge);
-		qsort(g->out + g->out0[n], g->out0[n + 1] - g->out0[n], sizeof *g->out,
-		      cmp_edge);
+		qsort_r(g->in + g->in0[n], g->in0[n + 1] - g->in0[n], sizeof *g->in, cmp_edge,
+			&ctx);
+		qsort_r(g->out + g->out0[n], g->out0[n + 1] - g->out0[n], sizeof *g->out,
+			cmp_edge, &ctx);
 	}
-	sort_g = NULL;
-	sort_m = NULL;
 }
 
 void mt_graph_done(struct mt_graph *g)

@@ -166,26 +166,24 @@ void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 	free(row_of);
 }
 
-static const struct mt_nodes *sort_nodes;
-
 static inline int64_t abs64(int64_t v)
 {
 	return v < 0 ? -v : v;
 }
 
-static int cmp_name(const struct mt_top_row *a, const struct mt_top_row *b)
+static int cmp_name(const struct mt_top_row *a, const struct mt_top_row *b,
+		    const struct mt_nodes *m)
 {
-	return strcmp(mt_node_name(sort_nodes, a->node),
-		      mt_node_name(sort_nodes, b->node));
+	return strcmp(mt_node_name(m, a->node), mt_node_name(m, b->node));
 }
 
 /* pprof's FlatNameOrder: |flat| desc, name, |cum| desc. */
-static int cmp_flat(const void *x, const void *y)
+static int cmp_flat(const void *x, const void *y, void *m)
 {
 	const struct mt_top_row *a = x, *b = y;
 	if (abs64(a->raw_flat) != abs64(b->raw_flat))
 		return abs64(a->raw_flat) > abs64(b->raw_flat) ? -1 : 1;
-	int c = cmp_name(a, b);
+	int c = cmp_name(a, b, m);
 	if (c)
 		return c;
 	if (abs64(a->raw_cum) != abs64(b->raw_cum))
@@ -194,12 +192,12 @@ static int cmp_flat(const void *x, const void *y)
 }
 
 /* pprof's CumNameOrder: |cum| desc, name, |flat| desc. */
-static int cmp_cum(const void *x, const void *y)
+static int cmp_cum(const void *x, const void *y, void *m)
 {
 	const struct mt_top_row *a = x, *b = y;
 	if (abs64(a->raw_cum) != abs64(b->raw_cum))
 		return abs64(a->raw_cum) > abs64(b->raw_cum) ? -1 : 1;
-	int c = cmp_name(a, b);
+	int c = cmp_name(a, b, m);
 	if (c)
 		return c;
 	if (abs64(a->raw_flat) != abs64(b->raw_flat))
@@ -207,20 +205,19 @@ static int cmp_cum(const void *x, const void *y)
 	return 0;
 }
 
-static int cmp_byname(const void *x, const void *y)
+static int cmp_byname(const void *x, const void *y, void *m)
 {
-	int c = cmp_name(x, y);
-	return c ? c : cmp_flat(x, y);
+	int c = cmp_name(x, y, m);
+	return c ? c : cmp_flat(x, y, m);
 }
 
 void mt_top_sort(struct mt_top *t, const struct mt_nodes *m, enum mt_sort by)
 {
 	if (t->n < 2)
 		return;
-	sort_nodes = m;
-	qsort(t->rows, t->n, sizeof *t->rows,
-	      by == MT_SORT_CUM ? cmp_cum : by == MT_SORT_NAME ? cmp_byname : cmp_flat);
-	sort_nodes = NULL;
+	qsort_r(t->rows, t->n, sizeof *t->rows,
+		by == MT_SORT_CUM ? cmp_cum : by == MT_SORT_NAME ? cmp_byname : cmp_flat,
+		(void *)m);
 }
 
 void mt_top_done(struct mt_top *t)

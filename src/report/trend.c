@@ -170,10 +170,9 @@ static void scan_add(void *ctx, int64_t stack, int64_t value)
 }
 
 /* Sorts leaks first, then by slope (steepest first), then by size. */
-static const struct trend *sort_ctx;
-
-static int row_cmp(const void *a, const void *b)
+static int row_cmp(const void *a, const void *b, void *ctx)
 {
+	const struct trend *sort_ctx = ctx;
 	const struct trend_row *x = a, *y = b;
 	if (x->flat.leak != y->flat.leak)
 		return x->flat.leak ? -1 : 1;
@@ -314,8 +313,7 @@ enum mt_status trend_build(struct trend *t, struct store *s, const struct trend_
 		trend_fit(t->times, fl, m, &r->flat);
 		trend_fit(t->times, cu, m, &r->cum);
 	}
-	sort_ctx = t;
-	qsort(t->rows, t->nrows, sizeof *t->rows, row_cmp);
+	qsort_r(t->rows, t->nrows, sizeof *t->rows, row_cmp, t);
 	t->stack_rows = xcalloc(t->stacks->samples.n + 1, sizeof *t->stack_rows);
 	for (size_t k = 0; k < t->stacks->samples.n; k++) {
 		struct trend_stack_row *r = &t->stack_rows[t->nstack_rows++];

@@ -353,10 +353,9 @@ struct entry {
 	int64_t line, start_line, flat, cum;
 };
 
-static const struct mt_strtab *sort_names;
-
-static int entry_cmp(const void *a, const void *b)
+static int entry_cmp(const void *a, const void *b, void *names)
 {
+	const struct mt_strtab *sort_names = names;
 	const struct entry *x = a, *y = b;
 	int c = strcmp(x->name, y->name);
 	if (c)
@@ -478,9 +477,8 @@ enum mt_status mt_source_build(struct mt_source *s, const struct mt_nodes *m,
 		VEC_PUSH(en, x);
 	}
 	free(node_line);
-	sort_names = &s->names;
 	if (en.n)
-		qsort(en.v, en.n, sizeof *en.v, entry_cmp);
+		qsort_r(en.v, en.n, sizeof *en.v, entry_cmp, &s->names);
 
 	char *search = *search_opt ? xstrdup(search_opt) : working_dir();
 	for (size_t i = 0; i < en.n;) {

@@ -1,0 +1,138 @@
+/* query.h - the query engine: what every command and every view asks.
+ *
+ * A profile reference (a file path or a stored snapshot "@ID") and one
+ * options struct go in; out comes the prepared profile (loaded, its
+ * addresses named from its binaries, the base subtracted or diffed as pprof
+ * does, normalized, label frames added) and, for a filter set, the report:
+ * the nodes under the granularity and filters and pprof's flat/cum rows.
+ * `memtop top` and the viewer's top table are two printings of one
+ * struct mt_report.
+ *
+ * Ownership: query_load hands the caller a profile it owns (profile_free).
+ * A struct mt_report borrows the profile it was built on (which must
+ * outlive it) and owns its nodes, rows, compiled filters and sample mask;
+ * it copies nothing of the filter patterns it was given.
+ */
+#ifndef MT_QUERY_H
+#define MT_QUERY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/limits.h"
+#include "profile/nodes.h"
+#include "profile/profile.h"
+#include "report/top.h"
+#include "symbol/symbolize.h"
+
+/* pprof's filters. The first four act on frames (a location's function
+ * names and file names, or its binary); the tag filters on labels. */
+#define MT_FILTER_LIST(X)                                                      \
+	X(MT_FILTER_FOCUS, "focus", "Focus")                                   \
+	X(MT_FILTER_IGNORE, "ignore", "Ignore")                                \
+	X(MT_FILTER_HIDE, "hide", "Hide")                                      \
+	X(MT_FILTER_SHOW, "show", "Show")                                      \
+	X(MT_FILTER_TAGFOCUS, "tagfocus", "TagFocus")                          \
+	X(MT_FILTER_TAGIGNORE, "tagignore", "TagIgnore")                       \
+	X(MT_FILTER_TAGSHOW, "tagshow", "TagShow")                             \
+	X(MT_FILTER_TAGHIDE, "taghide", "TagHide")
+
+enum mt_filter_kind {
+#define MT_X(k, opt, pprof) k,
+	MT_FILTER_LIST(MT_X)
+#undef MT_X
+	MT_FILTER_COUNT
+};
+
+/* The option name of a filter kind ("focus", "tagfocus", ...). */
+const char *mt_filter_name(enum mt_filter_kind k);
+
+/* One filter of a stack: pprof's options give at most one of each kind,
+ * the viewer stacks as many as the user pushes. Stacking rules: the newest
+ * focus filters frames, older focuses keep the samples they match (so
+ * focuses narrow); ignores, hides and shows each act as one alternation;
+ * every tag filter narrows the samples (tagfocus keeps, tagignore drops);
+ * tagshow and taghide choose which labels a report shows. */
+struct mt_filter {
+	enum mt_filter_kind kind;
+	const char *pattern; /* borrowed */
+};
+
+/* Everything a query depends on. Strings are borrowed. */
+struct mt_query_opts {
+	const char *db;           /* the store of "@ID" references (NULL: default) */
+	const char *binary;       /* --binary: names addresses of the main binary */
+	const char *sample_index; /* name or number; NULL: the profile's default */
+	enum mt_granularity gran;
+	const char *filter[MT_FILTER_COUNT]; /* NULL or "": none */
+	const char *tagroot, *tagleaf; /* label keys, comma-separated */
+	const char *unit;              /* output unit of numeric label frames */
+	const char *base, *diff_base;  /* pprof's -base / -diff_base */
+	bool normalize;                /* scale to the base's totals first */
+	bool mean;                     /* values per contention (sample type 0) */
+	struct mt_limits lim;
+};
+
+/* The options of no option: functions, no filters, default limits. */
+void mt_query_opts_init(struct mt_query_opts *o);
+
+/* Whether ref names a stored snapshot ("@N", N > 0); its id. */
+bool query_snapshot_ref(const char *ref, int64_t *id);
+
+/* Reads ref (a file, or "@ID" from o->db) and names its addresses from its
+ * binaries when it has none (warnings go to w, which may be NULL: then
+ * they are dropped). *snap_id (may be NULL) gets the snapshot id, 0 for a
+ * file. The caller owns *out. Errors name what is at fault (the file, the
+ * database or the snapshot). */
+enum mt_status query_read(const char *ref, const struct mt_query_opts *o,
+			  struct profile **out, int64_t *snap_id,
+			  struct mt_warnings *w, struct mt_err *e);
+
+/* query_read, then what the options do to the whole profile, in pprof's
+ * order: the base subtracted (-base) or diffed against (-diff_base), scaled
+ * to the base's totals first with normalize; label frames of tagroot and
+ * tagleaf added. e names the file at fault ("base.pb.gz: ..."). */
+enum mt_status query_load(const char *ref, const struct mt_query_opts *o,
+			  struct profile **out, struct mt_warnings *w,
+			  struct mt_err *e);
+
+/* Applies base (o->base or o->diff_base, already read) to p as pprof does;
+ * replaces *p. Both are consumed. */
+enum mt_status query_apply_base(struct profile **p, struct profile *base,
+				const struct mt_query_opts *o, struct mt_err *e);
+
+/* A profile under a sample type, a granularity and a filter stack. */
+struct mt_report {
+	const struct profile *p; /* borrowed */
+	int index;               /* sample type */
+	bool mean;
+	int64_t total;           /* pprof's total: before any filter */
+	struct mt_regex *re[MT_FILTER_COUNT]; /* focus..show; tagshow/taghide */
+	uint8_t *keep;           /* per sample, or NULL: all kept */
+	struct mt_nodes nodes;
+	struct mt_top top;       /* sorted by flat (pprof's order) */
+	/* Filter kinds that matched nothing (bit 1 << kind), for pprof's
+	 * "Focus expression matched no samples". */
+	unsigned nomatch;
+};
+
+/* Builds r over p (borrowed) for sample type index; f[0..nf) is the filter
+ * stack. A pattern that does not compile fails with MT_ERR_USAGE and e
+ * naming the option. */
+enum mt_status mt_report_build(struct mt_report *r, const struct profile *p, int index,
+			       enum mt_granularity gran, bool mean,
+			       const struct mt_filter *f, size_t nf, struct mt_err *e);
+
+/* The same with the options' filters and sample index (o->sample_index
+ * resolved against p). */
+enum mt_status mt_report_open(struct mt_report *r, const struct profile *p,
+			      const struct mt_query_opts *o, struct mt_err *e);
+
+/* Switches the sample type and rebuilds the rows (filters unchanged). */
+void mt_report_set_index(struct mt_report *r, int index);
+void mt_report_done(struct mt_report *r);
+
+/* Whether the report's tagshow/taghide let a label key through. */
+bool mt_report_shows_label(const struct mt_report *r, const char *key);
+
+#endif
