@@ -9,7 +9,6 @@
 
 #include "cli/cli.h"
 #include "ui/ui.h"
-#include "ui/view_source.h"
 
 #ifndef MEMTOP_VERSION
 #define MEMTOP_VERSION "0.1.0"
@@ -381,13 +380,15 @@ int main(int argc, char **argv)
 	/* The interactive viewer; without a terminal (and no --script), or
 	 * on one that cannot address the cursor (TERM=dumb: an editor's shell
 	 * buffer, a CI log), the top table is what can be shown. */
-	view_source_paths(c.source_path, c.trim_path);
 	const char *term = getenv("TERM");
 	int dumb = !term || !*term || strcmp(term, "dumb") == 0;
 	if (c.script || (isatty(STDOUT_FILENO) && !dumb)) {
 		/* The files go into the database meanwhile, for later sessions. */
 		struct store_async *imp = cli_view_import_start(&c);
-		int rc = ui_main(&c);
+		struct ui_args ua = {.q = &c.q, .profiles = c.args, .nprofiles = c.nargs,
+				     .script = c.script, .screen = c.screen,
+				     .source_path = c.source_path, .trim_path = c.trim_path};
+		int rc = ui_main(&ua);
 		cli_view_import_finish(imp);
 		return rc;
 	}

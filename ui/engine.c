@@ -3,7 +3,7 @@
  * filters, and the dispatch of requests to views. */
 #include "engine.h"
 
-#include "diffmodel.h"
+#include "query/diffmodel.h"
 #include "view_timeline.h"
 
 #include <stdio.h>
@@ -101,6 +101,15 @@ static void pop_drills(struct ui *ui)
 {
 	while (ui->depth > 1)
 		view_free(ui->stack[--ui->depth]);
+}
+
+uintptr_t ui_name_arg(struct ui *ui, const char *name)
+{
+	/* name may point into ui->names, which interning can move. */
+	char *copy = xstrdup(name);
+	mt_str id = strtab_intern(&ui->names, copy, strlen(copy));
+	free(copy);
+	return id;
 }
 
 bool ui_push(struct ui *ui, enum view_kind kind, uintptr_t arg)
@@ -242,14 +251,12 @@ static void draw_status(struct ui *ui, const struct prompt *pr)
 	char left[512] = "";
 	size_t n = 0;
 	struct model *md = ui->md;
-	static const char *kinds[] = {"focus", "ignore", "hide", "label"};
-	for (size_t i = 0; i < md->filters.n && n + 8 < sizeof left; i++)
+	for (size_t i = 0; i < md->filters.n && n + 8 < sizeof left; i++) {
+		const struct model_filter *f = &md->filters.v[i];
 		n += (size_t)snprintf(left + n, sizeof left - n, "%s%s%s%s", i ? " > " : "",
-				      md->filters.v[i].kind == FILTER_LABEL
-					      ? ""
-					      : kinds[md->filters.v[i].kind],
-				      md->filters.v[i].kind == FILTER_LABEL ? "" : "=",
-				      md->filters.v[i].label);
+				      f->state ? "" : mt_filter_name(f->kind),
+				      f->state ? "" : "=", f->label);
+	}
 	if (ui->search[0] && n + 8 < sizeof left)
 		n += (size_t)snprintf(left + n, sizeof left - n, "%s/%s", n ? "  " : "",
 				      ui->search);
@@ -315,7 +322,7 @@ static void quote_name(char *out, size_t n, const char *name)
 	out[k] = 0;
 }
 
-static void push_filter(struct ui *ui, enum filter_kind kind, const char *pattern,
+static void push_filter(struct ui *ui, enum mt_filter_kind kind, const char *pattern,
 			const char *label)
 {
 	struct mt_err e;
@@ -355,9 +362,9 @@ static void prompt_done(struct ui *ui, struct prompt *pr)
 	case REQ_HIDE_RE:
 		if (pr->buf[0])
 			push_filter(ui,
-				    pr->req == REQ_FOCUS_RE    ? FILTER_FOCUS
-				    : pr->req == REQ_IGNORE_RE ? FILTER_IGNORE
-							       : FILTER_HIDE,
+				    pr->req == REQ_FOCUS_RE    ? MT_FILTER_FOCUS
+				    : pr->req == REQ_IGNORE_RE ? MT_FILTER_IGNORE
+							       : MT_FILTER_HIDE,
 				    pr->buf, pr->buf);
 		break;
 	default:
@@ -440,9 +447,9 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 		char re[1200];
 		quote_name(re, sizeof re, name);
 		push_filter(ui,
-			    req == REQ_FOCUS    ? FILTER_FOCUS
-			    : req == REQ_IGNORE ? FILTER_IGNORE
-						: FILTER_HIDE,
+			    req == REQ_FOCUS    ? MT_FILTER_FOCUS
+			    : req == REQ_IGNORE ? MT_FILTER_IGNORE
+						: MT_FILTER_HIDE,
 			    re, name);
 		break;
 	}

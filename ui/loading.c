@@ -32,18 +32,19 @@ static double now_ms(void)
 void loading_run_here(struct load_job *job)
 {
 	struct model *md = job->md;
-	const struct mt_limits *lim = job->wlim.progress ? &job->wlim : job->lim;
-	job->ok = model_load(md, job->path, job->db, job->sample_index, job->gran, lim,
-			     &job->e);
+	const struct mt_query_opts *q = job->watched ? &job->wq : job->q;
+	job->ok = model_load(md, job->path, q, &job->e);
 	if (job->ok && job->base_path) {
 		struct mt_err be = {{0}};
-		if (!model_load_base(md, job->base_path, lim, &be))
+		if (!model_load_base(md, job->base_path, &be))
 			snprintf(job->base_err, sizeof job->base_err,
 				 "diff base %s: %s", job->base_path, be.msg);
 	}
 	/* Later loads (snapshots, the goroutine dump) are not watched. */
-	if (job->ok)
-		md->lim = job->lim;
+	if (job->ok) {
+		md->q = job->q;
+		md->lim = &job->q->lim;
+	}
 }
 
 static void *worker(void *arg)
@@ -152,8 +153,9 @@ enum load_result loading_run(struct load_job *job, struct ui *ui,
 			     bool (*open_screen)(struct ui *), bool *opened)
 {
 	*opened = false;
-	job->wlim = *job->lim;
-	job->wlim.progress = &job->pg;
+	job->wq = *job->q;
+	job->watched = true;
+	job->wq.lim.progress = &job->pg;
 	atomic_init(&job->pg.phase, MT_PHASE_READ);
 	atomic_init(&job->pg.done, 0);
 	atomic_init(&job->pg.total, 0);

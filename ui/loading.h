@@ -8,23 +8,23 @@
 
 #include "base/limits.h"
 #include "base/progress.h"
-#include "model.h"
+#include "query/model.h"
 #include "view.h"
 
 struct load_job {
 	/* what to load into md */
 	struct model *md;
-	const char *path, *db, *sample_index;
+	const char *path;
 	const char *base_path; /* the diff base, or NULL */
-	enum mt_granularity gran;
-	const struct mt_limits *lim;
+	const struct mt_query_opts *q;
 	/* results: ok false with e filled when the profile cannot be read;
 	 * base_err non-empty when only the diff base failed */
 	bool ok;
 	struct mt_err e;
 	char base_err[800];
-	/* private to loading.c */
-	struct mt_limits wlim;
+	/* private to loading.c: the options with a progress watcher */
+	struct mt_query_opts wq;
+	bool watched;
 	struct mt_progress pg;
 	int wake[2];
 };

@@ -11,11 +11,11 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "cli/cli.h"
+#include <stdarg.h>
 #include "store/store.h"
-#include "diffmodel.h"
+#include "query/diffmodel.h"
 #include "engine.h"
-#include "gmodel.h"
+#include "query/gmodel.h"
 #include "loading.h"
 
 static const struct glyphs glyphs_utf8 = {
@@ -81,6 +81,20 @@ static void setup_colors(struct ui *ui)
 						    COLOR_CYAN};
 	for (int i = 0; i < UI_FLAME_COLORS; i++)
 		init_pair((short)(UC_FLAME0 + i), COLOR_BLACK, c256 ? warm[i] : basic[i]);
+}
+
+/* "memtop: what: msg" on stderr, as the command line says errors. */
+static void ui_err(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void ui_err(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, what && *what ? "memtop: %s: " : "memtop: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 static double now_ms(void)
@@ -172,7 +186,7 @@ static int run_script(struct ui *ui, struct prompt *pr, FILE *f, const char *pat
 {
 	char line[4096];
 	struct latencies lat = {0};
-	int rc = EXIT_OK, lineno = 0;
+	int rc = UI_EXIT_OK, lineno = 0;
 	while (fgets(line, sizeof line, f)) {
 		lineno++;
 		size_t n = strlen(line);
@@ -182,7 +196,7 @@ static int run_script(struct ui *ui, struct prompt *pr, FILE *f, const char *pat
 			continue;
 		if (strncmp(line, ":dump ", 6) == 0) {
 			if (!dump_screen(ui, line + 6)) {
-				rc = EXIT_BAD;
+				rc = UI_EXIT_BAD;
 				break;
 			}
 			continue;
@@ -205,7 +219,7 @@ static int run_script(struct ui *ui, struct prompt *pr, FILE *f, const char *pat
 				endwin();
 				fprintf(stderr, "memtop: %s:%d: bad size \"%s\"\n", path, lineno,
 					line + 8);
-				rc = EXIT_USAGE;
+				rc = UI_EXIT_USAGE;
 				break;
 			}
 			resizeterm(r, c);
@@ -242,7 +256,7 @@ static int run_script(struct ui *ui, struct prompt *pr, FILE *f, const char *pat
 		if (key < 0) {
 			endwin();
 			fprintf(stderr, "memtop: %s:%d: unknown key \"%s\"\n", path, lineno, line);
-			rc = EXIT_USAGE;
+			rc = UI_EXIT_USAGE;
 			break;
 		}
 		if (!step(ui, pr, key, &lat))
@@ -302,7 +316,7 @@ static enum view_kind first_view(const struct model *md, size_t stored)
 		return VIEW_SNAPSHOTS;
 	if (md->base)
 		return VIEW_DIFF;
-	if (gmodel_is_goroutines(md->p_all))
+	if (gmodel_is_goroutines(md->p))
 		return VIEW_GOROUTINES;
 	return VIEW_TOP;
 }
@@ -343,25 +357,25 @@ static bool open_terminal(struct ui *ui)
 	return true;
 }
 
-int ui_main(struct cli *c)
+int ui_main(const struct ui_args *c)
 {
 	char newest[32];
 	size_t nstored = 0; /* snapshots in --db when no profile is given */
-	if (c->nargs < 1 && !c->q.db) {
-		cli_err("", "no profile given (try memtop --help)");
-		return EXIT_USAGE;
+	if (c->nprofiles < 1 && !c->q->db) {
+		ui_err("", "no profile given (try memtop --help)");
+		return UI_EXIT_USAGE;
 	}
 	int cols = 120, rows = 40;
 	if (c->screen && !parse_size(c->screen, &cols, &rows)) {
-		cli_err("", "bad --screen \"%s\" (COLSxROWS, at least 20x5)", c->screen);
-		return EXIT_USAGE;
+		ui_err("", "bad --screen \"%s\" (COLSxROWS, at least 20x5)", c->screen);
+		return UI_EXIT_USAGE;
 	}
 	FILE *script = NULL;
 	if (c->script) {
 		script = fopen(c->script, "r");
 		if (!script) {
-			cli_err(c->script, "cannot open the script");
-			return EXIT_BAD;
+			ui_err(c->script, "cannot open the script");
+			return UI_EXIT_BAD;
 		}
 	}
 	double t_start = now_ms();
@@ -369,18 +383,19 @@ int ui_main(struct cli *c)
 	 * with --db alone, the newest stored snapshot. */
 	struct model md;
 	struct mt_err e = {{0}};
-	const char *path = c->nargs ? c->args[c->nargs - 1] : newest;
-	if (!c->nargs && !newest_snapshot(c->q.db, newest, sizeof newest, &nstored, &e)) {
-		cli_err(c->q.db, "%s", e.msg);
+	const char *path = c->nprofiles ? c->profiles[c->nprofiles - 1] : newest;
+	if (!c->nprofiles && !newest_snapshot(c->q->db, newest, sizeof newest, &nstored, &e)) {
+		ui_err(c->q->db, "%s", e.msg);
 		if (script)
 			fclose(script);
-		return EXIT_BAD;
+		return UI_EXIT_BAD;
 	}
-	struct ui ui = {.md = &md, .script = script != NULL};
+	struct ui ui = {.md = &md, .script = script != NULL,
+			.source_path = c->source_path, .trim_path = c->trim_path};
+	strtab_init(&ui.names);
 	struct load_job job = {
-		.md = &md, .path = path, .db = c->q.db, .sample_index = c->q.sample_index,
-		.gran = c->q.gran, .lim = &c->q.lim,
-		.base_path = c->nargs >= 2 ? c->args[0] : NULL,
+		.md = &md, .path = path, .q = c->q,
+		.base_path = c->nprofiles >= 2 ? c->profiles[0] : NULL,
 	};
 	SCREEN *scr = NULL;
 	FILE *devnull = NULL;
@@ -395,8 +410,9 @@ int ui_main(struct cli *c)
 			endwin();
 			delscreen(scr);
 			mt_oom_hook = NULL;
+			strtab_done(&ui.names);
 			model_done(&md);
-			return EXIT_OK;
+			return UI_EXIT_OK;
 		}
 	} else {
 		loading_run_here(&job);
@@ -407,10 +423,11 @@ int ui_main(struct cli *c)
 			delscreen(scr);
 		}
 		mt_oom_hook = NULL;
-		cli_err(path, "%s", job.e.msg);
+		ui_err("", "%s", job.e.msg);
+		strtab_done(&ui.names);
 		if (script)
 			fclose(script);
-		return EXIT_BAD;
+		return UI_EXIT_BAD;
 	}
 	const char *base_err = job.base_err;
 
@@ -428,20 +445,22 @@ int ui_main(struct cli *c)
 		if (!scr)
 			scr = newterm("xterm-256color", devnull, devnull);
 		if (!scr) {
-			cli_err("", "cannot set up a virtual terminal");
+			ui_err("", "cannot set up a virtual terminal");
+			strtab_done(&ui.names);
 			model_done(&md);
 			fclose(script);
 			fclose(devnull);
-			return EXIT_BAD;
+			return UI_EXIT_BAD;
 		}
 		resizeterm(rows, cols);
 		setup_modes(&ui);
 	} else if (!opened) {
 		if (!open_terminal(&ui)) {
-			cli_err("", "cannot open the terminal (TERM=%s)",
+			ui_err("", "cannot open the terminal (TERM=%s)",
 				getenv("TERM") ? getenv("TERM") : "");
+			strtab_done(&ui.names);
 			model_done(&md);
-			return EXIT_BAD;
+			return UI_EXIT_BAD;
 		}
 		scr = term_scr;
 	} else {
@@ -451,6 +470,9 @@ int ui_main(struct cli *c)
 	engine_init(&ui, first_view(&md, nstored));
 	if (base_err[0])
 		ui_message(&ui, true, "%s", base_err);
+	else if (md.warnings.v.n)
+		ui_message(&ui, false, "warning: %s%s", md.warnings.v.v[0],
+			   md.warnings.v.n > 1 ? " (and more)" : "");
 	struct prompt pr = {0};
 	engine_draw(&ui, &pr);
 	double t_first = now_ms();
@@ -461,7 +483,7 @@ int ui_main(struct cli *c)
 		 * keys answer at once. */
 		struct diffmodel *dm = diffmodel_get(&md);
 		if (dm) {
-			diffmodel_frames(dm);
+			diffmodel_graphs(dm);
 			diffmodel_tree(dm, &md);
 		}
 	}
@@ -469,7 +491,7 @@ int ui_main(struct cli *c)
 		fprintf(stderr, "first screen %.0f ms, ready %.0f ms\n", t_first - t_start,
 			now_ms() - t_start);
 
-	int rc = EXIT_OK;
+	int rc = UI_EXIT_OK;
 	if (script)
 		rc = run_script(&ui, &pr, script, c->script);
 	else
@@ -483,6 +505,7 @@ int ui_main(struct cli *c)
 		fclose(script);
 	if (devnull)
 		fclose(devnull);
+	strtab_done(&ui.names);
 	model_done(&md);
 	return rc;
 }

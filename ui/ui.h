@@ -1,12 +1,24 @@
 /* ui.h - the interactive viewer (ncurses), entered from src/main.c when
- * memtop is given profiles and no subcommand. */
+ * memtop is given profiles and no subcommand. It is a client of the query
+ * engine like the command line, and knows nothing of the command line. */
 #ifndef MT_UI_H
 #define MT_UI_H
 
-struct cli;
+#include "query/query.h"
 
-/* Runs the viewer on c's profiles (on the terminal, or in script mode with
- * c->script); returns the exit status. */
-int ui_main(struct cli *c);
+struct ui_args {
+	const struct mt_query_opts *q; /* the options every report shares */
+	char **profiles;               /* files, @IDs; the last is shown */
+	int nprofiles;
+	const char *script, *screen;   /* script mode: keys file, COLSxROWS */
+	const char *source_path, *trim_path; /* the source view's paths */
+};
+
+/* Exit statuses, as the command line's (DESIGN.md). */
+enum { UI_EXIT_OK = 0, UI_EXIT_BAD = 1, UI_EXIT_USAGE = 2 };
+
+/* Runs the viewer (on the terminal, or in script mode with a->script);
+ * errors go to stderr as one line. Returns the exit status. */
+int ui_main(const struct ui_args *a);
 
 #endif

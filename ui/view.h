@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "query/model.h"
 #include "base/units.h"
 #include "request.h"
 
@@ -124,6 +124,10 @@ struct ui {
 	int depth;
 	struct view *base[VIEW_KIND_COUNT];
 	bool script;
+	const char *source_path, *trim_path; /* the source view's (borrowed) */
+	/* Names a view passes to the view it opens (a drill-down's function
+	 * must be named across rebuilds of the models): ui_name_arg. */
+	struct mt_strtab names;
 };
 
 /* Attributes of a color role. */
@@ -148,6 +152,8 @@ bool ui_matches(const struct ui *ui, const char *s);
 /* Shows a message on the status bar until the next key. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The view argument naming name (an id in ui->names). */
+uintptr_t ui_name_arg(struct ui *ui, const char *name);
 /* Opens a view on top of the history (drill-down). */
 bool ui_push(struct ui *ui, enum view_kind kind, uintptr_t arg);
 /* Drops every view but the current base view (drill-downs too), after the

@@ -8,27 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diffmodel.h"
+#include "query/diffmodel.h"
 #include "list.h"
 #include "view.h"
-
-/* Names drilled into, kept for the life of the program: a drill-down's
- * arg must name its function across rebuilds of the diff. */
-static struct mt_strtab drill_names;
-static bool drill_names_ok;
-
-static uintptr_t drill_arg(const char *name)
-{
-	if (!drill_names_ok) {
-		strtab_init(&drill_names);
-		drill_names_ok = true;
-	}
-	/* name may point into drill_names, which interning can move. */
-	char *copy = xstrdup(name);
-	mt_str id = strtab_intern(&drill_names, copy, strlen(copy));
-	free(copy);
-	return id;
-}
 
 static const char *const sort_names[] = {[MT_DIFF_GROWTH] = "delta flat",
 					 [MT_DIFF_CUM] = "delta cum",
@@ -197,7 +179,7 @@ static enum view_result diff_request(struct ui *ui, struct view *v, enum request
 	case REQ_RIGHT:
 		if (dm->d.n)
 			ui_push(ui, VIEW_DIFF_PEEK,
-				drill_arg(strtab_get(&dm->d.names,
+				ui_name_arg(ui, strtab_get(&dm->d.names,
 						     dm->d.rows[dv->l.sel].name)));
 		return VIEW_DONE;
 	case REQ_DIFF_FLAME:
@@ -226,7 +208,7 @@ static bool diff_find(struct ui *ui, struct view *v, int dir)
 /* The model's function of a name, for the filters. */
 static uint32_t model_func(struct ui *ui, const char *name)
 {
-	mt_str id = strtab_find(&ui->md->nodes.names, name, strlen(name));
+	mt_str id = strtab_find(&ui->md->rep.nodes.names, name, strlen(name));
 	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
 }
 
@@ -265,7 +247,7 @@ const struct view_ops view_diff_ops = {
 /* ---- the drill-down: callers and callees in both profiles ------------- */
 
 struct dpeek_view {
-	mt_str name; /* in drill_names: ids, as pointers move on interning */
+	mt_str name; /* in ui->names: ids, as pointers move on interning */
 	unsigned serial;
 	int64_t self[4]; /* base flat, new flat, base cum, new cum */
 	struct diff_edge *in, *out;
@@ -282,7 +264,7 @@ static void dpeek_load(struct ui *ui, struct dpeek_view *pv)
 	pv->nin = pv->nout = 0;
 	if (!dm)
 		return;
-	diffmodel_peek(dm, strtab_get(&drill_names, pv->name), pv->self, &pv->in, &pv->nin, &pv->out, &pv->nout);
+	diffmodel_peek(dm, strtab_get(&ui->names, pv->name), pv->self, &pv->in, &pv->nin, &pv->out, &pv->nout);
 	pv->serial = dm->serial;
 	pv->l.n = pv->nin + 1 + pv->nout;
 }
@@ -290,7 +272,7 @@ static void dpeek_load(struct ui *ui, struct dpeek_view *pv)
 static bool dpeek_open(struct ui *ui, struct view *v, uintptr_t arg)
 {
 	struct dpeek_view *pv = v->priv;
-	if (!drill_names_ok || arg == 0 || arg >= drill_names.n)
+	if (arg == 0 || arg >= ui->names.n)
 		return false;
 	pv->name = (mt_str)arg;
 	dpeek_load(ui, pv);
@@ -306,12 +288,13 @@ static void dpeek_done(struct view *v)
 	free(pv->out);
 }
 
-static const char *dpeek_row_name(const struct dpeek_view *pv, size_t i)
+static const char *dpeek_row_name(const struct ui *ui, const struct dpeek_view *pv,
+				  size_t i)
 {
 	if (i < pv->nin)
 		return pv->in[i].name;
 	if (i == pv->nin)
-		return strtab_get(&drill_names, pv->name);
+		return strtab_get(&ui->names, pv->name);
 	return pv->out[i - pv->nin - 1].name;
 }
 
@@ -329,7 +312,7 @@ static void dpeek_draw(struct ui *ui, struct view *v)
 	model_fmt(md, bf, sizeof bf, pv->self[0]);
 	model_fmt(md, nf, sizeof nf, pv->self[1]);
 	fmt_delta(md, df, sizeof df, pv->self[1] - pv->self[0]);
-	snprintf(line, sizeof line, " %s %s flat: base %s, new %s, delta %s%s", strtab_get(&drill_names, pv->name), ui->g->vline, bf, nf, df,
+	snprintf(line, sizeof line, " %s %s flat: base %s, new %s, delta %s%s", strtab_get(&ui->names, pv->name), ui->g->vline, bf, nf, df,
 		 dm && dm->normalized ? "  normalized" : "");
 	ui_put(ui, y, 0, ui->cols, line, ta, true, true);
 	ui_put(ui, y + 1, 0, ui->cols, "", ta, true, false);
@@ -369,7 +352,7 @@ static void dpeek_draw(struct ui *ui, struct view *v)
 		snprintf(line, sizeof line, "%10s %10s %11s %8s  %s ", b, n, dl, pc,
 			 mark);
 		ui_put(ui, yy, 0, xname, line, a, true, false);
-		ui_put_name(ui, yy, xname, ui->cols - xname, dpeek_row_name(pv, i), a,
+		ui_put_name(ui, yy, xname, ui->cols - xname, dpeek_row_name(ui, pv, i), a,
 			    sel);
 	}
 	char info[300];
@@ -393,7 +376,7 @@ static enum view_result dpeek_request(struct ui *ui, struct view *v, enum reques
 				   "select a caller or callee to drill into it");
 		else
 			ui_push(ui, VIEW_DIFF_PEEK,
-				drill_arg(dpeek_row_name(pv, pv->l.sel)));
+				ui_name_arg(ui, dpeek_row_name(ui, pv, pv->l.sel)));
 		return VIEW_DONE;
 	}
 	if (req == REQ_DIFF_FLAME) {
@@ -409,7 +392,7 @@ static bool dpeek_find(struct ui *ui, struct view *v, int dir)
 	size_t n = pv->l.n;
 	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
 		size_t i = dir < 0 ? (pv->l.sel + n - k) % n : (pv->l.sel + k) % n;
-		if (ui_matches(ui, dpeek_row_name(pv, i))) {
+		if (ui_matches(ui, dpeek_row_name(ui, pv, i))) {
 			list_select(&pv->l, i);
 			return true;
 		}
@@ -420,7 +403,7 @@ static bool dpeek_find(struct ui *ui, struct view *v, int dir)
 static uint32_t dpeek_selected(struct ui *ui, struct view *v)
 {
 	struct dpeek_view *pv = v->priv;
-	return model_func(ui, dpeek_row_name(pv, pv->l.sel));
+	return model_func(ui, dpeek_row_name(ui, pv, pv->l.sel));
 }
 
 static void dpeek_click(struct ui *ui, struct view *v, int y, int x, bool dbl)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diffmodel.h"
+#include "query/diffmodel.h"
 #include "view.h"
 
 struct frame_box {
@@ -545,7 +545,7 @@ static uint32_t flame_selected(struct ui *ui, struct view *v)
 		return fv->t->v[fv->sel].func;
 	/* The model's function of the same name, for the filters. */
 	const char *name = node_name(ui, fv, fv->sel);
-	mt_str id = strtab_find(&ui->md->nodes.names, name, strlen(name));
+	mt_str id = strtab_find(&ui->md->rep.nodes.names, name, strlen(name));
 	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
 }
 

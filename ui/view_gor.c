@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gmodel.h"
+#include "query/gmodel.h"
 #include "list.h"
 #include "view.h"
 
@@ -140,7 +140,7 @@ static void fmt_wait(char *buf, size_t n, const struct gm_group *g)
  * returns the rows used. */
 static int draw_states(struct ui *ui, const struct gmodel *gm, int y, int maxrows)
 {
-	const char *cur = model_label_filter(ui->md, "state");
+	const char *cur = model_state_filter(ui->md);
 	int ncol = ui->cols >= 80 ? 2 : 1;
 	int cw = ui->cols / ncol;
 	int rows = ((int)gm->states.n + ncol - 1) / ncol;
@@ -274,7 +274,7 @@ static void set_state(struct ui *ui, struct gmodel *gm, const char *state)
 {
 	struct model *md = ui->md;
 	if (!state) {
-		if (model_drop_label_filters(md, "state"))
+		if (model_drop_state_filter(md))
 			ui_message(ui, false, "every state");
 		else
 			ui_message(ui, false, "every state is shown already");
@@ -295,14 +295,11 @@ static void set_state(struct ui *ui, struct gmodel *gm, const char *state)
 		ui_message(ui, false, "no goroutine is in %s", state);
 		return;
 	}
-	const char *cur = model_label_filter(md, "state");
+	const char *cur = model_state_filter(md);
 	if (cur && strcmp(cur, state) == 0)
 		return;
-	model_drop_label_filters(md, "state");
-	char kv[128];
-	snprintf(kv, sizeof kv, "state=%s", state);
 	struct mt_err e;
-	if (!model_push_filter(md, FILTER_LABEL, kv, kv, &e))
+	if (!model_set_state_filter(md, state, &e))
 		ui_message(ui, true, "filter: %s", e.msg);
 }
 
@@ -389,7 +386,7 @@ static uint32_t gor_selected(struct ui *ui, struct view *v)
 	if (!g->nf)
 		return MT_NONE;
 	const char *name = gm->frames.v[g->f0 + g->top].func;
-	mt_str id = strtab_find(&ui->md->nodes.names, name, strlen(name));
+	mt_str id = strtab_find(&ui->md->rep.nodes.names, name, strlen(name));
 	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
 }
 

@@ -1,6 +1,9 @@
 /* view_peek.c - the drill-down of a function, like pprof -peek: its callers
  * with edge weights (once per sample), the function with flat and cum, its
- * callees. Enter on a caller or callee drills further; Esc comes back. */
+ * callees. The biggest caller and callee sit next to the function (callers
+ * grow towards it from above, callees shrink away from it below), and the
+ * view opens scrolled so both are on screen. Enter on a caller or callee
+ * drills further; Esc comes back. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +14,7 @@
 struct peek_view {
 	uint32_t func;
 	int idx;
-	struct ct_edge *in, *out;
+	struct mt_peek_edge *in, *out; /* in: smallest first (biggest nearest) */
 	size_t nin, nout;
 	int64_t flat, cum;
 	struct list l; /* rows: callers, the function, callees */
@@ -22,12 +25,20 @@ static void peek_load(struct ui *ui, struct peek_view *pv)
 	struct model *md = ui->md;
 	free(pv->in);
 	free(pv->out);
-	model_warm(md, ui->cols);
-	ct_frames_peek(&md->frames, pv->func, md->idx, &pv->in, &pv->nin, &pv->out,
-		       &pv->nout);
-	size_t nst = md->p->sample_types.n;
-	pv->flat = md->flat[(size_t)pv->func * nst + md->idx];
-	pv->cum = md->cum[(size_t)pv->func * nst + md->idx];
+	const struct mt_graph *g = model_graph(md);
+	pv->nin = mt_graph_peek(g, &md->rep.nodes, pv->func, md->idx, true, &pv->in);
+	pv->nout = mt_graph_peek(g, &md->rep.nodes, pv->func, md->idx, false, &pv->out);
+	for (size_t i = 0; i < pv->nin / 2; i++) {
+		struct mt_peek_edge t = pv->in[i];
+		pv->in[i] = pv->in[pv->nin - 1 - i];
+		pv->in[pv->nin - 1 - i] = t;
+	}
+	pv->flat = pv->cum = 0;
+	for (size_t i = 0; i < md->rep.top.n; i++)
+		if (md->rep.top.rows[i].node == pv->func) {
+			pv->flat = md->rep.top.rows[i].flat;
+			pv->cum = md->rep.top.rows[i].cum;
+		}
 	pv->idx = md->idx;
 	pv->l.n = pv->nin + 1 + pv->nout;
 }
@@ -35,7 +46,7 @@ static void peek_load(struct ui *ui, struct peek_view *pv)
 static bool peek_open(struct ui *ui, struct view *v, uintptr_t arg)
 {
 	struct peek_view *pv = v->priv;
-	if (arg >= ui->md->nodes.n)
+	if (arg >= ui->md->rep.nodes.n)
 		return false;
 	pv->func = (uint32_t)arg;
 	peek_load(ui, pv);
@@ -56,10 +67,10 @@ static void peek_done(struct view *v)
 static uint32_t row_func(const struct peek_view *pv, size_t i)
 {
 	if (i < pv->nin)
-		return pv->in[i].func;
+		return pv->in[i].node;
 	if (i == pv->nin)
 		return pv->func;
-	return pv->out[i - pv->nin - 1].func;
+	return pv->out[i - pv->nin - 1].node;
 }
 
 static void peek_draw(struct ui *ui, struct view *v)
@@ -104,7 +115,7 @@ static void peek_draw(struct ui *ui, struct view *v)
 			if (!sel)
 				a = (int)A_BOLD;
 		} else {
-			const struct ct_edge *e =
+			const struct mt_peek_edge *e =
 				i < pv->nin ? &pv->in[i] : &pv->out[i - pv->nin - 1];
 			model_fmt(md, v1, sizeof v1, e->weight);
 			mt_percentage(p1, sizeof p1, e->weight, pv->cum);

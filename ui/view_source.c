@@ -2,7 +2,6 @@
  * -list: every line of the function with flat and cum, opened on the line
  * that holds the most (cum). A file that cannot be found is a status-bar
  * message and no view. */
-#include "view_source.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,13 +11,6 @@
 #include "list.h"
 #include "view.h"
 
-static const char *search_path, *trim_path;
-
-void view_source_paths(const char *search, const char *trim)
-{
-	search_path = search;
-	trim_path = trim;
-}
 
 /* A row: the heading of a routine (line == SIZE_MAX) or one of its lines. */
 struct src_row {
@@ -28,8 +20,7 @@ struct src_row {
 struct source_view {
 	char *name; /* the function */
 	int idx;    /* sample type the numbers are for */
-	struct mt_nodes nodes; /* lines granularity, the model's filters */
-	struct mt_top top;
+	struct mt_report rep; /* lines granularity, the model's filters */
 	struct mt_source src;
 	VEC(struct src_row) rows;
 	struct list l;
@@ -42,8 +33,7 @@ static void source_unbuild(struct source_view *sv)
 	if (!sv->built)
 		return;
 	mt_source_done(&sv->src);
-	mt_top_done(&sv->top);
-	mt_nodes_done(&sv->nodes);
+	mt_report_done(&sv->rep);
 	free(sv->rows.v);
 	memset(&sv->rows, 0, sizeof sv->rows);
 	sv->l.n = 0;
@@ -56,18 +46,13 @@ static bool source_build(struct ui *ui, struct source_view *sv)
 {
 	struct model *md = ui->md;
 	struct mt_err e;
-	struct mt_filters f = {.focus = md->re[FILTER_FOCUS],
-			       .ignore = md->re[FILTER_IGNORE],
-			       .hide = md->re[FILTER_HIDE]};
 	source_unbuild(sv);
-	if (mt_nodes_init(&sv->nodes, md->p, MT_GRAN_LINES, &f, &e)) {
+	if (model_report(md, md->p, md->idx, MT_GRAN_LINES, &sv->rep, &e)) {
 		ui_message(ui, true, "source: %s", e.msg);
 		return false;
 	}
-	mt_top_build(&sv->top, &sv->nodes, md->idx);
-	sv->top.total = md->total;
-	struct mt_source_opts o = {.search_path = search_path, .trim_path = trim_path};
-	mt_source_build(&sv->src, &sv->nodes, &sv->top, NULL, sv->name, &o, &e);
+	struct mt_source_opts o = {.search_path = ui->source_path, .trim_path = ui->trim_path};
+	mt_source_build(&sv->src, &sv->rep.nodes, &sv->rep.top, NULL, sv->name, &o, &e);
 	sv->built = true;
 	sv->idx = md->idx;
 
@@ -113,7 +98,7 @@ static bool source_open(struct ui *ui, struct view *v, uintptr_t arg)
 {
 	struct source_view *sv = v->priv;
 	struct model *md = ui->md;
-	if (arg >= md->nodes.n)
+	if (arg >= md->rep.nodes.n)
 		return false;
 	if (md->gran != MT_GRAN_FUNCTIONS) {
 		ui_message(ui, true, "source: needs functions granularity");

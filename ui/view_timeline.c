@@ -18,10 +18,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "diffmodel.h"
-#include "gmodel.h"
+#include "query/diffmodel.h"
+#include "query/gmodel.h"
 #include "list.h"
-#include "tlmodel.h"
+#include "query/tlmodel.h"
 #include "view_timeline.h"
 
 enum pane { PANE_SNAPS, PANE_LEAKS };
@@ -592,14 +592,14 @@ static bool open_snapshot(struct ui *ui, struct view *v, int64_t id, int64_t bas
 	if (md->base) {
 		struct diffmodel *dm = diffmodel_get(md);
 		if (dm) {
-			diffmodel_frames(dm);
+			diffmodel_graphs(dm);
 			diffmodel_tree(dm, md);
 		}
 	}
 	v->generation = md->generation; /* this view keeps its state */
 	ui_reset_views(ui);
 	ui_switch(ui, base				? VIEW_DIFF
-		      : gmodel_is_goroutines(md->p_all) ? VIEW_GOROUTINES
+		      : gmodel_is_goroutines(md->p) ? VIEW_GOROUTINES
 							: VIEW_TOP);
 	if (base)
 		ui_message(ui, false,
@@ -723,8 +723,8 @@ static bool tl_open(struct ui *ui, struct view *v, uintptr_t arg)
 	/* Snapshots live in a database: --db, or the default one (where
 	 * memtop FILE stores its files and @ID reads from). */
 	struct mt_err e = {{0}};
-	if (!tlmodel_open(&tv->tm, md->db, &e)) {
-		if (md->db || md->snap_id)
+	if (!tlmodel_open(&tv->tm, md->q->db, &e)) {
+		if (md->q->db || md->snap_id)
 			ui_message(ui, true, "timeline: %s", e.msg);
 		return false;
 	}
@@ -778,7 +778,7 @@ static uint32_t tl_selected(struct ui *ui, struct view *v)
 	if (tv->pane != PANE_LEAKS || !tv->tr || tv->ll.sel >= tv->tr->nrows)
 		return MT_NONE;
 	const char *name = mt_node_name(&tv->tr->nodes, tv->tr->rows[tv->ll.sel].node);
-	mt_str id = strtab_find(&ui->md->nodes.names, name, strlen(name));
+	mt_str id = strtab_find(&ui->md->rep.nodes.names, name, strlen(name));
 	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
 }
 

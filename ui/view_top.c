@@ -25,13 +25,13 @@ static void top_reload(struct ui *ui, struct top_view *t)
 {
 	struct model *md = ui->md;
 	uint32_t keep = t->n && t->l.sel < t->n ? t->rows[t->l.sel].node : MT_NONE;
-	t->n = md->top.n;
+	t->n = md->rep.top.n;
 	t->rows = xrealloc(t->rows, (t->n + 1) * sizeof *t->rows);
 	t->sum = xrealloc(t->sum, (t->n + 1) * sizeof *t->sum);
-	memcpy(t->rows, md->top.rows, t->n * sizeof *t->rows);
+	memcpy(t->rows, md->rep.top.rows, t->n * sizeof *t->rows);
 	struct mt_top tmp = {.rows = t->rows, .n = t->n};
 	if (t->sort != MT_SORT_FLAT)
-		mt_top_sort(&tmp, &md->nodes, (enum mt_sort)t->sort);
+		mt_top_sort(&tmp, &md->rep.nodes, (enum mt_sort)t->sort);
 	int64_t s = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		s += t->rows[i].flat;
@@ -126,7 +126,7 @@ static void top_draw(struct ui *ui, struct view *v)
 			ui_put(ui, yy, XBAR + bw, 2, "", a, true, false);
 		}
 		ui_put_name(ui, yy, xname, ui->cols - xname,
-			    mt_node_name(&md->nodes, row->node), a, sel);
+			    mt_node_name(&md->rep.nodes, row->node), a, sel);
 	}
 	if (t->n == 0)
 		ui_put(ui, y + 1, 2, ui->cols - 2,
@@ -135,8 +135,8 @@ static void top_draw(struct ui *ui, struct view *v)
 		       ui_attr(ui, UC_DIM), false, false);
 	/* The info line: how many rows, the order, what Enter does. */
 	char info[300], fs[32], ft[32];
-	model_fmt(md, fs, sizeof fs, md->top.flat_sum);
-	model_pct(md, ft, sizeof ft, md->top.flat_sum);
+	model_fmt(md, fs, sizeof fs, md->rep.top.flat_sum);
+	model_pct(md, ft, sizeof ft, md->rep.top.flat_sum);
 	snprintf(info, sizeof info, " %zu functions, flat %s (%s of total), sorted by %s %s row %zu/%zu %s Enter: callers/callees, o: sort",
 		 t->n, fs, ft + strspn(ft, " "), sort_names[t->sort], ui->g->vline,
 		 t->n ? t->l.sel + 1 : 0, t->n, ui->g->vline);
@@ -171,7 +171,7 @@ static bool top_find(struct ui *ui, struct view *v, int dir)
 		return false;
 	for (size_t k = dir == 0 ? 0 : 1; k < t->n; k++) {
 		size_t i = dir < 0 ? (t->l.sel + t->n - k) % t->n : (t->l.sel + k) % t->n;
-		if (ui_matches(ui, mt_node_name(&ui->md->nodes, t->rows[i].node))) {
+		if (ui_matches(ui, mt_node_name(&ui->md->rep.nodes, t->rows[i].node))) {
 			list_select(&t->l, i);
 			return true;
 		}

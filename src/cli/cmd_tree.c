@@ -31,14 +31,12 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 	struct mt_top *t = &rep.top;
 	mt_top_sort(t, &rep.nodes, c->cum ? MT_SORT_CUM : MT_SORT_FLAT);
 	struct mt_graph g;
-	mt_graph_build(&g, &rep.nodes, rep.index);
+	mt_graph_build(&g, &rep.nodes);
 	/* pprof trims light edges for -tree (edgefraction 0.001 of the flat
-	 * sum); -peek shows them all. */
-	if (!symbol) {
-		int64_t cut = (int64_t)((double)t->flat_sum * 0.001);
-		mt_graph_trim(&g, cut < 0 ? -cut : cut);
-	}
-	mt_graph_sort(&g, &rep.nodes);
+	 * sum); -peek shows them all (but none of weight 0). */
+	int64_t cut = symbol ? 0 : (int64_t)((double)t->flat_sum * 0.001);
+	mt_graph_trim(&g, rep.index, cut < 0 ? -cut : cut);
+	mt_graph_sort(&g, &rep.nodes, rep.index);
 	size_t rows = t->n;
 	if (c->nodecount > 0 && (size_t)c->nodecount < rows)
 		rows = (size_t)c->nodecount;
@@ -78,10 +76,11 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 		printf("%s\n", sep);
 		for (uint32_t k = g.in0[r->node]; k < g.in0[r->node + 1]; k++) {
 			const struct mt_edge *ed = &g.e[g.in[k]];
-			mt_scaled_label(a, sizeof a, ed->weight, sunit, unit);
-			mt_percentage(pc, sizeof pc, ed->weight, r->cum);
+			int64_t ew = mt_edge_weight(&g, g.in[k], rep.index);
+			mt_scaled_label(a, sizeof a, ew, sunit, unit);
+			mt_percentage(pc, sizeof pc, ew, r->cum);
 			printf("%50s %s |   %s%s\n", a, pc, mt_node_name(&rep.nodes, ed->src),
-			       ed->inl ? " (inline)" : "");
+			       mt_edge_inline(&g, g.in[k], rep.index) ? " (inline)" : "");
 		}
 		flat_sum += r->flat;
 		mt_scaled_label(a, sizeof a, r->flat, sunit, unit);
@@ -92,10 +91,11 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 		printf("%10s %s %s %10s %s                | %s\n", a, pc, pc2, b, pc3, name);
 		for (uint32_t k = g.out0[r->node]; k < g.out0[r->node + 1]; k++) {
 			const struct mt_edge *ed = &g.e[g.out[k]];
-			mt_scaled_label(a, sizeof a, ed->weight, sunit, unit);
-			mt_percentage(pc, sizeof pc, ed->weight, r->cum);
+			int64_t ew = mt_edge_weight(&g, g.out[k], rep.index);
+			mt_scaled_label(a, sizeof a, ew, sunit, unit);
+			mt_percentage(pc, sizeof pc, ew, r->cum);
 			printf("%50s %s |   %s%s\n", a, pc, mt_node_name(&rep.nodes, ed->dst),
-			       ed->inl ? " (inline)" : "");
+			       mt_edge_inline(&g, g.out[k], rep.index) ? " (inline)" : "");
 		}
 	}
 	if (rows)

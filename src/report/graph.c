@@ -5,59 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void mt_graph_build(struct mt_graph *g, const struct mt_nodes *m, int index)
+/* Indexes the edges by callee (in) and by caller (out). */
+static void graph_index(struct mt_graph *g)
 {
-	const struct profile *p = m->p;
-	memset(g, 0, sizeof *g);
-	g->nnodes = m->n;
-	VEC(struct mt_edge) edges = {0};
-	VEC(uint32_t) stamps = {0};
-	struct mt_u64map idx = {0};
-	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
-	size_t nst = p->sample_types.n;
-	for (size_t s = 0; s < p->samples.n; s++) {
-		int64_t w = p->values.v[s * nst + (size_t)index];
-		if (w == 0)
-			continue;
-		size_t k = mt_nodes_frames(m, s, fr);
-		uint32_t mark = (uint32_t)s + 1, parent = MT_NONE;
-		for (size_t i = k; i-- > 0; parent = fr[i].node) {
-			uint32_t n = fr[i].node;
-			if (parent == MT_NONE || n == parent)
-				continue;
-			bool added;
-			uint32_t *at = mt_u64map_put(&idx, mt_pair_key(parent, n), &added);
-			if (added) {
-				*at = (uint32_t)edges.n;
-				VEC_PUSH(edges, ((struct mt_edge){.src = parent, .dst = n, .inl = true}));
-				VEC_PUSH(stamps, 0);
-			}
-			if (stamps.v[*at] == mark)
-				continue; /* once per sample, first occurrence */
-			stamps.v[*at] = mark;
-			struct mt_edge *e = &edges.v[*at];
-			e->weight += w;
-			if (!fr[i].inl)
-				e->inl = false;
-		}
-	}
-	free(fr);
-	free(stamps.v);
-	mt_u64map_done(&idx);
-	g->e = edges.v;
-	g->n = edges.n;
-	mt_graph_trim(g, 0);
-}
-
-void mt_graph_trim(struct mt_graph *g, int64_t cutoff)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < g->n; i++) {
-		int64_t a = g->e[i].weight < 0 ? -g->e[i].weight : g->e[i].weight;
-		if (a >= cutoff && g->e[i].weight != 0)
-			g->e[k++] = g->e[i];
-	}
-	g->n = k;
 	free(g->in);
 	free(g->out);
 	free(g->in0);
@@ -81,30 +31,107 @@ void mt_graph_trim(struct mt_graph *g, int64_t cutoff)
 	}
 }
 
+void mt_graph_build_into(struct mt_graph *g, const struct mt_nodes *m, const uint8_t *into)
+{
+	const struct profile *p = m->p;
+	memset(g, 0, sizeof *g);
+	g->nnodes = m->n;
+	size_t nst = p->sample_types.n;
+	g->nst = nst;
+	VEC(struct mt_edge) edges = {0};
+	VEC(int64_t) w = {0};
+	VEC(uint32_t) stamps = {0};
+	struct mt_u64map idx = {0};
+	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
+	uint64_t live = 0; /* types with a non-zero value in this sample */
+	for (size_t s = 0; s < p->samples.n; s++) {
+		const int64_t *sv = p->values.v + s * nst;
+		live = 0;
+		for (size_t t = 0; t < nst; t++)
+			if (sv[t])
+				live |= 1ull << (t < 63 ? t : 63);
+		if (!live)
+			continue;
+		size_t k = mt_nodes_frames(m, s, fr);
+		uint32_t mark = (uint32_t)s + 1, parent = MT_NONE;
+		for (size_t i = k; i-- > 0; parent = fr[i].node) {
+			uint32_t n = fr[i].node;
+			if (parent == MT_NONE || n == parent || (into && !into[n]))
+				continue;
+			bool added;
+			uint32_t *at = mt_u64map_put(&idx, mt_pair_key(parent, n), &added);
+			if (added) {
+				*at = (uint32_t)edges.n;
+				VEC_PUSH(edges, ((struct mt_edge){.src = parent, .dst = n}));
+				VEC_PUSH(stamps, 0);
+				VEC_RESERVE(w, w.n + nst);
+				memset(w.v + w.n, 0, nst * sizeof *w.v);
+				w.n += nst;
+			}
+			if (stamps.v[*at] == mark)
+				continue; /* once per sample, first occurrence */
+			stamps.v[*at] = mark;
+			int64_t *ew = w.v + (size_t)*at * nst;
+			for (size_t t = 0; t < nst; t++)
+				ew[t] += sv[t];
+			edges.v[*at].seen |= live;
+			if (!fr[i].inl)
+				edges.v[*at].noinl |= live;
+		}
+	}
+	free(fr);
+	free(stamps.v);
+	mt_u64map_done(&idx);
+	g->e = edges.v;
+	g->w = w.v;
+	g->n = edges.n;
+	graph_index(g);
+}
+
+void mt_graph_build(struct mt_graph *g, const struct mt_nodes *m)
+{
+	mt_graph_build_into(g, m, NULL);
+}
+
+void mt_graph_trim(struct mt_graph *g, int idx, int64_t cutoff)
+{
+	size_t k = 0, nst = g->nst;
+	for (size_t i = 0; i < g->n; i++) {
+		int64_t x = mt_edge_weight(g, (uint32_t)i, idx);
+		if ((x < 0 ? -x : x) < cutoff || x == 0 || !mt_edge_seen(g, (uint32_t)i, idx))
+			continue;
+		g->e[k] = g->e[i];
+		memmove(g->w + k * nst, g->w + i * nst, nst * sizeof *g->w);
+		k++;
+	}
+	g->n = k;
+	graph_index(g);
+}
+
 struct edge_sort {
 	const struct mt_graph *g;
 	const struct mt_nodes *m;
+	int idx;
 };
 
 static int cmp_edge(const void *x, const void *y, void *ctx)
 {
-	const struct mt_graph *sort_g = ((struct edge_sort *)ctx)->g;
-	const struct mt_nodes *sort_m = ((struct edge_sort *)ctx)->m;
-	const struct mt_edge *a = &sort_g->e[*(const uint32_t *)x];
-	const struct mt_edge *b = &sort_g->e[*(const uint32_t *)y];
-	if (a->weight != b->weight) {
-		int64_t aa = a->weight < 0 ? -a->weight : a->weight;
-		int64_t bb = b->weight < 0 ? -b->weight : b->weight;
+	const struct edge_sort *c = ctx;
+	uint32_t ia = *(const uint32_t *)x, ib = *(const uint32_t *)y;
+	int64_t wa = mt_edge_weight(c->g, ia, c->idx), wb = mt_edge_weight(c->g, ib, c->idx);
+	if (wa != wb) {
+		int64_t aa = wa < 0 ? -wa : wa, bb = wb < 0 ? -wb : wb;
 		if (aa != bb)
 			return aa > bb ? -1 : 1;
 	}
-	int c = strcmp(mt_node_name(sort_m, a->src), mt_node_name(sort_m, b->src));
-	return c ? c : strcmp(mt_node_name(sort_m, a->dst), mt_node_name(sort_m, b->dst));
+	const struct mt_edge *a = &c->g->e[ia], *b = &c->g->e[ib];
+	int r = strcmp(mt_node_name(c->m, a->src), mt_node_name(c->m, b->src));
+	return r ? r : strcmp(mt_node_name(c->m, a->dst), mt_node_name(c->m, b->dst));
 }
 
-void mt_graph_sort(struct mt_graph *g, const struct mt_nodes *m)
+void mt_graph_sort(struct mt_graph *g, const struct mt_nodes *m, int idx)
 {
-	struct edge_sort ctx = {g, m};
+	struct edge_sort ctx = {g, m, idx};
 	for (size_t n = 0; n < g->nnodes; n++) {
 		qsort_r(g->in + g->in0[n], g->in0[n + 1] - g->in0[n], sizeof *g->in, cmp_edge,
 			&ctx);
@@ -116,9 +143,42 @@ void mt_graph_sort(struct mt_graph *g, const struct mt_nodes *m)
 void mt_graph_done(struct mt_graph *g)
 {
 	free(g->e);
+	free(g->w);
 	free(g->in);
 	free(g->out);
 	free(g->in0);
 	free(g->out0);
 	memset(g, 0, sizeof *g);
+}
+
+static int cmp_peek(const void *x, const void *y, void *ctx)
+{
+	const struct mt_peek_edge *a = x, *b = y;
+	int64_t aa = a->weight < 0 ? -a->weight : a->weight;
+	int64_t bb = b->weight < 0 ? -b->weight : b->weight;
+	if (aa != bb)
+		return aa > bb ? -1 : 1;
+	return strcmp(mt_node_name(ctx, a->node), mt_node_name(ctx, b->node));
+}
+
+size_t mt_graph_peek(const struct mt_graph *g, const struct mt_nodes *m, uint32_t node,
+		     int idx, bool callers, struct mt_peek_edge **out)
+{
+	const uint32_t *ids = callers ? g->in : g->out, *at = callers ? g->in0 : g->out0;
+	size_t n = node < g->nnodes ? at[node + 1] - at[node] : 0, k = 0;
+	*out = xmalloc((n ? n : 1) * sizeof **out);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t e = ids[at[node] + i];
+		int64_t w = mt_edge_weight(g, e, idx);
+		if (!w || !mt_edge_seen(g, e, idx))
+			continue;
+		(*out)[k++] = (struct mt_peek_edge){
+			.node = callers ? g->e[e].src : g->e[e].dst,
+			.weight = w,
+			.inl = mt_edge_inline(g, e, idx),
+		};
+	}
+	if (k > 1)
+		qsort_r(*out, k, sizeof **out, cmp_peek, (void *)m);
+	return k;
 }

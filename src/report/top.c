@@ -1,5 +1,6 @@
 /* top.c - flat/cum aggregation over the shared sample walk. */
 #include "report/top.h"
+#include "report/graph.h"
 #include "base/u64map.h"
 
 #include <stdlib.h>
@@ -7,7 +8,12 @@
 
 void mt_top_build(struct mt_top *t, const struct mt_nodes *m, int index)
 {
-	mt_top_build_mean(t, m, index, -1);
+	mt_top_build_types(t, m, index, 1, -1);
+}
+
+void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, int div)
+{
+	mt_top_build_types(t, m, index, 1, div);
 }
 
 /* pprof's value/divisor pairs: a node's value is its summed values divided
@@ -17,152 +23,132 @@ static int64_t divide(int64_t v, int64_t d)
 	return d ? v / d : v;
 }
 
-void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, int div)
+/* Turns node-major sums of one type into the rows of a top table. */
+static void make_rows(struct mt_top *t, size_t nn, const int64_t *flat, const int64_t *cum,
+		      const int64_t *fdiv, const int64_t *cdiv, size_t stride)
 {
-	const struct profile *p = m->p;
-	size_t nn = m->n;
-	struct mt_top_row *acc = xcalloc(nn ? nn : 1, sizeof *acc);
-	int64_t *fdiv = div >= 0 ? xcalloc(nn ? nn : 1, sizeof *fdiv) : NULL;
-	int64_t *cdiv = div >= 0 ? xcalloc(nn ? nn : 1, sizeof *cdiv) : NULL;
-	const int64_t *dvals = div >= 0 ? p->values.v + div : NULL;
-	uint32_t *stamp = xcalloc(nn ? nn : 1, sizeof *stamp);
-	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
-	size_t nst = p->sample_types.n;
-	const int64_t *vals = p->values.v + index;
-
-	memset(t, 0, sizeof *t);
-	t->total = mt_profile_total(p, index);
-	for (size_t s = 0; s < p->samples.n; s++) {
-		int64_t w = vals[s * nst];
-		int64_t dw = dvals ? dvals[s * nst] : 0;
-		if (w == 0 && dw == 0)
-			continue;
-		size_t k = mt_nodes_frames(m, s, fr);
-		if (k == 0)
-			continue;
-		uint32_t mark = (uint32_t)s + 1;
-		for (size_t i = 0; i < k; i++) {
-			uint32_t n = fr[i].node;
-			if (stamp[n] != mark) {
-				stamp[n] = mark;
-				acc[n].cum += w;
-				if (cdiv)
-					cdiv[n] += dw;
-			}
-		}
-		acc[fr[0].node].flat += w;
-		if (fdiv)
-			fdiv[fr[0].node] += dw;
-	}
-	if (div >= 0) {
-		int64_t total = 0, dtotal = 0;
-		for (size_t s = 0; s < p->samples.n; s++) {
-			int64_t v = vals[s * nst], d = dvals[s * nst];
-			total += v < 0 ? -v : v;
-			dtotal += d;
-		}
-		t->total = divide(total, dtotal);
-		for (size_t n = 0; n < nn; n++) {
-			acc[n].raw_flat = acc[n].flat;
-			acc[n].raw_cum = acc[n].cum;
-			acc[n].flat = divide(acc[n].flat, fdiv[n]);
-			acc[n].cum = divide(acc[n].cum, cdiv[n]);
-		}
-	} else {
-		for (size_t n = 0; n < nn; n++) {
-			acc[n].raw_flat = acc[n].flat;
-			acc[n].raw_cum = acc[n].cum;
-		}
-	}
-	size_t rows = 0;
+	t->rows = xmalloc((nn ? nn : 1) * sizeof *t->rows);
+	t->n = 0;
+	t->flat_sum = 0;
 	for (size_t n = 0; n < nn; n++) {
-		if (acc[n].flat == 0 && acc[n].cum == 0)
+		int64_t fl = flat[n * stride], cu = cum[n * stride];
+		if (fl == 0 && cu == 0)
 			continue;
-		acc[n].node = (uint32_t)n;
-		acc[rows++] = acc[n];
-		t->flat_sum += acc[n].flat;
+		struct mt_top_row *r = &t->rows[t->n++];
+		*r = (struct mt_top_row){.node = (uint32_t)n, .flat = fl, .cum = cu,
+					 .raw_flat = fl, .raw_cum = cu};
+		if (fdiv) {
+			r->flat = divide(fl, fdiv[n]);
+			r->cum = divide(cu, cdiv[n]);
+		}
+		t->flat_sum += r->flat;
 	}
-	t->rows = acc;
-	t->n = rows;
-	free(stamp);
-	free(fr);
-	free(fdiv);
-	free(cdiv);
 }
 
-/* A caller->callee edge into a labelled node: weight (once per sample) and
- * whether every counted occurrence was inline. */
-struct edge {
-	uint64_t key;
-	int64_t weight;
-	uint32_t stamp;
-	bool inl;
-};
+void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, int nt,
+			int div)
+{
+	const struct profile *p = m->p;
+	size_t nn = m->n, k = (size_t)nt, nst = p->sample_types.n;
+	/* Node-major sums: [node][type]; the divisor rides along as one
+	 * more type. */
+	size_t w = k + (div >= 0);
+	int64_t *flat = xcalloc((nn ? nn : 1) * w, sizeof *flat);
+	int64_t *cum = xcalloc((nn ? nn : 1) * w, sizeof *cum);
+	uint32_t *stamp = xcalloc(nn ? nn : 1, sizeof *stamp);
+	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
+	int64_t v[64], *vv = w <= 64 ? v : xmalloc(w * sizeof *vv);
+	for (size_t s = 0; s < p->samples.n; s++) {
+		const int64_t *sv = p->values.v + s * nst;
+		bool any = false;
+		for (size_t i = 0; i < k; i++)
+			any |= (vv[i] = sv[(size_t)t0 + i]) != 0;
+		if (div >= 0)
+			any |= (vv[k] = sv[div]) != 0;
+		if (!any)
+			continue;
+		size_t nf = mt_nodes_frames(m, s, fr);
+		if (nf == 0)
+			continue;
+		uint32_t mark = (uint32_t)s + 1;
+		for (size_t i = 0; i < nf; i++) {
+			uint32_t n = fr[i].node;
+			if (stamp[n] == mark)
+				continue; /* cum once per sample, however deep */
+			stamp[n] = mark;
+			int64_t *c = cum + (size_t)n * w;
+			for (size_t j = 0; j < w; j++)
+				c[j] += vv[j];
+		}
+		int64_t *f = flat + (size_t)fr[0].node * w;
+		for (size_t j = 0; j < w; j++)
+			f[j] += vv[j];
+	}
+	for (size_t i = 0; i < k; i++) {
+		struct mt_top *t = &tops[i];
+		memset(t, 0, sizeof *t);
+		t->total = mt_profile_total(p, t0 + (int)i);
+		if (div < 0) {
+			make_rows(t, nn, flat + i, cum + i, NULL, NULL, w);
+			continue;
+		}
+		/* Per-node divisors, and the total over all samples. */
+		int64_t *fd = xmalloc((nn ? nn : 1) * sizeof *fd);
+		int64_t *cd = xmalloc((nn ? nn : 1) * sizeof *cd);
+		for (size_t n = 0; n < nn; n++) {
+			fd[n] = flat[n * w + k];
+			cd[n] = cum[n * w + k];
+		}
+		int64_t total = 0, dtotal = 0;
+		for (size_t s = 0; s < p->samples.n; s++) {
+			int64_t x = p->values.v[s * nst + (size_t)t0 + i];
+			total += x < 0 ? -x : x;
+			dtotal += p->values.v[s * nst + (size_t)div];
+		}
+		t->total = divide(total, dtotal);
+		make_rows(t, nn, flat + i, cum + i, fd, cd, w);
+		free(fd);
+		free(cd);
+	}
+	if (vv != v)
+		free(vv);
+	free(stamp);
+	free(fr);
+	free(flat);
+	free(cum);
+}
 
 void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 			  size_t nrows, double edge_fraction)
 {
-	const struct profile *p = m->p;
-	size_t nn = m->n;
 	if (nrows > t->n)
 		nrows = t->n;
+	size_t nn = m->n;
+	uint8_t *into = xcalloc(nn ? nn : 1, 1);
 	uint32_t *row_of = xmalloc((nn ? nn : 1) * sizeof *row_of);
-	memset(row_of, 0xff, (nn ? nn : 1) * sizeof *row_of);
-	for (size_t i = 0; i < nrows; i++)
+	for (size_t i = 0; i < nrows; i++) {
+		into[t->rows[i].node] = 1;
 		row_of[t->rows[i].node] = (uint32_t)i;
-	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
-	size_t nst = p->sample_types.n;
-	const int64_t *vals = p->values.v + index;
-	VEC(struct edge) es = {0};
-	struct mt_u64map idx = {0};
-
-	/* Walk root to leaf as pprof does; an edge counts once per sample,
-	 * with the inline flag of its first occurrence. */
-	for (size_t s = 0; s < p->samples.n; s++) {
-		int64_t w = vals[s * nst];
-		if (w == 0)
-			continue;
-		size_t k = mt_nodes_frames(m, s, fr);
-		uint32_t mark = (uint32_t)s + 1, parent = MT_NONE;
-		for (size_t i = k; i-- > 0; parent = fr[i].node) {
-			uint32_t n = fr[i].node;
-			if (parent == MT_NONE || n == parent || row_of[n] == MT_NONE)
-				continue;
-			bool added;
-			uint64_t key = mt_pair_key(parent, n);
-			uint32_t *at = mt_u64map_put(&idx, key, &added);
-			if (added) {
-				*at = (uint32_t)es.n;
-				VEC_PUSH(es, ((struct edge){.key = key, .inl = true}));
-			}
-			struct edge *e = &es.v[*at];
-			if (e->stamp == mark)
-				continue;
-			e->stamp = mark;
-			e->weight += w;
-			if (!fr[i].inl)
-				e->inl = false;
-		}
 	}
+	struct mt_graph g;
+	mt_graph_build_into(&g, m, into);
 	/* pprof drops edges lighter than edgefraction of the flat sum before it
 	 * looks at them. */
 	int64_t cutoff = (int64_t)((double)t->flat_sum * edge_fraction);
 	if (cutoff < 0)
 		cutoff = -cutoff;
-	for (size_t j = 0; j < es.n; j++) {
-		const struct edge *e = &es.v[j];
-		int64_t aw = e->weight < 0 ? -e->weight : e->weight;
-		if (aw < cutoff)
+	for (uint32_t j = 0; j < g.n; j++) {
+		int64_t w = mt_edge_weight(&g, j, index);
+		if (!mt_edge_seen(&g, j, index) || (w < 0 ? -w : w) < cutoff)
 			continue;
-		struct mt_top_row *r = &t->rows[row_of[(uint32_t)(e->key - 1)]];
-		if (e->inl)
+		struct mt_top_row *r = &t->rows[row_of[g.e[j].dst]];
+		if (mt_edge_inline(&g, j, index))
 			r->inl = true;
 		else
 			r->noinl = true;
 	}
-	free(es.v);
-	mt_u64map_done(&idx);
-	free(fr);
+	mt_graph_done(&g);
+	free(into);
 	free(row_of);
 }
 

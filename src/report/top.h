@@ -31,6 +31,10 @@ void mt_top_build(struct mt_top *t, const struct mt_nodes *m, int index);
 /* The same with pprof's -mean: each node's value divided by the sum of
  * sample value `div` over the same samples (contentions, for mean delay). */
 void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, int div);
+/* The one flat/cum aggregation behind both: tops[0..nt) get sample types
+ * t0 .. t0+nt-1 in one walk of the samples (div < 0: no -mean). */
+void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, int nt,
+			int div);
 /* Sets inl/noinl of the first nrows rows like pprof's text report: from the
  * caller edges into each node that weigh at least edge_fraction (pprof's
  * -edgefraction, 0.001) of the flat sum. Costs a walk of all samples. */

@@ -1,6 +1,6 @@
 /* tlmodel.c - the timeline's data: snapshots, series, charts, findings and
  * the leak ranking, read from the store and polled for news. */
-#include "tlmodel.h"
+#include "query/tlmodel.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "read/goroutines.h"
-#include "model.h"
+#include "query/model.h"
 
 struct gm_frame {
 	const char *func, *file;

@@ -1,6 +1,6 @@
 /* diffmodel.c - the two sides of a diff under the model's filters, their
  * join by name, peek on both, and the call tree of both. */
-#include "diffmodel.h"
+#include "query/diffmodel.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,24 +12,19 @@ static void dm_clear(struct diffmodel *dm)
 	if (dm->tree_ok) {
 		calltree_done(&dm->ct);
 		ct_frames_done(&dm->cf);
-		mt_nodes_done(&dm->cn);
+		mt_report_done(&dm->cr);
 		profile_free(dm->cp);
 	}
-	if (dm->frames_ok) {
-		ct_frames_done(&dm->bf);
-		ct_frames_done(&dm->nf);
+	if (dm->graphs_ok) {
+		mt_graph_done(&dm->bg);
+		mt_graph_done(&dm->ng);
 	}
 	if (dm->built) {
 		mt_diff_done(&dm->d);
-		mt_top_done(&dm->bt);
-		mt_top_done(&dm->nt);
-		mt_nodes_done(&dm->bn);
-		mt_nodes_done(&dm->nn);
+		mt_report_done(&dm->br);
+		mt_report_done(&dm->nr);
 	}
-	if (dm->bp_own)
-		profile_free(dm->bp);
-	if (dm->np_own)
-		profile_free(dm->np);
+	profile_free(dm->np_norm);
 	bool norm = dm->normalized;
 	unsigned serial = dm->serial;
 	memset(dm, 0, sizeof *dm);
@@ -45,54 +40,33 @@ void diffmodel_free(struct diffmodel *dm)
 	free(dm);
 }
 
-/* A copy of p through pprof's merge (same numbers), or NULL. */
-static struct profile *copy_profile(const struct profile *p)
+/* The NEW side: the model's profile, or a normalized copy of it. */
+static const struct profile *new_side(const struct diffmodel *dm, const struct model *md)
 {
-	struct profile *srcs[1] = {(struct profile *)p}, *out = NULL;
-	int scale[1] = {1};
-	struct mt_err e;
-	return profile_merge(srcs, scale, NULL, 1, &out, &e) ? NULL : out;
+	return dm->np_norm ? dm->np_norm : md->p;
 }
 
-/* Builds the joined table: each side's nodes under the model's filters. */
+/* Builds the joined table: each side's report under the model's filters,
+ * joined by name as `memtop diff` joins them. */
 static bool dm_build(struct diffmodel *dm, struct model *md)
 {
-	dm->bp = model_subset(md, md->base);
-	dm->bp_own = dm->bp != NULL;
-	if (!dm->bp)
-		dm->bp = md->base;
-	int64_t new_total = md->total;
 	if (dm->normalized) {
 		/* pprof normalizes the whole profile, then filters. */
-		struct profile *n = copy_profile(md->p_all);
-		if (!n)
+		struct profile *srcs[1] = {md->p};
+		int one = 1;
+		struct mt_err e;
+		if (profile_merge(srcs, &one, NULL, 1, &dm->np_norm, &e))
 			return false;
-		profile_normalize(n, md->base);
-		new_total = mt_profile_total(n, md->idx);
-		dm->np = model_subset(md, n);
-		if (dm->np)
-			profile_free(n);
-		else
-			dm->np = n;
-		dm->np_own = true;
-	} else {
-		dm->np = md->p;
+		profile_normalize(dm->np_norm, md->base);
 	}
-	struct mt_filters f = {.focus = md->re[FILTER_FOCUS],
-			       .ignore = md->re[FILTER_IGNORE],
-			       .hide = md->re[FILTER_HIDE]};
 	struct mt_err e;
-	if (mt_nodes_init(&dm->bn, dm->bp, md->gran, &f, &e))
+	if (model_report(md, md->base, md->idx, md->gran, &dm->br, &e))
 		return false;
-	if (mt_nodes_init(&dm->nn, dm->np, md->gran, &f, &e)) {
-		mt_nodes_done(&dm->bn);
+	if (model_report(md, new_side(dm, md), md->idx, md->gran, &dm->nr, &e)) {
+		mt_report_done(&dm->br);
 		return false;
 	}
-	mt_top_build(&dm->bt, &dm->bn, md->idx);
-	mt_top_build(&dm->nt, &dm->nn, md->idx);
-	mt_diff_build(&dm->d, &dm->bn, &dm->bt, &dm->nn, &dm->nt);
-	dm->d.base_total = mt_profile_total(md->base, md->idx);
-	dm->d.new_total = new_total;
+	mt_diff_build(&dm->d, &dm->br.nodes, &dm->br.top, &dm->nr.nodes, &dm->nr.top);
 	dm->built = true;
 	dm->generation = md->generation;
 	dm->idx = md->idx;
@@ -127,13 +101,13 @@ void diffmodel_set_normalized(struct model *md, bool on)
 	md->diff->normalized = on;
 }
 
-void diffmodel_frames(struct diffmodel *dm)
+void diffmodel_graphs(struct diffmodel *dm)
 {
-	if (dm->frames_ok)
+	if (dm->graphs_ok)
 		return;
-	ct_frames_init(&dm->bf, &dm->bn);
-	ct_frames_init(&dm->nf, &dm->nn);
-	dm->frames_ok = true;
+	mt_graph_build(&dm->bg, &dm->br.nodes);
+	mt_graph_build(&dm->ng, &dm->nr.nodes);
+	dm->graphs_ok = true;
 }
 
 /* ---- peek on both sides -------------------------------------------- */
@@ -153,23 +127,29 @@ static int cmp_edge(const void *x, const void *y)
 	return strcmp(a->name, b->name);
 }
 
-/* Adds one side's edges into the joined list (by name). */
-static void join_edges(edge_vec *out, const struct mt_nodes *m, const struct ct_edge *e,
-		       size_t n, bool is_new)
+/* Adds one side's callers (in) or callees of fn into the joined list (by
+ * name), from the side's call graph. */
+static void join_edges(edge_vec *out, const struct mt_graph *g, const struct mt_nodes *m,
+		       uint32_t fn, bool in, int idx, bool is_new)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *name = mt_node_name(m, e[i].func);
-		size_t k = 0;
-		while (k < out->n && strcmp(out->v[k].name, name) != 0)
-			k++;
-		if (k == out->n) {
+	const uint32_t *ids = in ? g->in : g->out, *at = in ? g->in0 : g->out0;
+	for (uint32_t k = at[fn]; k < at[fn + 1]; k++) {
+		uint32_t e = ids[k];
+		int64_t w = mt_edge_weight(g, e, idx);
+		if (!w)
+			continue;
+		const char *name = mt_node_name(m, in ? g->e[e].src : g->e[e].dst);
+		size_t j = 0;
+		while (j < out->n && strcmp(out->v[j].name, name) != 0)
+			j++;
+		if (j == out->n) {
 			struct diff_edge de = {.name = name};
 			VEC_PUSH(*out, de);
 		}
 		if (is_new)
-			out->v[k].new_ += e[i].weight;
+			out->v[j].new_ += w;
 		else
-			out->v[k].base += e[i].weight;
+			out->v[j].base += w;
 	}
 }
 
@@ -184,28 +164,22 @@ void diffmodel_peek(struct diffmodel *dm, const char *name, int64_t self[4],
 		    struct diff_edge **in, size_t *nin, struct diff_edge **out,
 		    size_t *nout)
 {
-	diffmodel_frames(dm);
+	diffmodel_graphs(dm);
 	edge_vec vi = {0}, vo = {0};
 	memset(self, 0, 4 * sizeof *self);
 	for (int side = 0; side < 2; side++) {
-		const struct mt_nodes *m = side ? &dm->nn : &dm->bn;
-		const struct ct_frames *f = side ? &dm->nf : &dm->bf;
-		const struct mt_top *t = side ? &dm->nt : &dm->bt;
-		uint32_t fn = node_of(m, name);
+		const struct mt_report *r = side ? &dm->nr : &dm->br;
+		const struct mt_graph *g = side ? &dm->ng : &dm->bg;
+		uint32_t fn = node_of(&r->nodes, name);
 		if (fn == MT_NONE)
 			continue;
-		for (size_t i = 0; i < t->n; i++)
-			if (t->rows[i].node == fn) {
-				self[side] = t->rows[i].flat;
-				self[2 + side] = t->rows[i].cum;
+		for (size_t i = 0; i < r->top.n; i++)
+			if (r->top.rows[i].node == fn) {
+				self[side] = r->top.rows[i].flat;
+				self[2 + side] = r->top.rows[i].cum;
 			}
-		struct ct_edge *ci, *co;
-		size_t ni, no;
-		ct_frames_peek(f, fn, dm->idx, &ci, &ni, &co, &no);
-		join_edges(&vi, m, ci, ni, side);
-		join_edges(&vo, m, co, no, side);
-		free(ci);
-		free(co);
+		join_edges(&vi, g, &r->nodes, fn, true, dm->idx, side);
+		join_edges(&vo, g, &r->nodes, fn, false, dm->idx, side);
 	}
 	if (vi.n)
 		qsort(vi.v, vi.n, sizeof *vi.v, cmp_edge);
@@ -222,7 +196,7 @@ struct calltree *diffmodel_tree(struct diffmodel *dm, struct model *md)
 	if (dm->tree_ok)
 		return &dm->ct;
 	/* Both sides in one profile; the base's samples carry pprof::base. */
-	struct profile *srcs[2] = {dm->np, dm->bp};
+	struct profile *srcs[2] = {(struct profile *)new_side(dm, md), md->base};
 	int scale[2] = {1, 1};
 	bool isbase[2] = {false, true};
 	struct mt_err e;
@@ -253,15 +227,12 @@ struct calltree *diffmodel_tree(struct diffmodel *dm, struct model *md)
 		    strtab_intern(&cp->strs, names[i], strlen(names[i])), unit};
 		VEC_PUSH(cp->sample_types, vt);
 	}
-	struct mt_filters f = {.focus = md->re[FILTER_FOCUS],
-			       .ignore = md->re[FILTER_IGNORE],
-			       .hide = md->re[FILTER_HIDE]};
-	if (mt_nodes_init(&dm->cn, cp, md->gran, &f, &e)) {
+	if (model_report(md, cp, DT_BOTH, md->gran, &dm->cr, &e)) {
 		profile_free(cp);
 		return NULL;
 	}
 	dm->cp = cp;
-	ct_frames_init(&dm->cf, &dm->cn);
+	ct_frames_init(&dm->cf, &dm->cr.nodes);
 	calltree_init(&dm->ct, &dm->cf, false, DT_BOTH);
 	calltree_expand(&dm->ct, CT_ROOT);
 	dm->tree_ok = true;

@@ -14,7 +14,8 @@
 #include <stdbool.h>
 
 #include "report/diff.h"
-#include "model.h"
+#include "query/model.h"
+#include "report/graph.h"
 
 enum { DT_BASE, DT_NEW, DT_BOTH }; /* sample types of the diff tree */
 
@@ -23,16 +24,14 @@ struct diffmodel {
 	bool built;
 	unsigned generation;
 	int idx;
-	struct profile *bp, *np; /* the sides the nodes are built on */
-	bool bp_own, np_own;
-	struct mt_nodes bn, nn;
-	struct mt_top bt, nt;
+	struct profile *np_norm; /* the normalized NEW, or NULL */
+	struct mt_report br, nr; /* each side under the model's filters */
 	struct mt_diff d; /* d.base_total, d.new_total: pprof's totals */
-	bool frames_ok;
-	struct ct_frames bf, nf; /* for peek */
+	bool graphs_ok;
+	struct mt_graph bg, ng; /* for peek */
 	bool tree_ok;
 	struct profile *cp; /* both sides: types base, new, both */
-	struct mt_nodes cn;
+	struct mt_report cr;
 	struct ct_frames cf;
 	struct calltree ct;
 	unsigned serial; /* counts rebuilds, for the views */
@@ -44,8 +43,8 @@ struct diffmodel *diffmodel_get(struct model *md);
 void diffmodel_set_normalized(struct model *md, bool on);
 void diffmodel_free(struct diffmodel *dm);
 
-/* Makes the frames of both sides (for peek). */
-void diffmodel_frames(struct diffmodel *dm);
+/* Makes the call graphs of both sides (for peek). */
+void diffmodel_graphs(struct diffmodel *dm);
 /* The diff call tree, top down, children ordered by base + new. */
 struct calltree *diffmodel_tree(struct diffmodel *dm, struct model *md);
 

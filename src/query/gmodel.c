@@ -1,6 +1,6 @@
 /* gmodel.c - goroutine groups for view 6, from a dump or a profile, with
  * their counts across stored snapshots of the same source. */
-#include "gmodel.h"
+#include "query/gmodel.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,7 +202,7 @@ static void load_series(struct gmodel *gm, struct model *md)
 	struct store *s = NULL;
 	struct store_list l = {0};
 	struct mt_err e;
-	if (!md->snap_id || store_open(&s, md->db, false, &e))
+	if (!md->snap_id || store_open(&s, md->q->db, false, &e))
 		return;
 	if (store_list(s, &l, &e)) {
 		store_close(s);
@@ -257,27 +257,31 @@ static void load_series(struct gmodel *gm, struct model *md)
 
 /* ---- filters ---------------------------------------------------------- */
 
+/* pprof's focus on a goroutine's own stack, as `memtop goroutines --focus`
+ * has it: a frame's function or file matches. */
 static bool any_frame(const struct gmodel *gm, const struct gm_group *g,
 		      const struct mt_regex *re)
 {
 	for (uint32_t i = 0; i < g->nf; i++) {
 		const char *f = gm->frames.v[g->f0 + i].func;
-		if (mt_regex_match(re, f, strlen(f)))
+		const char *file = gm->frames.v[g->f0 + i].file;
+		if (mt_regex_match(re, f, strlen(f)) ||
+		    (file && mt_regex_match(re, file, strlen(file))))
 			return true;
 	}
 	return false;
 }
 
-/* Marks the groups that pass the model's filters: a state label filter,
- * every focus (a frame matches each) and ignore (no frame matches). */
+/* Marks the groups that pass the model's filters: a state filter, every
+ * focus (a frame matches each) and ignore (no frame matches). */
 static void apply_filters(struct gmodel *gm, const struct model *md)
 {
-	const char *state = model_label_filter(md, "state");
+	const char *state = model_state_filter(md);
 	struct mt_regex **re = xcalloc(md->filters.n + 1, sizeof *re);
 	for (size_t i = 0; i < md->filters.n; i++) {
 		struct mt_err e;
-		const struct filter *f = &md->filters.v[i];
-		if (f->kind == FILTER_FOCUS || f->kind == FILTER_IGNORE)
+		const struct model_filter *f = &md->filters.v[i];
+		if (f->kind == MT_FILTER_FOCUS || f->kind == MT_FILTER_IGNORE)
 			mt_regex_compile(&re[i], f->pattern, false, &e);
 	}
 	gm->shown_total = 0;
@@ -288,7 +292,7 @@ static void apply_filters(struct gmodel *gm, const struct model *md)
 		for (size_t i = 0; ok && i < md->filters.n; i++)
 			if (re[i])
 				ok = any_frame(gm, g, re[i]) ==
-				     (md->filters.v[i].kind == FILTER_FOCUS);
+				     (md->filters.v[i].kind == MT_FILTER_FOCUS);
 		g->shown = ok;
 		if (ok) {
 			gm->shown_total += g->count;
@@ -326,19 +330,19 @@ struct gmodel *gmodel_get(struct model *md, const struct mt_limits *lim)
 	}
 	gm_clear(gm);
 	gm->generation = md->generation;
-	if (!gmodel_is_goroutines(md->p_all)) {
+	if (!gmodel_is_goroutines(md->p)) {
 		snprintf(gm->err, sizeof gm->err,
 			 "this is a %s profile, not goroutines", md->kind);
 		return NULL;
 	}
-	if (md->p_all->format == MT_FMT_GOROUTINE_DUMP && !md->snap_id) {
+	if (md->p->format == MT_FMT_GOROUTINE_DUMP && !md->snap_id) {
 		gm->from_dump = true;
 		if (!from_dump(gm, md->path, lim ? lim : md->lim))
 			return NULL;
 		for (size_t k = 0; k < gm->groups.n; k++)
 			gm->groups.v[k].key = group_key(gm, &gm->groups.v[k]);
 	} else {
-		groups_of_profile(gm, md->p_all);
+		groups_of_profile(gm, md->p);
 	}
 	if (!gm->groups.n) {
 		snprintf(gm->err, sizeof gm->err, "no goroutines in this input");
