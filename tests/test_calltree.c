@@ -1,10 +1,13 @@
-/* test_calltree.c - frames, totals, peek and the lazy trie against
+/* test_calltree.c - the rows of every sample type in one walk (top.c),
+ * peek from the call graph (graph.c) and the lazy trie (calltree.c) against
  * `go tool pprof` on tests/data/go/heap.pb.gz (numbers from
  * `go tool pprof -peek REGEX -unit=B` and `-top -nodefraction=0 -unit=B`). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/calltree.h"
+#include "report/graph.h"
+#include "report/top.h"
 #include "read/reader.h"
 #include "harness.h"
 
@@ -16,12 +19,21 @@ static uint32_t func_id(const struct mt_nodes *m, const char *name)
 	return MT_NONE;
 }
 
-static int64_t edge_w(const struct mt_nodes *m, const struct ct_edge *e, size_t n,
+static int64_t edge_w(const struct mt_nodes *m, const struct mt_peek_edge *e, size_t n,
 		      const char *name)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(mt_node_name(m, e[i].func), name) == 0)
+		if (strcmp(mt_node_name(m, e[i].node), name) == 0)
 			return e[i].weight;
+	return -1;
+}
+
+/* flat (or cum) of node n in a top table, or -1. */
+static int64_t row(const struct mt_top *t, uint32_t n, bool cum)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rows[i].node == n)
+			return cum ? t->rows[i].cum : t->rows[i].flat;
 	return -1;
 }
 
@@ -54,51 +66,57 @@ int main(void)
 	size_t nst = f.nst;
 	CHECK_EQ_INT(f.total[inuse], 28873767);
 
-	/* pprof -top: flat and cum per function, two sample types. */
-	int64_t *flat = malloc(m.n * nst * sizeof *flat), *cum = malloc(m.n * nst * sizeof *cum);
-	ct_frames_totals(&f, flat, cum);
+	/* pprof -top: flat and cum per function, every sample type in one
+	 * walk. */
+	struct mt_top *tops = calloc(nst, sizeof *tops);
+	mt_top_build_types(tops, &m, 0, (int)nst, -1);
+	struct mt_top *ti = &tops[inuse], *ta = &tops[alloc];
 	uint32_t add = func_id(&m, "main.(*leakyCache).add");
 	uint32_t round = func_id(&m, "main.leakRound");
 	uint32_t run = func_id(&m, "main.run");
 	uint32_t build = func_id(&m, "main.buildTree");
 	CHECK(add != MT_NONE && round != MT_NONE && run != MT_NONE && build != MT_NONE);
-	CHECK_EQ_INT(flat[add * nst + inuse], 5849088);
-	CHECK_EQ_INT(cum[add * nst + inuse], 25341737);
-	CHECK_EQ_INT(flat[round * nst + inuse], 2086);
-	CHECK_EQ_INT(cum[round * nst + inuse], 28854809);
-	CHECK_EQ_INT(cum[run * nst + inuse], 28857178);
-	CHECK_EQ_INT(flat[round * nst + alloc], 487038);
-	CHECK_EQ_INT(cum[round * nst + alloc], 143837692);
-	CHECK_EQ_INT(cum[run * nst + alloc], 145087582);
+	CHECK_EQ_INT(row(ti, add, false), 5849088);
+	CHECK_EQ_INT(row(ti, add, true), 25341737);
+	CHECK_EQ_INT(row(ti, round, false), 2086);
+	CHECK_EQ_INT(row(ti, round, true), 28854809);
+	CHECK_EQ_INT(row(ti, run, true), 28857178);
+	CHECK_EQ_INT(row(ta, round, false), 487038);
+	CHECK_EQ_INT(row(ta, round, true), 143837692);
+	CHECK_EQ_INT(row(ta, run, true), 145087582);
 	/* buildTree recurses: cum counts each sample once. */
-	CHECK_EQ_INT(cum[build * nst + alloc], 176087);
+	CHECK_EQ_INT(row(ta, build, true), 176087);
 
 	/* pprof -peek 'main.leakRound$': callers and callees, sorted. */
-	struct ct_edge *in, *out;
-	size_t nin, nout;
-	ct_frames_peek(&f, round, inuse, &in, &nin, &out, &nout);
+	struct mt_graph g;
+	mt_graph_build(&g, &m);
+	struct mt_peek_edge *in, *out;
+	size_t nin = mt_graph_peek(&g, &m, round, inuse, true, &in);
+	size_t nout = mt_graph_peek(&g, &m, round, inuse, false, &out);
 	CHECK_EQ_INT(nin, 1);
 	CHECK_EQ_INT(edge_w(&m, in, nin, "main.run"), 28854809);
 	CHECK_EQ_INT(nout, 4);
 	if (nout == 4) {
-		CHECK_EQ_STR(mt_node_name(&m, out[0].func), "main.(*leakyCache).add");
+		CHECK_EQ_STR(mt_node_name(&m, out[0].node), "main.(*leakyCache).add");
 		CHECK_EQ_INT(out[0].weight, 25341737);
-		CHECK_EQ_STR(mt_node_name(&m, out[1].func), "main.leak");
+		CHECK_EQ_STR(mt_node_name(&m, out[1].node), "main.leak");
 		CHECK_EQ_INT(out[1].weight, 2133604);
-		CHECK_EQ_STR(mt_node_name(&m, out[2].func), "fmt.Sprintf");
+		CHECK_EQ_STR(mt_node_name(&m, out[2].node), "fmt.Sprintf");
 		CHECK_EQ_INT(out[2].weight, 1201295);
-		CHECK_EQ_STR(mt_node_name(&m, out[3].func), "main.buildTree");
+		CHECK_EQ_STR(mt_node_name(&m, out[3].node), "main.buildTree");
 		CHECK_EQ_INT(out[3].weight, 176087);
 	}
 	free(in);
 	free(out);
-	ct_frames_peek(&f, run, inuse, &in, &nin, &out, &nout);
+	nin = mt_graph_peek(&g, &m, run, inuse, true, &in);
+	nout = mt_graph_peek(&g, &m, run, inuse, false, &out);
 	CHECK_EQ_INT(edge_w(&m, in, nin, "main.main"), 28857178);
 	CHECK_EQ_INT(edge_w(&m, out, nout, "main.parkGoroutines"), 2369);
 	free(in);
 	free(out);
 	/* -sample_index=alloc_space -peek 'main.buildTree$': no self edge. */
-	ct_frames_peek(&f, build, alloc, &in, &nin, &out, &nout);
+	nin = mt_graph_peek(&g, &m, build, alloc, true, &in);
+	nout = mt_graph_peek(&g, &m, build, alloc, false, &out);
 	CHECK_EQ_INT(nin, 1);
 	CHECK_EQ_INT(edge_w(&m, in, nin, "main.leakRound"), 176087);
 	CHECK_EQ_INT(nout, 0);
@@ -144,8 +162,10 @@ int main(void)
 	CHECK(a2 != MT_NONE);
 	calltree_done(&t);
 
-	free(flat);
-	free(cum);
+	for (size_t i = 0; i < nst; i++)
+		mt_top_done(&tops[i]);
+	free(tops);
+	mt_graph_done(&g);
 	ct_frames_done(&f);
 	mt_nodes_done(&m);
 	profile_free(p);

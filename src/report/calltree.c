@@ -50,121 +50,6 @@ void ct_frames_done(struct ct_frames *f)
 	memset(f, 0, sizeof *f);
 }
 
-void ct_frames_totals(const struct ct_frames *f, int64_t *flat, int64_t *cum)
-{
-	size_t nf = f->m->n, nst = f->nst;
-	memset(flat, 0, nf * nst * sizeof *flat);
-	memset(cum, 0, nf * nst * sizeof *cum);
-	uint32_t *stamp = xcalloc(nf ? nf : 1, sizeof *stamp);
-	for (size_t s = 0; s < f->ns; s++) {
-		size_t a = f->off[s], b = f->off[s + 1];
-		if (a == b)
-			continue;
-		const int64_t *v = profile_values(f->p, s);
-		uint32_t mark = (uint32_t)s + 1;
-		for (size_t i = a; i < b; i++) {
-			uint32_t fn = f->fr[i];
-			if (stamp[fn] == mark)
-				continue;
-			stamp[fn] = mark;
-			for (size_t c = 0; c < nst; c++)
-				cum[fn * nst + c] += v[c];
-		}
-		uint32_t leaf = f->fr[b - 1];
-		for (size_t c = 0; c < nst; c++)
-			flat[leaf * nst + c] += v[c];
-	}
-	free(stamp);
-}
-
-static const struct mt_nodes *edge_nodes;
-
-static int cmp_edge(const void *x, const void *y)
-{
-	const struct ct_edge *a = x, *b = y;
-	if (abs64(a->weight) != abs64(b->weight))
-		return abs64(a->weight) > abs64(b->weight) ? -1 : 1;
-	return strcmp(mt_node_name(edge_nodes, a->func), mt_node_name(edge_nodes, b->func));
-}
-
-/* Turns dense per-function sums into a sorted list of the non-zero ones. */
-static void edges_collect(const struct mt_nodes *m, const int64_t *acc,
-			  const uint32_t *order, size_t n, struct ct_edge **out,
-			  size_t *nout)
-{
-	*out = xmalloc((n ? n : 1) * sizeof **out);
-	*nout = 0;
-	for (size_t i = 0; i < n; i++)
-		if (acc[order[i]])
-			(*out)[(*nout)++] = (struct ct_edge){order[i], acc[order[i]]};
-	edge_nodes = m;
-	qsort(*out, *nout, sizeof **out, cmp_edge);
-}
-
-void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
-		    struct ct_edge **callers, size_t *ncallers,
-		    struct ct_edge **callees, size_t *ncallees)
-{
-	size_t nf = f->m->n;
-	int64_t *ain = xcalloc(nf + 1, sizeof *ain), *aout = xcalloc(nf + 1, sizeof *aout);
-	uint32_t *sin = xcalloc(nf + 1, sizeof *sin), *sout = xcalloc(nf + 1, sizeof *sout);
-	VEC(uint32_t) fin = {0}, fout = {0}; /* functions met, in order */
-	const uint32_t *fr = f->fr;
-	size_t nfr = f->off[f->ns], s = 0;
-	/* Scan the flat frame array for fn (a tight loop the compiler
-	 * vectorizes); on a hit, find its sample and handle it whole. */
-	for (size_t pos = 0; pos < nfr;) {
-		if (fr[pos] != fn) {
-			pos++;
-			continue;
-		}
-		/* The sample holding pos: off[s] <= pos < off[s+1], s only grows. */
-		size_t lo = s, hi = f->ns;
-		while (lo + 1 < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (f->off[mid] <= pos)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		s = lo;
-		while (s + 1 < f->ns && f->off[s + 1] <= pos)
-			s++;
-		size_t a = f->off[s], b = f->off[s + 1];
-		int64_t w = profile_values(f->p, s)[idx];
-		uint32_t mark = (uint32_t)s + 1;
-		for (size_t i = pos; i < b; i++) {
-			if (fr[i] != fn)
-				continue;
-			/* An edge counts once per sample, self edges never. */
-			if (i > a && fr[i - 1] != fn && sin[fr[i - 1]] != mark) {
-				uint32_t g = fr[i - 1];
-				if (!sin[g])
-					VEC_PUSH(fin, g);
-				sin[g] = mark;
-				ain[g] += w;
-			}
-			if (i + 1 < b && fr[i + 1] != fn && sout[fr[i + 1]] != mark) {
-				uint32_t g = fr[i + 1];
-				if (!sout[g])
-					VEC_PUSH(fout, g);
-				sout[g] = mark;
-				aout[g] += w;
-			}
-		}
-		pos = b;
-		s++;
-	}
-	edges_collect(f->m, ain, fin.v, fin.n, callers, ncallers);
-	edges_collect(f->m, aout, fout.v, fout.n, callees, ncallees);
-	free(ain);
-	free(aout);
-	free(sin);
-	free(sout);
-	free(fin.v);
-	free(fout.v);
-}
-
 /* ---- the trie ---------------------------------------------------------- */
 
 static uint32_t node_add(struct calltree *t, uint32_t parent, uint32_t func)
@@ -185,18 +70,20 @@ static uint32_t node_add(struct calltree *t, uint32_t parent, uint32_t func)
 		.parent = parent,
 		.child = MT_NONE,
 		.next = MT_NONE,
-		.depth = parent == MT_NONE ? 0 : (uint16_t)(t->v[parent].depth + 1),
+		.depth = parent == MT_NONE ? 0 : t->v[parent].depth + 1,
 	};
 	return id;
 }
 
-void calltree_init(struct calltree *t, const struct ct_frames *f, bool bottom_up,
-		   int sort_idx)
+/* A tree keeping sample types t0 .. t0+nt-1. */
+static void tree_init(struct calltree *t, const struct ct_frames *f, bool bottom_up,
+		      int sort_idx, size_t t0, size_t nt)
 {
 	memset(t, 0, sizeof *t);
 	t->f = f;
 	t->bottom_up = bottom_up;
-	t->nst = f->nst ? f->nst : 1;
+	t->t0 = t0;
+	t->nst = nt ? nt : 1;
 	t->sorted_by = sort_idx;
 	t->perm = xmalloc((f->ns + 1) * sizeof *t->perm);
 	t->tmp = xmalloc((f->ns + 1) * sizeof *t->tmp);
@@ -208,12 +95,24 @@ void calltree_init(struct calltree *t, const struct ct_frames *f, bool bottom_up
 		if (f->off[s] == f->off[s + 1])
 			continue;
 		t->perm[k++] = (uint32_t)s;
-		const int64_t *v = profile_values(f->p, s);
-		for (size_t c = 0; c < f->nst; c++)
+		const int64_t *v = profile_values(f->p, s) + t->t0;
+		for (size_t c = 0; c < nt; c++)
 			t->cum[c] += v[c];
 	}
 	t->v[root].s0 = 0;
 	t->v[root].s1 = k;
+}
+
+void calltree_init(struct calltree *t, const struct ct_frames *f, bool bottom_up,
+		   int sort_idx)
+{
+	tree_init(t, f, bottom_up, sort_idx, 0, f->nst);
+}
+
+void calltree_init_one(struct calltree *t, const struct ct_frames *f, bool bottom_up,
+		       int idx)
+{
+	tree_init(t, f, bottom_up, idx, (size_t)idx, 1);
 }
 
 void calltree_done(struct calltree *t)
@@ -272,7 +171,7 @@ void calltree_expand(struct calltree *t, uint32_t n)
 	if (t->v[n].expanded)
 		return;
 	const struct ct_frames *f = t->f;
-	size_t d = t->v[n].depth, nst = f->nst;
+	size_t d = t->v[n].depth, nst = t->nst;
 	uint32_t s0 = t->v[n].s0, s1 = t->v[n].s1;
 	VEC(uint32_t) funcs = {0};
 	/* Count the samples per function one level down; those that end here
@@ -315,7 +214,7 @@ void calltree_expand(struct calltree *t, uint32_t n)
 		uint32_t fn = frame_at(t, s, d);
 		uint32_t c = t->child_of[fn];
 		t->tmp[t->cnt[fn]++] = s;
-		const int64_t *v = profile_values(f->p, s);
+		const int64_t *v = profile_values(f->p, s) + t->t0;
 		int64_t *cum = t->cum + (size_t)c * t->nst;
 		for (size_t k = 0; k < nst; k++)
 			cum[k] += v[k];
@@ -346,6 +245,14 @@ void calltree_expand_min(struct calltree *t, uint32_t n, int idx, int64_t min,
 			break; /* children are sorted by |cum| */
 		calltree_expand_min(t, c, idx, min, max_depth - 1);
 	}
+}
+
+void calltree_expand_all(struct calltree *t)
+{
+	/* Nodes are appended as they are made: expanding in id order
+	 * reaches every node without a stack. */
+	for (size_t n = 0; n < t->n; n++)
+		calltree_expand(t, (uint32_t)n);
 }
 
 void calltree_sort(struct calltree *t, int idx)

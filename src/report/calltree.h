@@ -2,10 +2,9 @@
  * shared by the flame graph, the call tree and peek.
  *
  * struct ct_frames holds every sample's frames (function ids, root first) in
- * one flat array, so each later question is a scan of memory rather than a
- * new walk of the profile: pprof's flat/cum per function for every sample type
- * at once, and pprof's peek (callers and callees with edge weights counted
- * once per sample).
+ * one flat array, so each expansion of the trie is a scan of memory rather
+ * than a new walk of the profile. (Flat and cum are top.c's; callers and
+ * callees graph.c's: one algorithm for each quantity.)
  *
  * struct calltree is the call-path trie over those frames, top down (root ->
  * leaf: flame graph, call tree) or bottom up (leaf -> root: the callers tree),
@@ -42,24 +41,6 @@ struct ct_frames {
 void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m);
 void ct_frames_done(struct ct_frames *f);
 
-/* pprof's flat and cum of every function for every sample type: arrays of
- * m->n * nst values, function-major (cum once per sample however often a
- * function recurses). */
-void ct_frames_totals(const struct ct_frames *f, int64_t *flat, int64_t *cum);
-
-/* One caller or callee of a function with pprof's edge weight. */
-struct ct_edge {
-	uint32_t func;
-	int64_t weight;
-};
-
-/* pprof's peek of function fn for sample type idx: callers and callees with
- * weights counted once per sample, self edges and zero weights left out,
- * sorted by |weight| desc then name. The caller owns both arrays (free). */
-void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
-		    struct ct_edge **callers, size_t *ncallers,
-		    struct ct_edge **callees, size_t *ncallees);
-
 #define CT_ROOT 0u /* node 0 is the synthetic root (func MT_NONE) */
 
 struct ct_node {
@@ -69,14 +50,14 @@ struct ct_node {
 	uint32_t next;   /* next sibling, or MT_NONE */
 	uint32_t s0, s1; /* its samples: perm[s0 .. s1) */
 	uint32_t nchild;
-	uint16_t depth;  /* root 0 */
+	uint32_t depth;  /* root 0 */
 	bool expanded;
 };
 
 struct calltree {
 	const struct ct_frames *f;
 	bool bottom_up;
-	size_t nst;
+	size_t t0, nst; /* the sample types kept: t0 .. t0+nst-1 */
 	struct ct_node *v; /* v[0] is the root */
 	size_t n, cap;
 	int64_t *cum, *flat; /* n * nst, row-major */
@@ -90,16 +71,21 @@ struct calltree {
 /* Makes the root of a tree over f; children are made by calltree_expand. */
 void calltree_init(struct calltree *t, const struct ct_frames *f, bool bottom_up,
 		   int sort_idx);
+/* The same keeping the values of sample type idx only (an export needs
+ * one; a fully expanded tree then costs a quarter of the memory of a heap
+ * profile's four types). */
+void calltree_init_one(struct calltree *t, const struct ct_frames *f, bool bottom_up,
+		       int idx);
 void calltree_done(struct calltree *t);
 
 static inline int64_t calltree_cum(const struct calltree *t, uint32_t n, int idx)
 {
-	return t->cum[(size_t)n * t->nst + (size_t)idx];
+	return t->cum[(size_t)n * t->nst + (size_t)idx - t->t0];
 }
 
 static inline int64_t calltree_flat(const struct calltree *t, uint32_t n, int idx)
 {
-	return t->flat[(size_t)n * t->nst + (size_t)idx];
+	return t->flat[(size_t)n * t->nst + (size_t)idx - t->t0];
 }
 
 /* Makes the children of node n (once; later calls return at once). Children
@@ -110,6 +96,9 @@ void calltree_expand(struct calltree *t, uint32_t n);
  * max_depth levels below n. */
 void calltree_expand_min(struct calltree *t, uint32_t n, int idx, int64_t min,
 			 unsigned max_depth);
+
+/* Expands every node of the tree (an export of every stack). */
+void calltree_expand_all(struct calltree *t);
 
 /* Reorders the children of every expanded node by |cum| of idx. */
 void calltree_sort(struct calltree *t, int idx);

@@ -1,118 +1,73 @@
-/* export.c - folded stacks, JSON, SVG flame graphs and view profiles. All
- * of them start from the same aggregation: distinct stacks of node ids with
- * their summed value, kept in a trie keyed by (parent, node). */
+/* export.c - folded stacks, JSON, SVG flame graphs and view profiles. The
+ * stacks come from the one call-path trie (calltree.c) that the viewer's
+ * flame graph and call tree show: nothing here aggregates on its own. */
 #include "report/export.h"
-#include "base/u64map.h"
+#include "report/calltree.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct tnode {
-	uint32_t node, parent;
-	uint32_t child, next; /* first child, next sibling (MT_NONE ends) */
-	int64_t self, cum;
-	uint32_t order; /* order of first appearance, for stable output */
+/* The top-down tree of sample type index over m, built as far as needed:
+ * every node (px 0), or the nodes at least a pixel wide when the root is
+ * px pixels wide. */
+struct stacks {
+	struct ct_frames f;
+	struct calltree t;
 };
 
-struct trie {
-	VEC(struct tnode) v;
-	struct mt_u64map ids; /* (parent, node) -> child */
-};
-
-static uint32_t trie_child(struct trie *t, uint32_t parent, uint32_t node)
+static void stacks_build(struct stacks *st, const struct mt_nodes *m, int index, double px)
 {
-	bool added;
-	uint32_t *id = mt_u64map_put(&t->ids, mt_pair_key(parent, node), &added);
-	if (added) {
-		*id = (uint32_t)t->v.n;
-		struct tnode tn = {.node = node, .parent = parent, .child = MT_NONE,
-				   .next = MT_NONE, .order = *id};
-		VEC_PUSH(t->v, tn);
+	ct_frames_init(&st->f, m);
+	calltree_init_one(&st->t, &st->f, false, index);
+	if (px <= 0) {
+		calltree_expand_all(&st->t);
+		return;
 	}
-	return *id;
-}
-
-/* Builds the trie of stacks, root first; node 0 is the root. */
-static void trie_build(struct trie *t, const struct mt_nodes *m, int index)
-{
-	memset(t, 0, sizeof *t);
-	struct tnode root = {.node = MT_NONE, .parent = MT_NONE, .child = MT_NONE,
-			     .next = MT_NONE};
-	VEC_PUSH(t->v, root);
-	const struct profile *p = m->p;
-	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
-	size_t nst = p->sample_types.n;
-	for (size_t s = 0; s < p->samples.n; s++) {
-		int64_t w = p->values.v[s * nst + (size_t)index];
-		if (w == 0)
-			continue;
-		size_t k = mt_nodes_frames(m, s, fr);
-		if (k == 0)
-			continue;
-		uint32_t cur = 0;
-		t->v.v[0].cum += w;
-		for (size_t i = k; i-- > 0;) {
-			cur = trie_child(t, cur, fr[i].node);
-			t->v.v[cur].cum += w;
-		}
-		t->v.v[cur].self += w;
-	}
-	free(fr);
-	/* Link children, in order of first appearance. */
-	for (size_t i = t->v.n; i-- > 1;) {
-		struct tnode *n = &t->v.v[i];
-		n->next = t->v.v[n->parent].child;
-		t->v.v[n->parent].child = (uint32_t)i;
+	int64_t root = calltree_cum(&st->t, CT_ROOT, index);
+	double min = (double)(root < 0 ? -root : root) / px;
+	/* Only what is wide enough to draw: breadth first, in id order. */
+	for (size_t n = 0; n < st->t.n; n++) {
+		int64_t c = calltree_cum(&st->t, (uint32_t)n, index);
+		if ((double)(c < 0 ? -c : c) >= min)
+			calltree_expand(&st->t, (uint32_t)n);
 	}
 }
 
-static void trie_done(struct trie *t)
+static void stacks_done(struct stacks *st)
 {
-	free(t->v.v);
-	mt_u64map_done(&t->ids);
+	calltree_done(&st->t);
+	ct_frames_done(&st->f);
 }
 
-/* Visits every trie node with self != 0, giving its path root first. */
-static void walk_stacks(const struct trie *t, const struct mt_nodes *m,
+/* Calls emit for every node with a non-zero flat value of index, with its
+ * path root first, depth first in the tree's order (children by |cum|). */
+static void walk_stacks(const struct calltree *t, int index,
 			void (*emit)(void *ctx, const uint32_t *path, size_t n, int64_t v),
 			void *ctx)
 {
-	VEC(uint32_t) path = {0};
-	VEC(uint32_t) stack = {0};
-	for (uint32_t c = t->v.v[0].child; c != MT_NONE; c = t->v.v[c].next)
-		VEC_PUSH(stack, c);
-	/* children were pushed first-to-last; pop gives last first, so
-	 * reverse each level to keep the order of appearance. */
-	for (size_t i = 0; i < stack.n / 2; i++) {
-		uint32_t x = stack.v[i];
-		stack.v[i] = stack.v[stack.n - 1 - i];
-		stack.v[stack.n - 1 - i] = x;
+	VEC(uint32_t) path = {0}, stack = {0};
+	/* Children go on the stack last to first, so pop gives the first. */
+	VEC(uint32_t) kids = {0};
+	uint32_t cur = CT_ROOT;
+	for (;;) {
+		kids.n = 0;
+		for (uint32_t c = t->v[cur].child; c != MT_NONE; c = t->v[c].next)
+			VEC_PUSH(kids, c);
+		for (size_t i = kids.n; i-- > 0;)
+			VEC_PUSH(stack, kids.v[i]);
+		if (!stack.n)
+			break;
+		cur = stack.v[--stack.n];
+		path.n = t->v[cur].depth - 1;
+		VEC_RESERVE(path, path.n + 1);
+		path.v[path.n++] = t->v[cur].func;
+		int64_t self = calltree_flat(t, cur, index);
+		if (self)
+			emit(ctx, path.v, path.n, self);
 	}
-	while (stack.n) {
-		uint32_t id = stack.v[--stack.n];
-		const struct tnode *n = &t->v.v[id];
-		while (path.n && path.v[path.n - 1] != n->parent)
-			path.n--;
-		VEC_PUSH(path, id);
-		if (n->self) {
-			VEC(uint32_t) names = {0};
-			for (size_t i = 0; i < path.n; i++)
-				VEC_PUSH(names, t->v.v[path.v[i]].node);
-			emit(ctx, names.v, names.n, n->self);
-			free(names.v);
-		}
-		size_t mark = stack.n;
-		for (uint32_t c = n->child; c != MT_NONE; c = t->v.v[c].next)
-			VEC_PUSH(stack, c);
-		for (size_t i = mark, j = stack.n ? stack.n - 1 : 0; i < j; i++, j--) {
-			uint32_t x = stack.v[i];
-			stack.v[i] = stack.v[j];
-			stack.v[j] = x;
-		}
-	}
-	(void)m;
+	free(kids.v);
 	free(path.v);
 	free(stack.v);
 }
@@ -136,11 +91,11 @@ static void emit_folded(void *vctx, const uint32_t *path, size_t n, int64_t v)
 
 void export_folded(FILE *f, const struct mt_nodes *m, int index)
 {
-	struct trie t;
-	trie_build(&t, m, index);
+	struct stacks st;
+	stacks_build(&st, m, index, 0);
 	struct emit_ctx c = {f, m, 0};
-	walk_stacks(&t, m, emit_folded, &c);
-	trie_done(&t);
+	walk_stacks(&st.t, index, emit_folded, &c);
+	stacks_done(&st);
 }
 
 static void json_str(FILE *f, const char *s)
@@ -172,17 +127,17 @@ static void emit_json(void *vctx, const uint32_t *path, size_t n, int64_t v)
 void export_json(FILE *f, const struct mt_nodes *m, int index)
 {
 	const struct profile *p = m->p;
-	struct trie t;
-	trie_build(&t, m, index);
+	struct stacks st;
+	stacks_build(&st, m, index, 0);
 	fputs("{\"sample_type\": ", f);
 	json_str(f, profile_str(p, p->sample_types.v[index].type));
 	fputs(", \"unit\": ", f);
 	json_str(f, profile_str(p, p->sample_types.v[index].unit));
 	fprintf(f, ", \"total\": %" PRId64 ", \"stacks\": [", mt_profile_total(p, index));
 	struct emit_ctx c = {f, m, 0};
-	walk_stacks(&t, m, emit_json, &c);
+	walk_stacks(&st.t, index, emit_json, &c);
 	fputs(c.count ? "\n]}\n" : "]}\n", f);
-	trie_done(&t);
+	stacks_done(&st);
 }
 
 /* ---- SVG ---- */
@@ -216,88 +171,56 @@ static size_t package_len(const char *name)
 	return dot ? (size_t)(dot - name) : strlen(name);
 }
 
-struct svg {
-	FILE *f;
-	const struct trie *t;
-	const struct mt_nodes *m;
-	double scale; /* pixels per unit */
-	int64_t total;
-	int height, row;
-	const char *unit;
-};
-
-static void svg_frame(struct svg *s, uint32_t id, double x, int depth)
+/* One frame of the flame graph: a node's box and label. */
+static void svg_box(FILE *f, const char *name, int64_t cum, const char *unit, int64_t total,
+		    double x, int y, double w, int row)
 {
-	const struct tnode *n = &s->t->v.v[id];
-	double w = (double)llabs(n->cum) * s->scale;
-	int y = s->height - (depth + 1) * s->row - 4;
-	const char *name = n->node == MT_NONE ? "all" : mt_node_name(s->m, n->node);
 	uint64_t h = mt_hash(name, package_len(name), 7);
 	int r = 200 + (int)(h % 56), g = 80 + (int)((h >> 8) % 130), b = (int)((h >> 16) % 60);
-	double pct = s->total ? 100.0 * (double)llabs(n->cum) / (double)s->total : 0;
-	fprintf(s->f, "<g><title>");
-	xml_text(s->f, name, 4096);
-	fprintf(s->f, " (%" PRId64 " %s, %.2f%%)</title>", n->cum, s->unit, pct);
-	fprintf(s->f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-		      "fill=\"rgb(%d,%d,%d)\" rx=\"2\"/>",
-		x, y, w, s->row - 1, r, g, b);
+	double pct = total ? 100.0 * (double)llabs(cum) / (double)total : 0;
+	fprintf(f, "<g><title>");
+	xml_text(f, name, 4096);
+	fprintf(f, " (%" PRId64 " %s, %.2f%%)</title>", cum, unit, pct);
+	fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+		   "fill=\"rgb(%d,%d,%d)\" rx=\"2\"/>",
+		x, y, w, row - 1, r, g, b);
 	int chars = (int)((w - 6) / 7);
 	if (chars >= 3) {
-		fprintf(s->f, "<text x=\"%.1f\" y=\"%d\">", x + 3, y + s->row - 5);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\">", x + 3, y + row - 5);
 		size_t len = strlen(name);
 		if ((int)len <= chars) {
-			xml_text(s->f, name, len);
+			xml_text(f, name, len);
 		} else {
-			xml_text(s->f, name, (size_t)chars - 2);
-			fputs("..", s->f);
+			xml_text(f, name, (size_t)chars - 2);
+			fputs("..", f);
 		}
-		fputs("</text>", s->f);
+		fputs("</text>", f);
 	}
-	fputs("</g>\n", s->f);
-	double cx = x, small = 0;
-	for (uint32_t c = n->child; c != MT_NONE; c = s->t->v.v[c].next) {
-		double cw = (double)llabs(s->t->v.v[c].cum) * s->scale;
-		if (cw < 1.0) {
-			small += cw; /* merged below, never lost */
-			continue;
-		}
-		svg_frame(s, c, cx, depth + 1);
-		cx += cw;
-	}
-	if (small >= 1.0) {
-		int cy = s->height - (depth + 2) * s->row - 4;
-		fprintf(s->f, "<g><title>%s: frames too narrow to draw</title>"
-			      "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-			      "fill=\"rgb(180,180,180)\"/></g>\n",
-			name[0] == '<' ? "merged" : "merged", cx, cy, small, s->row - 1);
-	}
-}
-
-static int trie_depth(const struct trie *t, uint32_t id)
-{
-	int d = 0;
-	for (uint32_t c = t->v.v[id].child; c != MT_NONE; c = t->v.v[c].next) {
-		int cd = trie_depth(t, c);
-		if (cd > d)
-			d = cd;
-	}
-	return d + 1;
+	fputs("</g>\n", f);
 }
 
 void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
 {
 	const struct profile *p = m->p;
-	struct trie t;
-	trie_build(&t, m, index);
 	const int width = 1200, row = 16;
-	int depth = trie_depth(&t, 0);
-	int height = (depth + 3) * row + 10;
-	struct svg s = {
-		.f = f, .t = &t, .m = m, .row = row, .height = height,
-		.total = t.v.v[0].cum,
-		.unit = profile_str(p, p->sample_types.v[index].unit),
-	};
-	s.scale = s.total ? (double)(width - 20) / (double)llabs(s.total) : 0;
+	const double span = width - 20;
+	struct stacks st;
+	/* Frames narrower than a pixel are merged into their parent's row:
+	 * the tree need not go below them. */
+	stacks_build(&st, m, index, span);
+	const struct calltree *t = &st.t;
+	int64_t total = calltree_cum(t, CT_ROOT, index);
+	double scale = total ? span / (double)llabs(total) : 0;
+	/* x of every node, in id order (a parent before its children). */
+	double *x = xcalloc(t->n + 1, sizeof *x);
+	uint32_t depth = 0;
+	for (uint32_t n = 0; n < t->n; n++) {
+		double w = (double)llabs(calltree_cum(t, n, index)) * scale;
+		if (w >= 1.0 && t->v[n].depth + 1 > depth)
+			depth = t->v[n].depth + 1;
+	}
+	int height = (int)(depth + 3) * row + 10;
+	const char *unit = profile_str(p, p->sample_types.v[index].unit);
 	fprintf(f, "<?xml version=\"1.0\" standalone=\"no\"?>\n"
 		   "<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" "
 		   "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -308,10 +231,33 @@ void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
 	xml_text(f, title ? title : "memtop flame graph", 200);
 	fprintf(f, " (%s)</text>\n<g transform=\"translate(10,0)\">\n",
 		profile_str(p, p->sample_types.v[index].type));
-	if (s.total)
-		svg_frame(&s, 0, 0, 0);
+	for (uint32_t n = 0; total && n < t->n; n++) {
+		double w = (double)llabs(calltree_cum(t, n, index)) * scale;
+		if (w < 1.0)
+			continue;
+		int y = height - (int)(t->v[n].depth + 1) * row - 4;
+		const char *name = n == CT_ROOT ? "all" : mt_node_name(m, t->v[n].func);
+		svg_box(f, name, calltree_cum(t, n, index), unit, total, x[n], y, w, row);
+		/* Lay out the children; the narrow ones merge, never lost. */
+		double cx = x[n], small = 0;
+		for (uint32_t c = t->v[n].child; c != MT_NONE; c = t->v[c].next) {
+			double cw = (double)llabs(calltree_cum(t, c, index)) * scale;
+			x[c] = cx;
+			if (cw < 1.0) {
+				small += cw;
+				continue;
+			}
+			cx += cw;
+		}
+		if (small >= 1.0)
+			fprintf(f, "<g><title>merged: frames too narrow to draw</title>"
+				   "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+				   "fill=\"rgb(180,180,180)\"/></g>\n",
+				cx, y - row, small, row - 1);
+	}
 	fputs("</g>\n</svg>\n", f);
-	trie_done(&t);
+	free(x);
+	stacks_done(&st);
 }
 
 /* ---- view profile ---- */
