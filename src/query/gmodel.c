@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/gz.h"
+#include "store/series.h"
 #include "store/store.h"
 
 bool gmodel_is_goroutines(const struct profile *p)
@@ -215,8 +216,7 @@ static void load_series(struct gmodel *gm, struct model *md)
 	const struct store_entry **sel = xmalloc((l.n + 1) * sizeof *sel);
 	size_t n = 0;
 	for (size_t i = 0; me && i < l.n; i++)
-		if (strcmp(l.v[i].source, me->source) == 0 &&
-		    strcmp(l.v[i].kind, me->kind) == 0)
+		if (store_same_series(&l.v[i], me))
 			sel[n++] = &l.v[i];
 	if (n >= 2) {
 		qsort(sel, n, sizeof *sel, cmp_entry_time);

@@ -9,31 +9,18 @@
 #include <sys/stat.h>
 
 #include "base/units.h"
+#include "store/series.h"
 
 /* ------------------------------------------------------------------ */
 /* Reading                                                             */
 
-/* The series key of a snapshot: for a file its directory (a program that
- * writes heap-1.pb.gz, heap-2.pb.gz, ... is one series), else the source;
- * the same rule as trend.c, so the leak ranking covers the same snapshots. */
-static size_t series_key_len(const char *source)
-{
-	const char *sl = strrchr(source, '/');
-	if (source[0] == '/' && sl)
-		return (size_t)(sl - source);
-	return strlen(source);
-}
-
 static uint32_t series_of(struct tlmodel *tm, const struct store_entry *en)
 {
-	size_t kl = series_key_len(en->source);
-	for (size_t i = 0; i < tm->series.n; i++) {
-		struct tl_series *se = &tm->series.v[i];
-		if (strcmp(se->kind, en->kind) == 0 && strlen(se->key) == kl &&
-		    strncmp(se->key, en->source, kl) == 0)
+	for (size_t i = 0; i < tm->series.n; i++)
+		if (store_same_series(tm->series.v[i].first, en))
 			return (uint32_t)i;
-	}
-	struct tl_series se = {.key = xstrndup(en->source, kl), .kind = en->kind};
+	struct tl_series se = {.key = xstrndup(en->source, store_series_key_len(en->source)),
+			       .kind = en->kind, .first = en};
 	VEC_PUSH(tm->series, se);
 	return (uint32_t)(tm->series.n - 1);
 }

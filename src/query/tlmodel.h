@@ -1,6 +1,6 @@
 /* tlmodel.h - what the timeline (view 5) shows: the snapshots stored in a
- * database in capture order, grouped in series (one kind from one URL, or
- * for files one directory, as trend.c groups them), each snapshot's total,
+ * database in capture order, grouped in series (store/series.h: one rule
+ * for the timeline, leaks and the goroutine counts), each snapshot's total,
  * the metrics series worth a chart (heap, RSS, goroutines, GC), the findings
  * of metrics_findings, and the leak ranking (trend_build) of one series.
  *
@@ -33,8 +33,9 @@ struct tl_snap {
 
 /* Snapshots of one kind from one source (URL, or a directory of files). */
 struct tl_series {
-	char *key; /* the URL or the directory */
+	char *key; /* the URL or the directory (store/series.h) */
 	const char *kind;
+	const struct store_entry *first; /* its first snapshot read */
 	VEC(uint32_t) snaps; /* indices into tlmodel.snaps, oldest first */
 	int64_t *totals;     /* snaps.n totals, for the sparkline */
 };

@@ -10,6 +10,7 @@
 
 #include "base/u64map.h"
 #include "base/util.h"
+#include "store/series.h"
 
 /* ------------------------------------------------------------------ */
 /* Fitting                                                             */
@@ -53,65 +54,6 @@ void trend_fit(const int64_t *t, const int64_t *v, size_t n, struct trend_fit *f
 /* ------------------------------------------------------------------ */
 /* Choosing the snapshots                                              */
 
-static bool selected(const struct store_entry *en, const struct trend_opts *o)
-{
-	return (!o->source || strstr(en->source, o->source)) &&
-	       (!o->kind || strcmp(en->kind, o->kind) == 0);
-}
-
-/* Snapshots of one series share a key: the URL a collector scraped, or
- * for files the directory that holds them (a program writing heap-1.pb.gz,
- * heap-2.pb.gz, ...). */
-static bool same_series(const struct store_entry *a, const struct store_entry *b)
-{
-	if (strcmp(a->kind, b->kind) != 0)
-		return false;
-	const char *sa = strrchr(a->source, '/'), *sb = strrchr(b->source, '/');
-	if (a->source[0] != '/' || b->source[0] != '/' || !sa || !sb)
-		return strcmp(a->source, b->source) == 0;
-	return sa - a->source == sb - b->source &&
-	       strncmp(a->source, b->source, (size_t)(sa - a->source)) == 0;
-}
-
-/* The series (source and kind) with the most selected snapshots (ties: the
- * one with the newest snapshot). */
-static const struct store_entry *busiest(const struct store_list *l,
-					 const struct trend_opts *o)
-{
-	const struct store_entry *best = NULL;
-	size_t best_n = 0;
-	int64_t best_t = 0;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct store_entry *a = &l->v[i];
-		if (!selected(a, o))
-			continue;
-		size_t n = 0;
-		int64_t newest = 0;
-		for (size_t j = 0; j < l->n; j++) {
-			const struct store_entry *b = &l->v[j];
-			if (selected(b, o) && same_series(a, b)) {
-				n++;
-				if (b->time > newest)
-					newest = b->time;
-			}
-		}
-		if (n > best_n || (n == best_n && newest > best_t)) {
-			best = a;
-			best_n = n;
-			best_t = newest;
-		}
-	}
-	return best;
-}
-
-static int by_time(const void *a, const void *b)
-{
-	const struct store_entry *x = *(const struct store_entry *const *)a;
-	const struct store_entry *y = *(const struct store_entry *const *)b;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
 
 /* The sample type index of en that want names (a name or a number). */
 static enum mt_status type_index(const struct store_entry *en, const char *want, int *index,
@@ -240,22 +182,20 @@ enum mt_status trend_build(struct trend *t, struct store *s, const struct trend_
 		return st;
 	struct scan sc = {0};
 	const struct store_entry **sel = xcalloc(l.n + 1, sizeof *sel);
-	const struct store_entry *b = busiest(&l, o);
-	if (!b) {
+	struct store_series *sv = NULL;
+	size_t nsv = 0;
+	/* The series o names, or the one with the most snapshots. */
+	store_series_group(&l, o->source, o->kind, &sv, &nsv);
+	if (!nsv) {
 		st = mt_errf(e, MT_ERR_NOTFOUND, "no stored snapshots%s%s%s%s",
 			     o->source || o->kind ? " of" : "", o->kind ? " kind " : "",
 			     o->kind ? o->kind : "", o->source ? " from that source" : "");
 		goto out;
 	}
-	size_t n = 0;
-	int64_t newest = 0;
-	for (size_t i = 0; i < l.n; i++)
-		if (selected(&l.v[i], o) && same_series(&l.v[i], b)) {
-			sel[n++] = &l.v[i];
-			if (l.v[i].time > newest)
-				newest = l.v[i].time;
-		}
-	qsort(sel, n, sizeof *sel, by_time);
+	const struct store_series *se = &sv[0];
+	size_t n = se->n;
+	memcpy(sel, se->snaps, n * sizeof *sel);
+	int64_t newest = sel[n - 1]->time;
 	size_t from = 0;
 	if (o->since_ns > 0)
 		while (from < n && sel[from]->time < newest - o->since_ns)
@@ -269,11 +209,8 @@ enum mt_status trend_build(struct trend *t, struct store *s, const struct trend_
 	for (size_t i = from; i < n; i++)
 		if ((size_t)index < sel[i]->ntypes && strcmp(sel[i]->types[index], type) == 0)
 			sel[m++] = sel[i];
-	/* A series of files is named by their directory. */
-	const char *slash = strrchr(b->source, '/');
-	t->source = b->source[0] == '/' && slash ? xstrndup(b->source, (size_t)(slash - b->source))
-						 : xstrdup(b->source);
-	t->kind = xstrdup(b->kind);
+	t->source = xstrdup(se->key);
+	t->kind = xstrdup(se->kind);
 	t->sample_type = xstrdup(type);
 	t->unit = xstrdup(sel[m - 1]->units[index]);
 	t->nsnap = m;
@@ -326,6 +263,7 @@ out:
 	free(sc.ids.v);
 	free(sc.vals.v);
 	free(sel);
+	store_series_free(sv, nsv);
 	store_list_done(&l);
 	if (st)
 		trend_done(t);

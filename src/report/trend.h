@@ -1,6 +1,6 @@
 /* trend.h - growth across stored snapshots: which functions and stacks
- * leak. The snapshots of one series (one kind, and one URL, or for files
- * one directory) are scanned as stack ids and
+ * leak. The snapshots of one series (store/series.h) are scanned as stack
+ * ids and
  * values (stacks are shared by every snapshot, so each is decoded once),
  * and every function's flat and cum over capture time is fitted by least
  * squares.
@@ -33,7 +33,7 @@
 #define TREND_MIN_RISING 0.75
 
 struct trend_opts {
-	const char *source;       /* a substring of the source; NULL: any */
+	const char *source;       /* names the series (store_series_named); NULL: any */
 	const char *kind;         /* NULL: any */
 	const char *sample_index; /* name or number; NULL: the default type */
 	int64_t since_ns;         /* > 0: only snapshots captured within this
