@@ -4,7 +4,7 @@
  * the .list goldens of tests/golden. The listing itself is checked byte for byte
  * against pprof by those goldens. */
 #include "harness.h"
-#include "symbol/source.h"
+#include "report/source.h"
 
 #include <stdlib.h>
 

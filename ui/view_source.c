@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbol/source.h"
+#include "report/source.h"
 #include "list.h"
 #include "view.h"
 

@@ -40,7 +40,7 @@ struct profile *cli_load(struct cli *c, const char *arg)
 	enum mt_status st = query_read(arg, &c->q, &p, NULL, &w, &e);
 	print_warnings(&w);
 	if (st) {
-		cli_err("", "%s", e.msg);
+		cli_err("", "%s", e.msg[0] ? e.msg : mt_status_str(st));
 		return NULL;
 	}
 	return p;
@@ -54,7 +54,7 @@ struct profile *cli_load_compared(struct cli *c, const char *arg)
 	enum mt_status st = query_load(arg, &c->q, &p, &w, &e);
 	print_warnings(&w);
 	if (st) {
-		cli_err("", "%s", e.msg);
+		cli_err("", "%s", e.msg[0] ? e.msg : mt_status_str(st));
 		return NULL;
 	}
 	return p;
@@ -63,10 +63,10 @@ struct profile *cli_load_compared(struct cli *c, const char *arg)
 int cli_report_open(struct cli *c, const struct profile *p, const char *what,
 		    struct mt_report *r)
 {
-	struct mt_err e;
+	struct mt_err e = {{0}};
 	enum mt_status st = mt_report_open(r, p, &c->q, &e);
 	if (st) {
-		cli_err(st == MT_ERR_USAGE ? "" : what, "%s", e.msg);
+		cli_err(st == MT_ERR_USAGE ? "" : what, "%s", e.msg[0] ? e.msg : mt_status_str(st));
 		return st == MT_ERR_USAGE ? EXIT_USAGE : EXIT_BAD;
 	}
 	/* pprof's warnings, on stderr; the report goes on. */

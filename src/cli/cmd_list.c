@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbol/source.h"
+#include "report/source.h"
 #include "base/units.h"
 #include "cli.h"
 

@@ -1226,19 +1226,6 @@ out:
 	return st;
 }
 
-enum mt_status store_gc(struct store *s, struct mt_err *e)
-{
-	enum mt_status st = exec(s, "BEGIN IMMEDIATE", e);
-	if (st)
-		return st;
-	if (!(st = gc_locked(s, e)))
-		st = exec(s, "COMMIT", e);
-	if (st)
-		rollback(s);
-	drop_caches(s);
-	return st;
-}
-
 enum mt_status store_remove(struct store *s, int64_t id, struct mt_err *e)
 {
 	bool found = false;

@@ -115,7 +115,4 @@ enum mt_status store_remove(struct store *s, int64_t id, struct mt_err *e);
 enum mt_status store_prune(struct store *s, int64_t keep, int64_t not_before,
 			   size_t *removed, struct mt_err *e);
 
-/* Deletes stacks, locations, functions and mappings no snapshot uses. */
-enum mt_status store_gc(struct store *s, struct mt_err *e);
-
 #endif

@@ -1,6 +1,6 @@
 /* source.c - annotated source listings (pprof's -list): which files, which
  * lines, and flat and cum per line. */
-#include "symbol/source.h"
+#include "report/source.h"
 
 #include <errno.h>
 #include <fcntl.h>
