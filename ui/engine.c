@@ -42,6 +42,7 @@ static const struct view_ops *const kind_ops[VIEW_KIND_COUNT] = {
 	[VIEW_DIFF_PEEK] = &view_diff_peek_ops,
 	[VIEW_DIFF_FLAME] = &view_diff_flame_ops,
 	[VIEW_GSTACK] = &view_gstack_ops,
+	[VIEW_LABELS] = &view_labels_ops,
 };
 
 static struct view *view_new(struct ui *ui, enum view_kind kind, uintptr_t arg)
@@ -322,8 +323,8 @@ static void quote_name(char *out, size_t n, const char *name)
 	out[k] = 0;
 }
 
-static void push_filter(struct ui *ui, enum mt_filter_kind kind, const char *pattern,
-			const char *label)
+void ui_push_filter(struct ui *ui, enum mt_filter_kind kind, const char *pattern,
+		    const char *label)
 {
 	struct mt_err e;
 	pop_drills(ui);
@@ -360,12 +361,14 @@ static void prompt_done(struct ui *ui, struct prompt *pr)
 	case REQ_FOCUS_RE:
 	case REQ_IGNORE_RE:
 	case REQ_HIDE_RE:
+	case REQ_SHOW_RE:
 		if (pr->buf[0])
-			push_filter(ui,
-				    pr->req == REQ_FOCUS_RE    ? MT_FILTER_FOCUS
-				    : pr->req == REQ_IGNORE_RE ? MT_FILTER_IGNORE
-							       : MT_FILTER_HIDE,
-				    pr->buf, pr->buf);
+			ui_push_filter(ui,
+				       pr->req == REQ_FOCUS_RE    ? MT_FILTER_FOCUS
+				       : pr->req == REQ_IGNORE_RE ? MT_FILTER_IGNORE
+				       : pr->req == REQ_SHOW_RE   ? MT_FILTER_SHOW
+								  : MT_FILTER_HIDE,
+				       pr->buf, pr->buf);
 		break;
 	default:
 		break;
@@ -435,9 +438,14 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 			ui_push(ui, VIEW_SOURCE, f);
 		break;
 	}
+	case REQ_LABELS:
+		if (v->kind != VIEW_LABELS)
+			ui_push(ui, VIEW_LABELS, 0);
+		break;
 	case REQ_FOCUS:
 	case REQ_IGNORE:
-	case REQ_HIDE: {
+	case REQ_HIDE:
+	case REQ_SHOW: {
 		uint32_t f = v->ops->selected ? v->ops->selected(ui, v) : MT_NONE;
 		if (f == MT_NONE) {
 			ui_message(ui, false, "select a function first");
@@ -446,11 +454,12 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 		const char *name = model_func_name(md, f);
 		char re[1200];
 		quote_name(re, sizeof re, name);
-		push_filter(ui,
-			    req == REQ_FOCUS    ? MT_FILTER_FOCUS
-			    : req == REQ_IGNORE ? MT_FILTER_IGNORE
-						: MT_FILTER_HIDE,
-			    re, name);
+		ui_push_filter(ui,
+			       req == REQ_FOCUS    ? MT_FILTER_FOCUS
+			       : req == REQ_IGNORE ? MT_FILTER_IGNORE
+			       : req == REQ_SHOW   ? MT_FILTER_SHOW
+						   : MT_FILTER_HIDE,
+			       re, name);
 		break;
 	}
 	case REQ_FOCUS_RE:
@@ -461,6 +470,9 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 		break;
 	case REQ_HIDE_RE:
 		start_prompt(pr, req, "hide regex: ");
+		break;
+	case REQ_SHOW_RE:
+		start_prompt(pr, req, "show regex: ");
 		break;
 	case REQ_REDRAW:
 		clearok(curscr, TRUE);

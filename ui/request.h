@@ -64,6 +64,10 @@
 	X(REQ_FOCUS_RE, 'F', 0, "F", "filter: focus on a typed regex")         \
 	X(REQ_IGNORE_RE, 'I', 0, "I", "filter: ignore a typed regex")          \
 	X(REQ_HIDE_RE, 'H', 0, "H", "filter: hide a typed regex")              \
+	X(REQ_SHOW, 'v', 0, "v", "filter: show only the selected function's frames") \
+	X(REQ_SHOW_RE, 'V', 0, "V", "filter: show only frames matching a typed regex") \
+	X(REQ_LABELS, 'T', 0, "T",                                             \
+	  "labels of the samples shown: Enter keeps one (tagfocus), i drops it") \
 	X(REQ_SOURCE, 'l', 0, "l", "source: the selected function's lines, flat and cum") \
 	X(REQ_REDRAW, UI_CTRL('l'), 0, "^L", "redraw the screen")
 

@@ -36,6 +36,7 @@ enum view_kind {
 	VIEW_DIFF_PEEK,
 	VIEW_DIFF_FLAME,
 	VIEW_GSTACK,
+	VIEW_LABELS,
 	VIEW_KIND_COUNT
 };
 
@@ -71,7 +72,7 @@ struct view {
 extern const struct view_ops view_source_ops; /* view_source.c */
 extern const struct view_ops view_top_ops, view_flame_ops, view_tree_ops,
 	view_peek_ops, view_help_ops, view_na_ops, view_diff_ops, view_diff_peek_ops,
-	view_diff_flame_ops, view_gor_ops, view_gstack_ops;
+	view_diff_flame_ops, view_gor_ops, view_gstack_ops, view_labels_ops;
 
 /* The goroutine states with a key of their own (REQ_STATE_RECV ..). */
 extern const char *const ui_state_names[];
@@ -152,6 +153,10 @@ bool ui_matches(const struct ui *ui, const char *s);
 /* Shows a message on the status bar until the next key. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Pushes a filter on the model's stack (leaving drill-downs); a pattern
+ * that does not compile is reported on the status line. */
+void ui_push_filter(struct ui *ui, enum mt_filter_kind kind, const char *pattern,
+		    const char *label);
 /* The view argument naming name (an id in ui->names). */
 uintptr_t ui_name_arg(struct ui *ui, const char *name);
 /* Opens a view on top of the history (drill-down). */
