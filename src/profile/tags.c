@@ -244,13 +244,22 @@ static size_t split_keys(const char *s, char **copy, const char ***keys)
 }
 
 /* The pseudo frame's function name for key of sample s: its string values,
- * then its numeric ones formatted in outunit, comma-separated (pprof's
- * formatLabelValues); *any when there was one. */
+ * then its numeric ones, comma-separated, as go tool pprof's
+ * formatLabelValues makes it: numbers with units in outunit, numbers
+ * without as plain numbers, none when only some have a unit; *any when
+ * there was a value. */
 static void label_values(const struct profile *p, size_t s, const char *key,
 			 const char *outunit, char **out, bool *any)
 {
 	const struct mt_sample *sm = &p->samples.v[s];
 	const struct mt_label *ls = p->labels.v + sm->label0;
+	size_t nnum = 0, nunit = 0;
+	for (uint32_t j = 0; j < sm->nlabel; j++)
+		if (ls[j].is_num && !strcmp(profile_str(p, ls[j].key), key)) {
+			nnum++;
+			nunit += ls[j].unit && *profile_str(p, ls[j].unit);
+		}
+	bool nums = nunit == 0 || nunit == nnum;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -259,6 +268,8 @@ static void label_values(const struct profile *p, size_t s, const char *key,
 		for (uint32_t j = 0; j < sm->nlabel; j++) {
 			if (ls[j].is_num != (pass == 1) || strcmp(profile_str(p, ls[j].key), key))
 				continue;
+			if (pass == 1 && !nums)
+				continue;
 			if (!first)
 				fputc(',', f);
 			first = false;
@@ -266,9 +277,11 @@ static void label_values(const struct profile *p, size_t s, const char *key,
 				fputs(profile_str(p, ls[j].str), f);
 			} else {
 				char nb[64];
-				mt_scaled_label(nb, sizeof nb, ls[j].num,
-						ls[j].unit ? profile_str(p, ls[j].unit) : "",
-						outunit);
+				if (nunit)
+					mt_scaled_label(nb, sizeof nb, ls[j].num,
+							profile_str(p, ls[j].unit), outunit);
+				else
+					mt_scaled_label(nb, sizeof nb, ls[j].num, "", "");
 				fputs(nb, f);
 			}
 		}
