@@ -52,9 +52,15 @@ int main(int argc, char **argv)
 		return rc;
 	c.args = argv + optind;
 	c.nargs = argc - optind;
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (c.cmd && strcmp(c.cmd, commands[i].name) == 0)
-			return commands[i].run(&c);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (c.cmd && strcmp(c.cmd, commands[i].name) == 0) {
+			cli_escape_terminals();
+			rc = commands[i].run(&c);
+			fflush(stdout);
+			fflush(stderr);
+			return rc;
+		}
+	}
 	/* memtop --db DB alone opens the viewer on the stored snapshots. */
 	if (c.nargs == 0 && !(c.q.db && (c.script || isatty(STDOUT_FILENO)))) {
 		cli_print_usage(stderr);
@@ -81,5 +87,8 @@ int main(int argc, char **argv)
 	c.cmd = "top";
 	if (c.nargs > 1)
 		c.args += c.nargs - 1, c.nargs = 1;
-	return cmd_top(&c);
+	cli_escape_terminals();
+	rc = cmd_top(&c);
+	fflush(stdout);
+	return rc;
 }

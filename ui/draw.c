@@ -143,12 +143,50 @@ static size_t prefix_bytes(const char *s, int w, int *used)
 	return (size_t)(p - s);
 }
 
-/* Fills buf with what fits of s in w columns: the text, cut at its start or
- * end with an ellipsis. Returns the columns used; *skip gets the bytes of s
- * dropped at the start (for highlighting). */
-static int fit(const struct ui *ui, const char *s, int w, bool cut_left, char *buf,
+/* Writes s into out (n bytes) as it can be shown: control characters in
+ * caret notation (^[), bytes that are not UTF-8 as \xNN, so that a
+ * profile's names never drive the terminal and widths add up. */
+static void printable(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	for (const unsigned char *p = (const unsigned char *)s; *p && k + 5 < n;) {
+		if (*p < 0x20 || *p == 0x7f) {
+			out[k++] = '^';
+			out[k++] = *p == 0x7f ? '?' : (char)(*p + '@');
+			p++;
+			continue;
+		}
+		if (*p < 0x80) {
+			out[k++] = (char)*p++;
+			continue;
+		}
+		wchar_t wc;
+		size_t m = mbrtowc(&wc, (const char *)p, MB_CUR_MAX, &st);
+		if (m == (size_t)-1 || m == (size_t)-2 || m == 0 || (wc >= 0x80 && wc < 0xa0)) {
+			memset(&st, 0, sizeof st);
+			k += (size_t)snprintf(out + k, n - k, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		if (k + m + 1 >= n)
+			break;
+		memcpy(out + k, p, m);
+		k += m;
+		p += m;
+	}
+	out[k] = 0;
+}
+
+/* Fills buf with what fits of s in w columns: the text (control characters
+ * and bad bytes made printable), cut at its start or end with an ellipsis.
+ * Returns the columns used; *skip gets the bytes dropped at the start. */
+static int fit(const struct ui *ui, const char *raw, int w, bool cut_left, char *buf,
 	       size_t n, size_t *skip, size_t *ell)
 {
+	char s[1024];
+	printable(raw, s, sizeof s);
 	int sw = ui_width(s);
 	*skip = 0;
 	*ell = 0;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -64,5 +65,10 @@ struct mt_progress;
 enum mt_status mt_read_file_progress(const char *path, uint8_t **data, size_t *len,
 				     size_t max, struct mt_progress *pg,
 				     struct mt_err *e);
+
+/* Writes s as a JSON string literal to f: quotes, backslashes and control
+ * characters escaped, and each byte that is not part of valid UTF-8 as
+ * U+FFFD (as Go's encoding/json does), so the output is valid JSON. */
+void mt_json_str(FILE *f, const char *s);
 
 #endif

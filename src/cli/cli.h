@@ -49,6 +49,10 @@ enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
 /* memtop check: a function grew past --max-growth. */
 enum { EXIT_LEAK = 3 };
 
+/* Shows control characters of whatever goes to a terminal in caret
+ * notation from now on (tty.c); call before a subcommand prints. */
+void cli_escape_terminals(void);
+
 /* Prints "memtop: what: msg" on stderr. */
 void cli_err(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -78,8 +82,6 @@ void cli_print_header(FILE *f, const struct cli *c, const struct profile *p,
  * second when there is one. */
 void cli_rfc3339(char *buf, size_t n, int64_t nanos);
 
-/* Writes s as a JSON string literal. */
-void cli_json_str(FILE *f, const char *s);
 
 int cmd_top(struct cli *c);
 int cmd_diff(struct cli *c);

@@ -65,15 +65,15 @@ int cmd_diff(struct cli *c)
 	const char *stype = profile_str(np, vt->type), *sunit = profile_str(np, vt->unit);
 	if (c->format == CLI_JSON) {
 		printf("{\"sample_type\": ");
-		cli_json_str(stdout, stype);
+		mt_json_str(stdout, stype);
 		printf(", \"unit\": ");
-		cli_json_str(stdout, sunit);
+		mt_json_str(stdout, sunit);
 		printf(", \"base_total\": %" PRId64 ", \"new_total\": %" PRId64 ", \"rows\": [",
 		       d.base_total, d.new_total);
 		for (size_t i = 0; i < rows; i++) {
 			const struct mt_diff_row *r = &d.rows[i];
 			printf("%s\n  {\"name\": ", i ? "," : "");
-			cli_json_str(stdout, strtab_get(&d.names, r->name));
+			mt_json_str(stdout, strtab_get(&d.names, r->name));
 			printf(", \"base_flat\": %" PRId64 ", \"new_flat\": %" PRId64
 			       ", \"base_cum\": %" PRId64 ", \"new_cum\": %" PRId64 "}",
 			       r->base_flat, r->new_flat, r->base_cum, r->new_cum);

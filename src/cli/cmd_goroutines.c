@@ -80,16 +80,16 @@ static void print_json(const struct mt_goroutines *d, const uint32_t *sel, size_
 		const struct mt_ggroup *grp = &d->groups.v[sel[k]];
 		const struct mt_goroutine *gr = &d->gs.v[grp->first];
 		printf("%s\n  {\"state\": ", k ? "," : "");
-		cli_json_str(stdout, goroutines_str(d, gr->state));
+		mt_json_str(stdout, goroutines_str(d, gr->state));
 		printf(", \"count\": %zu, \"wait_minutes_min\": %" PRId64
 		       ", \"wait_minutes_max\": %" PRId64 ", \"frames\": [",
 		       grp->count, grp->wait_min, grp->wait_max);
 		for (uint32_t i = 0; i < gr->nframe; i++) {
 			const struct mt_gframe *f = &d->frames.v[gr->frame0 + i];
 			printf("%s{\"function\": ", i ? ", " : "");
-			cli_json_str(stdout, goroutines_str(d, f->func));
+			mt_json_str(stdout, goroutines_str(d, f->func));
 			printf(", \"file\": ");
-			cli_json_str(stdout, goroutines_str(d, f->file));
+			mt_json_str(stdout, goroutines_str(d, f->file));
 			printf(", \"line\": %" PRId64 "}", f->line);
 		}
 		printf("]}");

@@ -146,7 +146,7 @@ static void print_stack(FILE *f, const struct trend *t, size_t k, const char *se
 		if (i)
 			fputs(sep, f);
 		if (json)
-			cli_json_str(f, mt_node_name(&t->nodes, fr[i].node));
+			mt_json_str(f, mt_node_name(&t->nodes, fr[i].node));
 		else
 			fputs(mt_node_name(&t->nodes, fr[i].node), f);
 	}
@@ -201,18 +201,18 @@ int cmd_leaks(struct cli *c)
 	size_t nst = t.nstack_rows < LEAKS_STACKS ? t.nstack_rows : LEAKS_STACKS;
 	if (c->format == CLI_JSON) {
 		printf("{\"source\": ");
-		cli_json_str(stdout, t.source);
+		mt_json_str(stdout, t.source);
 		printf(", \"kind\": ");
-		cli_json_str(stdout, t.kind);
+		mt_json_str(stdout, t.kind);
 		printf(", \"sample_type\": ");
-		cli_json_str(stdout, t.sample_type);
+		mt_json_str(stdout, t.sample_type);
 		printf(", \"unit\": ");
-		cli_json_str(stdout, t.unit);
+		mt_json_str(stdout, t.unit);
 		printf(", \"snapshots\": %zu, \"rows\": [", t.nsnap);
 		for (size_t i = 0; i < nrows; i++) {
 			const struct trend_row *r = &t.rows[i];
 			printf("%s\n  {\"name\": ", i ? "," : "");
-			cli_json_str(stdout, mt_node_name(&t.nodes, r->node));
+			mt_json_str(stdout, mt_node_name(&t.nodes, r->node));
 			printf(", ");
 			json_fit(stdout, "", &r->flat);
 			printf(", ");

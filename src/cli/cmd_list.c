@@ -51,23 +51,23 @@ static void print_text(const struct mt_source *s, const char *sunit, const char 
 static void print_json(const struct mt_source *s, const char *stype, const char *sunit)
 {
 	printf("{\"sample_type\": ");
-	cli_json_str(stdout, stype);
+	mt_json_str(stdout, stype);
 	printf(", \"unit\": ");
-	cli_json_str(stdout, sunit);
+	mt_json_str(stdout, sunit);
 	printf(", \"total\": %lld, \"routines\": [", (long long)s->total);
 	for (size_t i = 0; i < s->routines.n; i++) {
 		const struct mt_source_routine *r = &s->routines.v[i];
 		printf("%s{\"name\": ", i ? ", " : "");
-		cli_json_str(stdout, r->name);
+		mt_json_str(stdout, r->name);
 		printf(", \"file\": ");
 		if (r->file)
-			cli_json_str(stdout, r->file);
+			mt_json_str(stdout, r->file);
 		else
 			printf("null");
 		printf(", \"flat\": %lld, \"cum\": %lld", (long long)r->flat, (long long)r->cum);
 		if (r->error) {
 			printf(", \"error\": ");
-			cli_json_str(stdout, r->error);
+			mt_json_str(stdout, r->error);
 		}
 		printf(", \"lines\": [");
 		for (size_t k = 0; k < r->nlines; k++) {
@@ -76,7 +76,7 @@ static void print_json(const struct mt_source *s, const char *stype, const char 
 			printf("%s{\"line\": %lld, \"flat\": %lld, \"cum\": %lld, \"text\": ",
 			       k ? ", " : "", (long long)l->lineno, (long long)l->flat,
 			       (long long)l->cum);
-			cli_json_str(stdout, t);
+			mt_json_str(stdout, t);
 			putchar('}');
 			free(t);
 		}

@@ -47,9 +47,9 @@ void cli_print_findings_json(FILE *f, const struct finding *v, size_t n)
 		cli_rfc3339(a, sizeof a, x->from);
 		cli_rfc3339(b, sizeof b, x->to);
 		fprintf(f, "%s\n  {\"kind\": \"%s\", \"series\": ", i ? "," : "", x->name);
-		cli_json_str(f, x->series);
+		mt_json_str(f, x->series);
 		fputs(", \"source\": ", f);
-		cli_json_str(f, x->source);
+		mt_json_str(f, x->source);
 		fprintf(f, ", \"from\": \"%s\", \"to\": \"%s\", \"points\": %zu, \"first\": ", a,
 			b, x->points);
 		print_num(f, x->first);
@@ -65,9 +65,9 @@ void cli_print_findings_json(FILE *f, const struct finding *v, size_t n)
 			print_num(f, x->r2);
 		}
 		fputs(", \"unit\": ", f);
-		cli_json_str(f, x->unit);
+		mt_json_str(f, x->unit);
 		fputs(", \"text\": ", f);
-		cli_json_str(f, x->text);
+		mt_json_str(f, x->text);
 		fputs("}", f);
 	}
 	fputs(n ? "\n]" : "]", f);
@@ -108,9 +108,9 @@ int cmd_metrics(struct cli *c)
 		for (size_t i = 0; i < l.n; i++) {
 			const struct metrics_series *se = &l.v[i];
 			printf("%s\n  {\"name\": ", i ? "," : "");
-			cli_json_str(stdout, se->name);
+			mt_json_str(stdout, se->name);
 			fputs(", \"source\": ", stdout);
-			cli_json_str(stdout, se->source);
+			mt_json_str(stdout, se->source);
 			fputs(", \"points\": [", stdout);
 			for (size_t j = 0; j < se->n; j++) {
 				cli_rfc3339(tb, sizeof tb, se->v[j].time);

@@ -135,14 +135,14 @@ int cmd_ls(struct cli *c)
 			const struct store_entry *en = &l.v[i];
 			cli_rfc3339(tb, sizeof tb, en->time);
 			printf("%s\n  {\"id\": %" PRId64 ", \"kind\": ", i ? "," : "", en->id);
-			cli_json_str(stdout, en->kind);
+			mt_json_str(stdout, en->kind);
 			fputs(", \"source\": ", stdout);
-			cli_json_str(stdout, en->source);
+			mt_json_str(stdout, en->source);
 			printf(", \"time\": \"%s\", \"sample_types\": [", tb);
 			for (size_t j = 0; j < en->ntypes; j++) {
 				if (j)
 					fputs(", ", stdout);
-				cli_json_str(stdout, en->types[j]);
+				mt_json_str(stdout, en->types[j]);
 			}
 			printf("], \"total\": %" PRId64 "}", en->total);
 		}

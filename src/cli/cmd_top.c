@@ -67,13 +67,13 @@ int cmd_top(struct cli *c)
 
 	if (c->format == CLI_JSON) {
 		printf("{\"sample_type\": ");
-		cli_json_str(stdout, stype);
+		mt_json_str(stdout, stype);
 		printf(", \"unit\": ");
-		cli_json_str(stdout, sunit);
+		mt_json_str(stdout, sunit);
 		printf(", \"total\": %" PRId64 ", \"rows\": [", top.total);
 		for (size_t i = 0; i < top.n; i++) {
 			printf("%s\n  {\"name\": ", i ? "," : "");
-			cli_json_str(stdout, mt_node_name(&nodes, top.rows[i].node));
+			mt_json_str(stdout, mt_node_name(&nodes, top.rows[i].node));
 			printf(", \"flat\": %" PRId64 ", \"cum\": %" PRId64 "}",
 			       top.rows[i].flat, top.rows[i].cum);
 		}

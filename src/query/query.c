@@ -11,6 +11,7 @@
 #include "profile/tags.h"
 #include "read/reader.h"
 #include "store/store.h"
+#include "symbol/names.h"
 
 static const char *const filter_names[] = {
 #define MT_X(k, opt, pprof) [k] = opt,
@@ -100,6 +101,8 @@ enum mt_status query_read(const char *ref, const struct mt_query_opts *o,
 			return blame(e, st, ref);
 		}
 	}
+	/* The names go tool pprof shows (its symbolizer's demangling). */
+	names_pprof(p);
 	if (snap_id)
 		*snap_id = id;
 	*out = p;

@@ -98,19 +98,6 @@ void export_folded(FILE *f, const struct mt_nodes *m, int index)
 	stacks_done(&st);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
 
 static void emit_json(void *vctx, const uint32_t *path, size_t n, int64_t v)
 {
@@ -119,7 +106,7 @@ static void emit_json(void *vctx, const uint32_t *path, size_t n, int64_t v)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputs(", ", c->f);
-		json_str(c->f, mt_node_name(c->m, path[i]));
+		mt_json_str(c->f, mt_node_name(c->m, path[i]));
 	}
 	fprintf(c->f, "], \"value\": %" PRId64 "}", v);
 }
@@ -130,9 +117,9 @@ void export_json(FILE *f, const struct mt_nodes *m, int index)
 	struct stacks st;
 	stacks_build(&st, m, index, 0);
 	fputs("{\"sample_type\": ", f);
-	json_str(f, profile_str(p, p->sample_types.v[index].type));
+	mt_json_str(f, profile_str(p, p->sample_types.v[index].type));
 	fputs(", \"unit\": ", f);
-	json_str(f, profile_str(p, p->sample_types.v[index].unit));
+	mt_json_str(f, profile_str(p, p->sample_types.v[index].unit));
 	fprintf(f, ", \"total\": %" PRId64 ", \"stacks\": [", mt_profile_total(p, index));
 	struct emit_ctx c = {f, m, 0};
 	walk_stacks(&st.t, index, emit_json, &c);

@@ -47,17 +47,26 @@ def check(cond, what):
 
 
 def run(args, ok=(0,)):
-    r = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+    r = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True,
+                       errors="surrogateescape")
     if r.returncode not in ok:
         raise SystemExit(f"FAIL: {' '.join(args)}: exit {r.returncode}: {r.stderr.strip()}")
     return r
+
+
+def shown(name):
+    """A name as the viewer shows it: control characters in caret notation;
+    JSON's U+FFFD stands for a byte that is not UTF-8, which the viewer
+    shows as \\xNN."""
+    return "".join("^" + ("?" if c == "\x7f" else chr(ord(c) + 64))
+                   if ord(c) < 0x20 or c == "\x7f" else c for c in name)
 
 
 def cli_rows(inputs, opts, unit):
     r = run([MEMTOP, "top", "--format", "json", "-n", "0"] + (["--unit", unit] if unit else [])
             + opts + inputs[-1:])
     j = json.loads(r.stdout)
-    return j, {row["name"]: (row["flat"], row["cum"]) for row in j["rows"]}
+    return j, {shown(row["name"]): (row["flat"], row["cum"]) for row in j["rows"]}
 
 
 NUM = re.compile(r"^(-?\d+)(?:B|ns)?$")
@@ -73,7 +82,7 @@ def viewer_rows(inputs, opts, unit, cols=200, rows=400):
     if unit:
         args += ["--unit", unit]
     run(args + opts + inputs)
-    with open(dump) as f:
+    with open(dump, errors="replace") as f:
         lines = f.read().split("\n")
     hdr = next(i for i, l in enumerate(lines) if "flat%" in l and "name" in l)
     name_at = lines[hdr].index("name")
@@ -90,7 +99,7 @@ def viewer_rows(inputs, opts, unit, cols=200, rows=400):
         if not (fl and cu):
             failures.append(f"unreadable viewer row {line!r}")
             continue
-        got[name] = (int(fl.group(1)), int(cu.group(1)))
+        got[re.sub(r"\\x[0-9a-f]{2}", "\ufffd", name)] = (int(fl.group(1)), int(cu.group(1)))
     return got, total
 
 
@@ -110,7 +119,8 @@ def agree(label, inputs, opts, unit="B"):
 def pprof_rows(args):
     """go tool pprof -top -nodefraction=0 -unit=B (or ns): name -> (flat, cum)."""
     r = subprocess.run([GO, "tool", "pprof", "-top", "-nodefraction=0"] + args,
-                       cwd=ROOT, env=env, capture_output=True, text=True)
+                       cwd=ROOT, env=env, capture_output=True, text=True,
+                       errors="replace")
     if r.returncode != 0:
         raise SystemExit(f"FAIL: go tool pprof {args}: {r.stderr}")
     rows = {}
@@ -128,6 +138,7 @@ def oracle_pprof(label, j, pargs):
         return
     want = pprof_rows(pargs)
     got = {r["name"]: (r["flat"], r["cum"]) for r in j["rows"]}
+    # A byte that is not UTF-8 reads as U+FFFD on both sides here.
     check(got == want, f"{label}: memtop top differs from go tool pprof: "
           f"only memtop {sorted(set(got.items()) - set(want.items()))[:4]}, "
           f"only pprof {sorted(set(want.items()) - set(got.items()))[:4]}")
@@ -186,6 +197,11 @@ cpu_cases = [
 for label, opts, popts in cpu_cases:
     j = agree(label, [CPU], opts, unit="ns")
     oracle_pprof(label, j, ["-unit=ns"] + popts + [CPU])
+
+# --- names other tools trip on: generics, bad UTF-8, control characters ---
+NAMES = "tests/data/names/names.pb.gz"
+j = agree("names", [NAMES], [])
+oracle_pprof("names", j, ["-unit=B", NAMES])
 
 # --- Go debug=1 text: its protobuf twin is the oracle ---------------------
 j = agree("heap.txt", ["tests/data/go/heap.txt"], [])
