@@ -66,6 +66,10 @@ enum mt_status mt_read_file_progress(const char *path, uint8_t **data, size_t *l
 				     size_t max, struct mt_progress *pg,
 				     struct mt_err *e);
 
+/* Go's filepath.Clean: "//", "." and "dir/.." folded, lexically. The
+ * caller owns the result. */
+char *mt_path_clean(const char *path);
+
 /* Writes s as a JSON string literal to f: quotes, backslashes and control
  * characters escaped, and each byte that is not part of valid UTF-8 as
  * U+FFFD (as Go's encoding/json does), so the output is valid JSON. */

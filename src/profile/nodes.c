@@ -41,52 +41,14 @@ static void sb_str(struct sbuf *b, const char *s)
 	sb_add(b, s, strlen(s));
 }
 
-/* Go's filepath.Clean, lexically: collapses "//", "." and "dir/..". */
+/* Appends Go's filepath.Clean of path. */
 static void clean_path(struct sbuf *b, const char *path)
 {
-	size_t n = strlen(path);
-	if (n == 0)
+	if (!*path)
 		return;
-	bool rooted = path[0] == '/';
-	size_t start = b->n;
-	if (rooted)
-		sb_add(b, "/", 1);
-	size_t floor = b->n; /* ".." may not climb above this */
-	size_t i = 0;
-	while (i < n) {
-		while (i < n && path[i] == '/')
-			i++;
-		size_t j = i;
-		while (j < n && path[j] != '/')
-			j++;
-		size_t len = j - i;
-		if (len == 0)
-			break;
-		if (len == 1 && path[i] == '.') {
-			/* skip */
-		} else if (len == 2 && path[i] == '.' && path[i + 1] == '.') {
-			if (b->n > floor) {
-				/* back up to the previous separator */
-				while (b->n > floor && b->s[b->n - 1] != '/')
-					b->n--;
-				if (b->n > floor)
-					b->n--;
-				b->s[b->n] = 0;
-			} else if (!rooted) {
-				if (b->n > start)
-					sb_add(b, "/", 1);
-				sb_add(b, "..", 2);
-				floor = b->n;
-			}
-		} else {
-			if (b->n > start && !(rooted && b->n == start + 1))
-				sb_add(b, "/", 1);
-			sb_add(b, path + i, len);
-		}
-		i = j;
-	}
-	if (b->n == start)
-		sb_add(b, rooted ? "/" : ".", 1);
+	char *c = mt_path_clean(path);
+	sb_str(b, c);
+	free(c);
 }
 
 static const char *base_name(const char *path)

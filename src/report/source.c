@@ -19,51 +19,6 @@
 
 /* ---- paths, as Go's path/filepath on Unix --------------------------- */
 
-char *mt_path_clean(const char *path)
-{
-	size_t n = strlen(path);
-	if (n == 0)
-		return xstrdup(".");
-	bool rooted = path[0] == '/';
-	char *out = xmalloc(n + 2);
-	size_t k = 0, floor = 0; /* ".." may not remove out[0 .. floor) */
-	if (rooted)
-		out[k++] = '/', floor = 1;
-	for (size_t i = 0; i < n;) {
-		while (i < n && path[i] == '/')
-			i++;
-		size_t j = i;
-		while (j < n && path[j] != '/')
-			j++;
-		size_t len = j - i;
-		if (len == 0 || (len == 1 && path[i] == '.')) {
-			/* nothing */
-		} else if (len == 2 && path[i] == '.' && path[i + 1] == '.') {
-			if (k > floor) {
-				while (k > floor && out[k - 1] != '/')
-					k--;
-				if (k > floor)
-					k--;
-			} else if (!rooted) {
-				if (k > 0)
-					out[k++] = '/';
-				out[k++] = '.', out[k++] = '.';
-				floor = k;
-			}
-		} else {
-			if (k > (rooted ? 1u : 0u))
-				out[k++] = '/';
-			memcpy(out + k, path + i, len);
-			k += len;
-		}
-		i = j;
-	}
-	if (k == 0)
-		out[k++] = '.';
-	out[k] = 0;
-	return out;
-}
-
 /* filepath.Base. */
 static char *path_base(const char *path)
 {

@@ -78,7 +78,4 @@ void mt_source_done(struct mt_source *s);
  * directory whose base name it contains). Returns a new string. */
 char *mt_source_trim(const char *path, const char *trim, const char *search);
 
-/* Go's filepath.Clean, lexically. Returns a new string. */
-char *mt_path_clean(const char *path);
-
 #endif
