@@ -30,8 +30,8 @@ static void top_reload(struct ui *ui, struct top_view *t)
 	t->sum = xrealloc(t->sum, (t->n + 1) * sizeof *t->sum);
 	memcpy(t->rows, md->rep.top.rows, t->n * sizeof *t->rows);
 	struct mt_top tmp = {.rows = t->rows, .n = t->n};
-	if (t->sort != MT_SORT_FLAT)
-		mt_top_sort(&tmp, &md->rep.nodes, (enum mt_sort)t->sort);
+	/* The model's rows are in the options' order (--cum): sort always. */
+	mt_top_sort(&tmp, &md->rep.nodes, (enum mt_sort)t->sort);
 	int64_t s = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		s += t->rows[i].flat;
@@ -51,7 +51,7 @@ static void top_reload(struct ui *ui, struct top_view *t)
 static bool top_open(struct ui *ui, struct view *v, uintptr_t arg)
 {
 	struct top_view *t = v->priv;
-	t->sort = MT_SORT_FLAT;
+	t->sort = ui->md->q && ui->md->q->cum ? MT_SORT_CUM : MT_SORT_FLAT;
 	top_reload(ui, t);
 	return true;
 }

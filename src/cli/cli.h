@@ -24,9 +24,6 @@ struct cli {
 	/* What the query engine is asked: sample index, granularity,
 	 * filters, base, binary, limits, the database of @ID. */
 	struct mt_query_opts q;
-	int nodecount;      /* 0 = all */
-	double nodefraction;
-	bool cum;
 	const char *state; /* goroutines --state REGEX */
 	const char *source_path, *trim_path; /* list: pprof -source_path, -trim_path */
 	enum cli_format format;

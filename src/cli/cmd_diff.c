@@ -56,10 +56,10 @@ int cmd_diff(struct cli *c)
 	if ((rc = cli_report_open(c, np, npath, &nr)) != EXIT_OK)
 		goto out;
 	mt_diff_build(&d, &br.nodes, &br.top, &nr.nodes, &nr.top);
-	mt_diff_sort(&d, c->cum ? MT_DIFF_CUM : MT_DIFF_GROWTH);
+	mt_diff_sort(&d, c->q.cum ? MT_DIFF_CUM : MT_DIFF_GROWTH);
 	size_t rows = d.n;
-	if (c->nodecount > 0 && (size_t)c->nodecount < rows)
-		rows = (size_t)c->nodecount;
+	if (c->q.nodecount > 0 && (size_t)c->q.nodecount < rows)
+		rows = (size_t)c->q.nodecount;
 
 	const struct mt_value_type *vt = &np->sample_types.v[nr.index];
 	const char *stype = profile_str(np, vt->type), *sunit = profile_str(np, vt->unit);
@@ -107,14 +107,14 @@ int cmd_diff(struct cli *c)
 	       dl, pc, c->q.normalize ? ", normalized to the base" : "");
 	if (rows < d.n)
 		printf("Showing top %zu of %zu functions by %s\n", rows, d.n,
-		       c->cum ? "cum growth" : "flat growth");
-	const char *what = c->cum ? "cum" : "flat";
+		       c->q.cum ? "cum growth" : "flat growth");
+	const char *what = c->q.cum ? "cum" : "flat";
 	printf("%10s %10s %10s %8s  name (%s%s)\n", "base", "new", "delta", "delta%", what,
 	       c->q.diff_base ? ", % of base total" : "");
 	for (size_t i = 0; i < rows; i++) {
 		const struct mt_diff_row *r = &d.rows[i];
-		int64_t bv = c->cum ? r->base_cum : r->base_flat;
-		int64_t nv = c->cum ? r->new_cum : r->new_flat;
+		int64_t bv = c->q.cum ? r->base_cum : r->base_flat;
+		int64_t nv = c->q.cum ? r->new_cum : r->new_flat;
 		mt_scaled_label(a, sizeof a, bv, sunit, unit);
 		mt_scaled_label(b, sizeof b, nv, sunit, unit);
 		char sd[64];

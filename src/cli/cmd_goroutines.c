@@ -203,8 +203,8 @@ int cmd_goroutines(struct cli *c)
 		total += d.groups.v[k].count;
 	}
 	size_t shown = nsel;
-	if (c->nodecount > 0 && (size_t)c->nodecount < nsel)
-		shown = (size_t)c->nodecount;
+	if (c->q.nodecount > 0 && (size_t)c->q.nodecount < nsel)
+		shown = (size_t)c->q.nodecount;
 	if (c->format == CLI_JSON)
 		print_json(&d, sel, shown, total);
 	else

@@ -195,7 +195,7 @@ int cmd_leaks(struct cli *c)
 		metrics_findings_free(fs, nf);
 		return EXIT_OK;
 	}
-	size_t nrows = c->nodecount ? (size_t)c->nodecount : t.nrows;
+	size_t nrows = c->q.nodecount ? (size_t)c->q.nodecount : t.nrows;
 	if (nrows > t.nrows)
 		nrows = t.nrows;
 	size_t nst = t.nstack_rows < LEAKS_STACKS ? t.nstack_rows : LEAKS_STACKS;

@@ -28,33 +28,14 @@ int cmd_top(struct cli *c)
 		profile_free(p);
 		return st;
 	}
-	struct mt_nodes nodes = rep.nodes;
-	struct mt_top top = rep.top;
-	int index = rep.index;
-
 	/* pprof drops nodes whose cum is at most nodefraction of the total
 	 * (0 by default here, so nothing is hidden unless asked). */
-	size_t orig = top.n, dropped = 0;
-	int64_t cutoff = (int64_t)((double)top.total * c->nodefraction);
-	if (cutoff < 0)
-		cutoff = -cutoff;
-	if (cutoff > 0) {
-		size_t k = 0;
-		for (size_t i = 0; i < top.n; i++) {
-			int64_t cum = top.rows[i].cum < 0 ? -top.rows[i].cum : top.rows[i].cum;
-			if (cum > cutoff)
-				top.rows[k++] = top.rows[i];
-		}
-		dropped = top.n - k;
-		top.n = k;
-		orig = k;
-	}
-	mt_top_sort(&top, &nodes, c->cum ? MT_SORT_CUM : MT_SORT_FLAT);
-	if (c->nodecount > 0 && (size_t)c->nodecount < top.n)
-		top.n = (size_t)c->nodecount;
-	int64_t flat_sum = 0;
-	for (size_t i = 0; i < top.n; i++)
-		flat_sum += top.rows[i].flat;
+	mt_report_trim(&rep, c->q.nodefraction, c->q.nodecount, c->q.cum);
+	const struct mt_nodes *nodes = &rep.nodes;
+	struct mt_top *tp = &rep.top;
+	int index = rep.index;
+	size_t orig = rep.untrimmed, dropped = rep.dropped;
+	int64_t cutoff = rep.cutoff, flat_sum = tp->flat_sum;
 
 	const struct mt_value_type *vt = &p->sample_types.v[index];
 	char mean_type[128];
@@ -70,61 +51,60 @@ int cmd_top(struct cli *c)
 		mt_json_str(stdout, stype);
 		printf(", \"unit\": ");
 		mt_json_str(stdout, sunit);
-		printf(", \"total\": %" PRId64 ", \"rows\": [", top.total);
-		for (size_t i = 0; i < top.n; i++) {
+		printf(", \"total\": %" PRId64 ", \"rows\": [", tp->total);
+		for (size_t i = 0; i < tp->n; i++) {
 			printf("%s\n  {\"name\": ", i ? "," : "");
-			mt_json_str(stdout, mt_node_name(&nodes, top.rows[i].node));
+			mt_json_str(stdout, mt_node_name(nodes, tp->rows[i].node));
 			printf(", \"flat\": %" PRId64 ", \"cum\": %" PRId64 "}",
-			       top.rows[i].flat, top.rows[i].cum);
+			       tp->rows[i].flat, tp->rows[i].cum);
 		}
-		printf("%s]}\n", top.n ? "\n" : "");
+		printf("%s]}\n", tp->n ? "\n" : "");
 		rc = EXIT_OK;
 		goto out;
 	}
 
 	const char *outunit = c->q.unit ? c->q.unit : "minimum";
-	if (strcmp(outunit, "minimum") == 0 && top.n) {
-		mins = xmalloc(top.n * sizeof *mins);
-		for (size_t i = 0; i < top.n; i++)
-			mins[i] = top.rows[i].flat ? top.rows[i].flat : top.rows[i].cum;
-		outunit = mt_select_unit(mins, top.n, top.total, sunit);
+	if (strcmp(outunit, "minimum") == 0 && tp->n) {
+		mins = xmalloc(tp->n * sizeof *mins);
+		for (size_t i = 0; i < tp->n; i++)
+			mins[i] = tp->rows[i].flat ? tp->rows[i].flat : tp->rows[i].cum;
+		outunit = mt_select_unit(mins, tp->n, tp->total, sunit);
 	}
-	mt_top_inline_labels(&top, &nodes, index, top.n, 0.001);
-	cli_print_header(stdout, c, p, stype, sunit, outunit, top.total);
+	mt_top_inline_labels(tp, nodes, index, tp->n, 0.001);
+	cli_print_header(stdout, c, p, stype, sunit, outunit, tp->total);
 	char a[64], b[64], pc[16];
 	mt_scaled_label(a, sizeof a, flat_sum, sunit, outunit);
-	mt_scaled_label(b, sizeof b, top.total, sunit, outunit);
-	mt_percentage(pc, sizeof pc, flat_sum, top.total);
+	mt_scaled_label(b, sizeof b, tp->total, sunit, outunit);
+	mt_percentage(pc, sizeof pc, flat_sum, tp->total);
 	printf("Showing nodes accounting for %s, %s of %s total\n", a,
 	       pc + strspn(pc, " "), b);
-	if (top.total != 0) {
+	if (tp->total != 0) {
 		if (dropped) {
 			mt_scaled_label(a, sizeof a, cutoff, sunit, outunit);
 			printf("Dropped %zu node%s (cum <= %s)\n", dropped,
 			       dropped > 1 ? "s" : "", a);
 		}
-		if (top.n > 0 && top.n < orig)
-			printf("Showing top %zu nodes out of %zu\n", top.n, orig);
+		if (tp->n > 0 && tp->n < orig)
+			printf("Showing top %zu nodes out of %zu\n", tp->n, orig);
 	}
 	printf("%10s %5s%% %5s%% %10s %5s%%\n", "flat", "flat", "sum", "cum", "cum");
 	int64_t sum = 0;
-	for (size_t i = 0; i < top.n; i++) {
-		const struct mt_top_row *r = &top.rows[i];
+	for (size_t i = 0; i < tp->n; i++) {
+		const struct mt_top_row *r = &tp->rows[i];
 		char fl[64], cu[64], fp[16], sp[16], cp[16];
 		sum += r->flat;
 		mt_scaled_label(fl, sizeof fl, r->flat, sunit, outunit);
 		mt_scaled_label(cu, sizeof cu, r->cum, sunit, outunit);
-		mt_percentage(fp, sizeof fp, r->flat, top.total);
-		mt_percentage(sp, sizeof sp, sum, top.total);
-		mt_percentage(cp, sizeof cp, r->cum, top.total);
+		mt_percentage(fp, sizeof fp, r->flat, tp->total);
+		mt_percentage(sp, sizeof sp, sum, tp->total);
+		mt_percentage(cp, sizeof cp, r->cum, tp->total);
 		const char *inl = mt_top_inline_label(r);
 		printf("%10s %s %s %10s %s  %s%s%s\n", fl, fp, sp, cu, cp,
-		       mt_node_name(&nodes, r->node), *inl ? " " : "", inl);
+		       mt_node_name(nodes, r->node), *inl ? " " : "", inl);
 	}
 	rc = EXIT_OK;
 out:
 	free(mins);
-	rep.top = top; /* rows may have been trimmed in place */
 	cli_report_close(&rep);
 	profile_free(p);
 	return rc;

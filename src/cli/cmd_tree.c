@@ -29,7 +29,7 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 		return rc;
 	}
 	struct mt_top *t = &rep.top;
-	mt_top_sort(t, &rep.nodes, c->cum ? MT_SORT_CUM : MT_SORT_FLAT);
+	mt_top_sort(t, &rep.nodes, c->q.cum ? MT_SORT_CUM : MT_SORT_FLAT);
 	struct mt_graph g;
 	mt_graph_build(&g, &rep.nodes);
 	/* pprof trims light edges for -tree (edgefraction 0.001 of the flat
@@ -38,8 +38,8 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 	mt_graph_trim(&g, rep.index, cut < 0 ? -cut : cut);
 	mt_graph_sort(&g, &rep.nodes, rep.index);
 	size_t rows = t->n;
-	if (c->nodecount > 0 && (size_t)c->nodecount < rows)
-		rows = (size_t)c->nodecount;
+	if (c->q.nodecount > 0 && (size_t)c->q.nodecount < rows)
+		rows = (size_t)c->q.nodecount;
 
 	const struct mt_value_type *vt = &p->sample_types.v[rep.index];
 	const char *stype = profile_str(p, vt->type), *sunit = profile_str(p, vt->unit);

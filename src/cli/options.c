@@ -75,11 +75,11 @@ static const struct opt opts[] = {
 	OPT("sample-index", 'i', "NAME|N", G_REPORT, OT_STR, AT(q.sample_index),
 	 "the sample type, by name (inuse_space, alloc_objects, delay, ...) or number "
 	 "(default: the profile's default type, else its last)"),
-	OPT("nodecount", 'n', "N", G_REPORT, OT_COUNT, AT(nodecount),
+	OPT("nodecount", 'n', "N", G_REPORT, OT_COUNT, AT(q.nodecount),
 	 "show at most N rows (0, the default, shows all)"),
-	OPT("nodefraction", 0, "F", G_REPORT, OT_FRACTION, AT(nodefraction),
+	OPT("nodefraction", 0, "F", G_REPORT, OT_FRACTION, AT(q.nodefraction),
 	 "drop nodes whose cum is at most F of the total (default 0)"),
-	OPT("cum", 0, NULL, G_REPORT, OT_FLAG, AT(cum), "sort by cumulative value"),
+	OPT("cum", 0, NULL, G_REPORT, OT_FLAG, AT(q.cum), "sort by cumulative value"),
 	OPT("mean", 0, NULL, G_REPORT, OT_FLAG, AT(q.mean),
 	 "divide each value by the contentions of the same samples (mutex and block: "
 	 "the mean delay), as pprof's -mean"),

@@ -26,7 +26,7 @@ enum mt_status model_report(const struct model *md, const struct profile *p, int
 			    struct mt_err *e)
 {
 	struct mt_filter *f = stack_of(md);
-	enum mt_status st = mt_report_build(r, p, idx, gran, false, f, md->filters.n, e);
+	enum mt_status st = mt_report_build(r, p, idx, gran, md->q->mean, f, md->filters.n, e);
 	free(f);
 	return st;
 }
@@ -50,11 +50,20 @@ static void model_unbuild(struct model *md)
 	mt_report_done(&md->rep);
 }
 
+/* The rows as the options trim them (-n, --nodefraction, --cum), as
+ * `memtop top` trims its own. */
+static void model_trim(struct model *md)
+{
+	mt_report_trim(&md->rep, md->q->nodefraction, md->q->nodecount, md->q->cum);
+	md->total = md->rep.total; /* pprof's, with --mean the mean's */
+}
+
 /* Builds the report under the current filters. */
 static bool model_build(struct model *md, struct mt_err *e)
 {
 	if (model_report(md, md->p, md->idx, md->gran, &md->rep, e))
 		return false;
+	model_trim(md);
 	md->generation++;
 	return true;
 }
@@ -174,6 +183,7 @@ static void rows_select(struct model *md)
 	t->flat_sum = src->flat_sum;
 	md->rep.index = md->idx;
 	md->rep.total = src->total;
+	model_trim(md);
 }
 
 void model_warm(struct model *md, int cols)
@@ -183,7 +193,7 @@ void model_warm(struct model *md, int cols)
 	size_t nst = md->p->sample_types.n;
 	/* Rows of every sample type in one walk: 's' switches at once. */
 	md->tops = xcalloc(nst, sizeof *md->tops);
-	mt_top_build_types(md->tops, &md->rep.nodes, 0, (int)nst, -1);
+	mt_top_build_types(md->tops, &md->rep.nodes, 0, (int)nst, md->q->mean ? 0 : -1);
 	for (size_t i = 0; i < nst; i++)
 		mt_top_sort(&md->tops[i], &md->rep.nodes, MT_SORT_FLAT);
 	ct_frames_init(&md->frames, &md->rep.nodes);
@@ -233,6 +243,7 @@ void model_set_index(struct model *md, int idx)
 			calltree_sort(&md->bu, idx);
 	} else {
 		mt_report_set_index(&md->rep, idx);
+		model_trim(md);
 	}
 }
 
@@ -246,6 +257,7 @@ static bool model_refilter(struct model *md, struct mt_err *e)
 	bool warm = md->warm;
 	model_unbuild(md);
 	md->rep = probe;
+	model_trim(md);
 	md->generation++;
 	if (warm)
 		model_warm(md, 120);

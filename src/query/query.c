@@ -376,6 +376,33 @@ enum mt_status mt_report_open(struct mt_report *r, const struct profile *p,
 	return mt_report_build(r, p, index, o->gran, o->mean, f, nf, e);
 }
 
+void mt_report_trim(struct mt_report *r, double nodefraction, int nodecount, bool cum)
+{
+	struct mt_top *t = &r->top;
+	int64_t cutoff = (int64_t)((double)t->total * nodefraction);
+	if (cutoff < 0)
+		cutoff = -cutoff;
+	r->cutoff = cutoff;
+	r->dropped = 0;
+	if (cutoff > 0) {
+		size_t k = 0;
+		for (size_t i = 0; i < t->n; i++) {
+			int64_t c = t->rows[i].cum < 0 ? -t->rows[i].cum : t->rows[i].cum;
+			if (c > cutoff)
+				t->rows[k++] = t->rows[i];
+		}
+		r->dropped = t->n - k;
+		t->n = k;
+	}
+	mt_top_sort(t, &r->nodes, cum ? MT_SORT_CUM : MT_SORT_FLAT);
+	r->untrimmed = t->n;
+	if (nodecount > 0 && (size_t)nodecount < t->n)
+		t->n = (size_t)nodecount;
+	t->flat_sum = 0;
+	for (size_t i = 0; i < t->n; i++)
+		t->flat_sum += t->rows[i].flat;
+}
+
 void mt_report_set_index(struct mt_report *r, int index)
 {
 	if (index < 0 || (size_t)index >= r->p->sample_types.n)

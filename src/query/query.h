@@ -70,6 +70,10 @@ struct mt_query_opts {
 	const char *base, *diff_base;  /* pprof's -base / -diff_base */
 	bool normalize;                /* scale to the base's totals first */
 	bool mean;                     /* values per contention (sample type 0) */
+	/* How the rows are trimmed and ordered (mt_report_trim). */
+	int nodecount;                 /* rows kept, 0: all */
+	double nodefraction;           /* drop rows with |cum| <= this of the total */
+	bool cum;                      /* order by cum, not flat */
 	struct mt_limits lim;
 };
 
@@ -114,6 +118,10 @@ struct mt_report {
 	/* Filter kinds that matched nothing (bit 1 << kind), for pprof's
 	 * "Focus expression matched no samples". */
 	unsigned nomatch;
+	/* Set by mt_report_trim: rows dropped under the cutoff, and rows
+	 * there were before nodecount cut the list. */
+	size_t dropped, untrimmed;
+	int64_t cutoff;
 };
 
 /* Builds r over p (borrowed) for sample type index; f[0..nf) is the filter
@@ -127,6 +135,12 @@ enum mt_status mt_report_build(struct mt_report *r, const struct profile *p, int
  * resolved against p). */
 enum mt_status mt_report_open(struct mt_report *r, const struct profile *p,
 			      const struct mt_query_opts *o, struct mt_err *e);
+
+/* pprof's trimming of the rows: those whose |cum| is at most nodefraction
+ * of the total go (r->dropped, r->cutoff), the rest are ordered by cum or
+ * flat, and the first nodecount (0: all) are kept (r->untrimmed: how many
+ * there were). */
+void mt_report_trim(struct mt_report *r, double nodefraction, int nodecount, bool cum);
 
 /* Switches the sample type and rebuilds the rows (filters unchanged). */
 void mt_report_set_index(struct mt_report *r, int index);

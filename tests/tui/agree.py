@@ -118,7 +118,9 @@ def agree(label, inputs, opts, unit="B"):
 
 def pprof_rows(args):
     """go tool pprof -top -nodefraction=0 -unit=B (or ns): name -> (flat, cum)."""
-    r = subprocess.run([GO, "tool", "pprof", "-top", "-nodefraction=0"] + args,
+    if not any(a.startswith("-nodefraction") for a in args):
+        args = ["-nodefraction=0"] + args
+    r = subprocess.run([GO, "tool", "pprof", "-top"] + args,
                        cwd=ROOT, env=env, capture_output=True, text=True,
                        errors="replace")
     if r.returncode != 0:
@@ -183,11 +185,17 @@ go_cases = [
     ("heap --diff-base", ["--diff-base", H], ["-diff_base=" + H]),
     ("heap --base --normalize", ["--base", H, "--normalize"], ["-base=" + H, "-normalize"]),
     ("heap --tagroot", ["--tagroot", "bytes"], ["-tagroot=bytes"]),
+    ("heap -n 7 --cum", ["-n", "7", "--cum"], ["-nodecount=7", "-cum"]),
+    ("heap --nodefraction", ["--nodefraction", "0.01"], ["-nodefraction=0.01"]),
 ]
 for label, opts, popts in go_cases:
     target = H2 if "base" in label else H
     j = agree(label, [target], opts)
     oracle_pprof(label, j, ["-unit=B"] + popts + [target])
+
+BLOCK = "tests/data/go/block.pb.gz"
+j = agree("block --mean", [BLOCK], ["--mean"], unit="ns")
+oracle_pprof("block --mean", j, ["-unit=ns", "-mean", BLOCK])
 
 cpu_cases = [
     ("cpu", [], []),
