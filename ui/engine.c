@@ -70,6 +70,7 @@ static struct view *view_new_na(struct ui *ui, enum view_kind kind)
 	struct view *v = xcalloc(1, sizeof *v);
 	v->ops = &view_na_ops;
 	v->kind = kind;
+	v->arg = (uintptr_t)kind;
 	v->priv = xcalloc(1, 1);
 	v->generation = ui->md->generation;
 	return v;
@@ -81,27 +82,118 @@ static void view_free(struct view *v)
 		return;
 	if (v->ops->done)
 		v->ops->done(v);
+	free(v->keep);
 	free(v->priv);
 	free(v);
 }
 
-/* Reopens a view whose model was rebuilt (its ids are stale). */
-static void view_refresh(struct ui *ui, struct view *v)
+/* Reopens a view whose model was rebuilt (its ids are stale), selecting
+ * again the function it had selected; false when it cannot reopen (its
+ * function is filtered out). */
+static bool view_refresh(struct ui *ui, struct view *v)
 {
 	if (v->generation == ui->md->generation)
-		return;
+		return true;
+	if (v->ops == &view_na_ops) {
+		/* A view the old input could not fill gets its chance on the
+		 * new one; the struct stays (the history points at it). */
+		v->generation = ui->md->generation;
+		struct view *nv = v->kind <= VIEW_GOROUTINES ? view_new(ui, v->kind, v->arg) : NULL;
+		if (nv) {
+			free(v->priv);
+			free(v->keep);
+			*v = *nv;
+			free(nv);
+		}
+		return true;
+	}
 	if (v->ops->done)
 		v->ops->done(v);
 	memset(v->priv, 0, v->ops->private_size ? v->ops->private_size : 1);
 	v->generation = ui->md->generation;
-	if (v->ops->open)
-		v->ops->open(ui, v, v->arg);
+	if (v->ops->open && !v->ops->open(ui, v, v->arg)) {
+		/* A view with nothing to show: the n/a screen says why. */
+		if (v->ops->done)
+			v->ops->done(v);
+		memset(v->priv, 0, v->ops->private_size ? v->ops->private_size : 1);
+		v->ops = &view_na_ops;
+		return false;
+	}
+	if (v->keep && v->ops->reselect)
+		v->ops->reselect(ui, v, v->keep);
+	free(v->keep);
+	v->keep = NULL;
+	return true;
 }
 
-static void pop_drills(struct ui *ui)
+void ui_model_changing(struct ui *ui)
 {
-	while (ui->depth > 1)
-		view_free(ui->stack[--ui->depth]);
+	for (int i = 0; i < ui->nhist; i++) {
+		struct view *v = ui->hist[i].v;
+		if (!v || !v->ops->selected || v->generation != ui->md->generation)
+			continue;
+		uint32_t f = v->ops->selected(ui, v);
+		free(v->keep);
+		v->keep = f == MT_NONE ? NULL : xstrdup(model_func_name(ui->md, f));
+	}
+}
+
+static struct view *current(struct ui *ui)
+{
+	for (int i = ui->nhist; i-- > 0;)
+		if (ui->hist[i].v)
+			return ui->hist[i].v;
+	return NULL; /* not reached: the first step is a screen */
+}
+
+struct view *ui_current(struct ui *ui)
+{
+	struct view *v = current(ui);
+	view_refresh(ui, v); /* up to date with the model, for its caller */
+	return v;
+}
+
+/* The newest base view (1-6) of the history: the tab shown as current. */
+static enum view_kind current_base(struct ui *ui)
+{
+	for (int i = ui->nhist; i-- > 0;)
+		if (ui->hist[i].v && ui->hist[i].v->kind <= VIEW_GOROUTINES)
+			return ui->hist[i].v->kind;
+	return VIEW_TOP;
+}
+
+/* Drops the newest step; frees its view when the step owns it. */
+static void drop_step(struct ui *ui)
+{
+	struct ui_step *st = &ui->hist[--ui->nhist];
+	if (st->owned)
+		view_free(st->v);
+	model_filters_free(&st->before);
+	memset(st, 0, sizeof *st);
+}
+
+/* Appends a step, making room by forgetting the oldest when the history
+ * is full (a forgotten filter stays on; the oldest screen is kept). */
+static void add_step(struct ui *ui, struct view *v, bool owned)
+{
+	int cap = (int)(sizeof ui->hist / sizeof ui->hist[0]);
+	if (ui->nhist == cap) {
+		int k = ui->hist[0].v ? 1 : 0; /* keep a screen at the bottom */
+		if (ui->hist[k].owned)
+			view_free(ui->hist[k].v);
+		model_filters_free(&ui->hist[k].before);
+		memmove(ui->hist + k, ui->hist + k + 1, (size_t)(cap - k - 1) * sizeof *ui->hist);
+		ui->nhist--;
+	}
+	ui->hist[ui->nhist++] = (struct ui_step){.v = v, .owned = owned};
+}
+
+/* Adds a filter step that remembers the filters before it. */
+static void add_filter_step(struct ui *ui, struct model_filters *before)
+{
+	add_step(ui, NULL, false);
+	ui->hist[ui->nhist - 1].before = *before;
+	memset(before, 0, sizeof *before);
 }
 
 uintptr_t ui_name_arg(struct ui *ui, const char *name)
@@ -115,38 +207,53 @@ uintptr_t ui_name_arg(struct ui *ui, const char *name)
 
 bool ui_push(struct ui *ui, enum view_kind kind, uintptr_t arg)
 {
-	if (ui->depth >= (int)(sizeof ui->stack / sizeof ui->stack[0])) {
-		ui_message(ui, true, "too many steps deep; Esc to go back");
-		return false;
-	}
 	struct view *v = view_new(ui, kind, arg);
 	if (!v)
 		return false;
-	ui->stack[ui->depth++] = v;
+	add_step(ui, v, true);
 	return true;
+}
+
+bool ui_push_func(struct ui *ui, enum view_kind kind, uint32_t node)
+{
+	if (node == MT_NONE)
+		return false;
+	return ui_push(ui, kind, ui_name_arg(ui, model_func_name(ui->md, node)));
+}
+
+uint32_t ui_func_of_arg(struct ui *ui, uintptr_t arg)
+{
+	if (arg == 0 || arg >= ui->names.n)
+		return MT_NONE;
+	const char *name = strtab_get(&ui->names, (mt_str)arg);
+	const struct mt_nodes *m = &ui->md->rep.nodes;
+	mt_str id = strtab_find(&m->names, name, strlen(name));
+	if (id == (mt_str)-1 || id == 0) {
+		ui_message(ui, false, "%s is not in the profile under these filters", name);
+		return MT_NONE;
+	}
+	return (uint32_t)(id - 1);
+}
+
+/* The base view of kind, made as needed (n/a when the input cannot
+ * fill it: view_refresh tries again after the model changes). */
+static struct view *base_view(struct ui *ui, enum view_kind kind)
+{
+	struct view *v = ui->base[kind];
+	if (!v)
+		v = view_new(ui, kind, (uintptr_t)kind);
+	if (!v) /* refused (with a message): the n/a placeholder */
+		v = view_new_na(ui, kind);
+	ui->base[kind] = v;
+	return v;
 }
 
 static void switch_base(struct ui *ui, enum view_kind kind)
 {
-	pop_drills(ui);
-	if (!ui->base[kind])
-		ui->base[kind] = view_new(ui, kind, (uintptr_t)kind);
-	if (!ui->base[kind]) /* refused (with a message): n/a placeholder */
-		ui->base[kind] = view_new_na(ui, kind);
-	ui->stack[0] = ui->base[kind];
-	ui->depth = 1;
-}
-
-void ui_reset_views(struct ui *ui)
-{
-	pop_drills(ui);
-	struct view *keep = ui->stack[0];
-	for (int k = 0; k < VIEW_KIND_COUNT; k++) {
-		if (ui->base[k] && ui->base[k] != keep) {
-			view_free(ui->base[k]);
-			ui->base[k] = NULL;
-		}
-	}
+	struct view *cur = ui->nhist ? current(ui) : NULL;
+	if (cur && cur->kind == kind)
+		return;
+	add_step(ui, base_view(ui, kind), false);
 }
 
 void ui_switch(struct ui *ui, enum view_kind kind)
@@ -156,22 +263,17 @@ void ui_switch(struct ui *ui, enum view_kind kind)
 
 void engine_init(struct ui *ui, enum view_kind first)
 {
-	ui->depth = 0;
+	ui->nhist = 0;
 	switch_base(ui, first);
 }
 
 void engine_done(struct ui *ui)
 {
-	pop_drills(ui);
+	while (ui->nhist)
+		drop_step(ui);
 	for (int k = 0; k < VIEW_KIND_COUNT; k++)
 		view_free(ui->base[k]);
 	memset(ui->base, 0, sizeof ui->base);
-	ui->depth = 0;
-}
-
-static struct view *current(struct ui *ui)
-{
-	return ui->stack[ui->depth - 1];
 }
 
 /* ---- layout ---------------------------------------------------------- */
@@ -209,7 +311,7 @@ static void draw_header(struct ui *ui)
 	if (lw + tabw + 2 <= ui->cols) {
 		ui_put(ui, 0, 0, lw, left, a, false, false);
 		x = ui->cols - tabw;
-		enum view_kind k = ui->stack[0]->kind;
+		enum view_kind k = current_base(ui);
 		for (int i = 0; i < 6; i++) {
 			bool on = (int)k == i;
 			char t[32];
@@ -327,9 +429,63 @@ void ui_push_filter(struct ui *ui, enum mt_filter_kind kind, const char *pattern
 		    const char *label)
 {
 	struct mt_err e;
-	pop_drills(ui);
-	if (!model_push_filter(ui->md, kind, pattern, label, &e))
+	struct model_filters before;
+	model_filters_save(ui->md, &before);
+	ui_model_changing(ui);
+	if (!model_push_filter(ui->md, kind, pattern, label, &e)) {
 		ui_message(ui, true, "bad filter: %s", e.msg);
+		model_filters_free(&before);
+		return;
+	}
+	/* A step of its own: Esc takes it back. A label list pushed from
+	 * goes: the filter was what it was opened for. */
+	if (current(ui)->kind == VIEW_LABELS)
+		drop_step(ui);
+	add_filter_step(ui, &before);
+}
+
+bool ui_set_state_filter(struct ui *ui, const char *state)
+{
+	struct model *md = ui->md;
+	struct model_filters before;
+	model_filters_save(md, &before);
+	ui_model_changing(ui);
+	struct mt_err e;
+	bool ok = state ? model_set_state_filter(md, state, &e) : model_drop_state_filter(md);
+	if (!ok) {
+		if (state)
+			ui_message(ui, true, "filter: %s", e.msg);
+		model_filters_free(&before);
+		return false;
+	}
+	add_filter_step(ui, &before);
+	return true;
+}
+
+/* Esc and Backspace: undoes the newest step (closes a screen, or takes a
+ * filter back); at the first screen, the options' filters go one by one. */
+static void go_back(struct ui *ui)
+{
+	struct model *md = ui->md;
+	if (ui->nhist > 1) {
+		struct ui_step *st = &ui->hist[ui->nhist - 1];
+		if (!st->v) {
+			ui_model_changing(ui);
+			model_filters_restore(md, &st->before);
+			drop_step(ui);
+			ui_message(ui, false, "filter removed");
+			return;
+		}
+		drop_step(ui);
+		return;
+	}
+	if (md->filters.n) {
+		ui_model_changing(ui);
+		model_pop_filter(md);
+		ui_message(ui, false, "filter removed");
+		return;
+	}
+	ui_message(ui, false, "nothing to go back to (q quits)");
 }
 
 static void find(struct ui *ui, int dir)
@@ -384,6 +540,10 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 	struct model *md = ui->md;
 	switch (req) {
 	case REQ_QUIT:
+		if (v->kind == VIEW_HELP) { /* q in the help closes the help */
+			go_back(ui);
+			break;
+		}
 		return false;
 	case REQ_VIEW_TOP:
 	case REQ_VIEW_FLAME:
@@ -394,21 +554,18 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 		switch_base(ui, (enum view_kind)(req - REQ_VIEW_TOP));
 		break;
 	case REQ_VIEW_NEXT: {
-		int k = ui->stack[0]->kind;
+		int k = current_base(ui);
 		switch_base(ui, (enum view_kind)(k >= VIEW_TREE ? VIEW_TOP : k + 1));
 		break;
 	}
 	case REQ_HELP:
 		if (v->kind != VIEW_HELP)
 			ui_push(ui, VIEW_HELP, 0);
+		else
+			go_back(ui);
 		break;
 	case REQ_BACK:
-		if (ui->depth > 1)
-			view_free(ui->stack[--ui->depth]);
-		else if (model_pop_filter(md))
-			ui_message(ui, false, "filter removed");
-		else
-			ui_message(ui, false, "nothing to go back to (q quits)");
+		go_back(ui);
 		break;
 	case REQ_SAMPLE: {
 		int n = (int)md->p->sample_types.n;
@@ -435,7 +592,7 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 		if (f == MT_NONE)
 			ui_message(ui, false, "select a function first");
 		else
-			ui_push(ui, VIEW_SOURCE, f);
+			ui_push_func(ui, VIEW_SOURCE, f);
 		break;
 	}
 	case REQ_LABELS:
@@ -488,8 +645,8 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 					      : "absolute: NEW as it is");
 		break;
 	case REQ_DIFF_FLAME:
-		if (v->kind == VIEW_DIFF_FLAME && ui->depth > 1)
-			view_free(ui->stack[--ui->depth]);
+		if (v->kind == VIEW_DIFF_FLAME && ui->nhist > 1)
+			go_back(ui);
 		else
 			ui_message(ui, false, "d: in the diff (4) and goroutine (6) views");
 		break;

@@ -22,6 +22,8 @@ void list_fit(struct list *l)
 void list_select(struct list *l, size_t i)
 {
 	l->sel = i;
+	if (l->h < 1)
+		return; /* not laid out yet: the first draw brings it in view */
 	if (i < l->top || i >= l->top + (size_t)l->h)
 		l->top = i > (size_t)l->h / 2 ? i - (size_t)l->h / 2 : 0;
 	list_fit(l);

@@ -59,6 +59,9 @@ struct view_ops {
 	/* Optional: called about once a second while no key comes (the
 	 * timeline polls its database); true when there is news to draw. */
 	bool (*idle)(struct ui *ui, struct view *v);
+	/* Optional: selects the function called name (after the model was
+	 * rebuilt, the view reopened); false when it is not shown. */
+	bool (*reselect)(struct ui *ui, struct view *v, const char *name);
 };
 
 struct view {
@@ -67,6 +70,7 @@ struct view {
 	void *priv;
 	unsigned generation; /* of the model it was opened on */
 	uintptr_t arg;
+	char *keep; /* the selected function's name across a rebuild */
 };
 
 extern const struct view_ops view_source_ops; /* view_source.c */
@@ -120,9 +124,15 @@ struct ui {
 	char search[256];
 	char msg[256];
 	bool msg_error;
-	/* history: stack[0] is the base view, drill-downs above it */
-	struct view *stack[64];
-	int depth;
+	/* The history: every step that opened a screen or pushed a filter,
+	 * oldest first; Esc undoes the newest. Base views (1-6) are kept in
+	 * base[] and shared by their steps; drill-downs belong to theirs. */
+	struct ui_step {
+		struct view *v; /* the screen, or NULL for a filter step */
+		bool owned;     /* freed when the step goes */
+		struct model_filters before; /* a filter step: what it changed */
+	} hist[64];
+	int nhist;
 	struct view *base[VIEW_KIND_COUNT];
 	bool script;
 	const char *source_path, *trim_path; /* the source view's (borrowed) */
@@ -153,20 +163,29 @@ bool ui_matches(const struct ui *ui, const char *s);
 /* Shows a message on the status bar until the next key. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Pushes a filter on the model's stack (leaving drill-downs); a pattern
- * that does not compile is reported on the status line. */
+/* Pushes a filter on the model's stack, as a step Esc takes back; a
+ * pattern that does not compile is reported on the status line. */
 void ui_push_filter(struct ui *ui, enum mt_filter_kind kind, const char *pattern,
 		    const char *label);
+/* Sets (state NULL: drops) the goroutine state filter, as a step. */
+bool ui_set_state_filter(struct ui *ui, const char *state);
 /* The view argument naming name (an id in ui->names). */
 uintptr_t ui_name_arg(struct ui *ui, const char *name);
 /* Opens a view on top of the history (drill-down). */
 bool ui_push(struct ui *ui, enum view_kind kind, uintptr_t arg);
-/* Drops every view but the current base view (drill-downs too), after the
- * model was loaded anew: views that could not open on the old profile
- * (a diff without a base) get their chance on the new one. */
-void ui_reset_views(struct ui *ui);
-/* Switches to base view kind (like its number key). */
+/* The same for a view of one function (peek, source): named, so that it
+ * reopens on the same function after the filters change. */
+bool ui_push_func(struct ui *ui, enum view_kind kind, uint32_t node);
+/* The function a view opened by ui_push_func names, in the model's current
+ * nodes; MT_NONE (with a message) when the filters leave it out. */
+uint32_t ui_func_of_arg(struct ui *ui, uintptr_t arg);
+/* Opens base view kind (1-6) on top of the history, as its number key. */
 void ui_switch(struct ui *ui, enum view_kind kind);
+/* Before the model is rebuilt or replaced: every view notes its selected
+ * function by name, to select it again when it reopens. */
+void ui_model_changing(struct ui *ui);
+/* The current screen, reopened first if the model changed under it. */
+struct view *ui_current(struct ui *ui);
 /* A sparkline of v[0..n) in w columns (the last w values), scaled to their
  * range; returns columns written. */
 int ui_sparkline(struct ui *ui, int y, int x, int w, const int64_t *v, size_t n, int attr);

@@ -360,7 +360,7 @@ static void dpeek_draw(struct ui *ui, struct view *v)
 	    info, sizeof info,
 	    " %s %zu caller%s, %s %zu callee%s %s depth %d %s Enter: drill, Esc: back",
 	    ui->g->arrow_up, pv->nin, pv->nin == 1 ? "" : "s", ui->g->arrow_down,
-	    pv->nout, pv->nout == 1 ? "" : "s", ui->g->vline, ui->depth - 1,
+	    pv->nout, pv->nout == 1 ? "" : "s", ui->g->vline, ui->nhist - 1,
 	    ui->g->vline);
 	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
 }

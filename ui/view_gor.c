@@ -274,7 +274,7 @@ static void set_state(struct ui *ui, struct gmodel *gm, const char *state)
 {
 	struct model *md = ui->md;
 	if (!state) {
-		if (model_drop_state_filter(md))
+		if (ui_set_state_filter(ui, NULL))
 			ui_message(ui, false, "every state");
 		else
 			ui_message(ui, false, "every state is shown already");
@@ -298,9 +298,7 @@ static void set_state(struct ui *ui, struct gmodel *gm, const char *state)
 	const char *cur = model_state_filter(md);
 	if (cur && strcmp(cur, state) == 0)
 		return;
-	struct mt_err e;
-	if (!model_set_state_filter(md, state, &e))
-		ui_message(ui, true, "filter: %s", e.msg);
+	ui_set_state_filter(ui, state);
 }
 
 static enum view_result gor_request(struct ui *ui, struct view *v, enum request req)
@@ -348,7 +346,7 @@ static enum view_result gor_request(struct ui *ui, struct view *v, enum request 
 			set_state(ui, gm, st);
 			ui_switch(ui, VIEW_FLAME);
 			ui_message(ui, false,
-				   "goroutines in %s: Esc removes the filter, 3: tree",
+				   "goroutines in %s: Esc back to the list, again: every state",
 				   st);
 		}
 		return VIEW_DONE;

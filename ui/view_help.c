@@ -24,7 +24,7 @@ static void help_draw(struct ui *ui, struct view *v)
 	int y = ui->y0;
 	h->l.h = ui->h - 2;
 	list_fit(&h->l);
-	ui_put(ui, y, 0, ui->cols, " keys (Esc closes this help)", ui_attr(ui, UC_TITLE), true,
+	ui_put(ui, y, 0, ui->cols, " keys (Esc, ? or q closes this help)", ui_attr(ui, UC_TITLE), true,
 	       false);
 	for (int r = 0; r < h->l.h; r++) {
 		size_t i = h->l.top + (size_t)r;

@@ -46,9 +46,9 @@ static void peek_load(struct ui *ui, struct peek_view *pv)
 static bool peek_open(struct ui *ui, struct view *v, uintptr_t arg)
 {
 	struct peek_view *pv = v->priv;
-	if (arg >= ui->md->rep.nodes.n)
+	pv->func = ui_func_of_arg(ui, arg);
+	if (pv->func == MT_NONE)
 		return false;
-	pv->func = (uint32_t)arg;
 	peek_load(ui, pv);
 	pv->l.sel = pv->nin; /* the function itself */
 	pv->l.h = ui->h - 2;
@@ -140,7 +140,7 @@ static void peek_draw(struct ui *ui, struct view *v)
 		 " %s %zu caller%s, %s %zu callee%s %s flat %s (%s) %s depth %d %s Enter: drill, Esc: back",
 		 ui->g->arrow_up, pv->nin, pv->nin == 1 ? "" : "s", ui->g->arrow_down, pv->nout,
 		 pv->nout == 1 ? "" : "s", ui->g->vline, fl, fp + strspn(fp, " "), ui->g->vline,
-		 ui->depth - 1, ui->g->vline);
+		 ui->nhist - 1, ui->g->vline);
 	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
 }
 
@@ -153,7 +153,7 @@ static enum view_result peek_request(struct ui *ui, struct view *v, enum request
 		if (pv->l.sel == pv->nin)
 			ui_message(ui, false, "select a caller or callee to drill into it");
 		else
-			ui_push(ui, VIEW_PEEK, row_func(pv, pv->l.sel));
+			ui_push_func(ui, VIEW_PEEK, row_func(pv, pv->l.sel));
 		return VIEW_DONE;
 	}
 	return VIEW_PASS;
@@ -187,7 +187,7 @@ static void peek_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
 		return;
 	pv->l.sel = pv->l.top + (size_t)r;
 	if (dbl && pv->l.sel != pv->nin)
-		ui_push(ui, VIEW_PEEK, row_func(pv, pv->l.sel));
+		ui_push_func(ui, VIEW_PEEK, row_func(pv, pv->l.sel));
 }
 
 const struct view_ops view_peek_ops = {

@@ -98,13 +98,14 @@ static bool source_open(struct ui *ui, struct view *v, uintptr_t arg)
 {
 	struct source_view *sv = v->priv;
 	struct model *md = ui->md;
-	if (arg >= md->rep.nodes.n)
+	uint32_t f = ui_func_of_arg(ui, arg);
+	if (f == MT_NONE)
 		return false;
 	if (md->gran != MT_GRAN_FUNCTIONS) {
 		ui_message(ui, true, "source: needs functions granularity");
 		return false;
 	}
-	sv->name = xstrdup(model_func_name(md, (uint32_t)arg));
+	sv->name = xstrdup(model_func_name(md, f));
 	sv->l.h = ui->h - 2;
 	return source_build(ui, sv);
 }

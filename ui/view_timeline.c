@@ -584,6 +584,7 @@ static bool open_snapshot(struct ui *ui, struct view *v, int64_t id, int64_t bas
 {
 	struct model *md = ui->md;
 	struct mt_err e = {{0}};
+	ui_model_changing(ui);
 	if (!model_load_snapshots(md, id, base, &e)) {
 		ui_message(ui, true, "@%lld: %s", (long long)id, e.msg);
 		return false;
@@ -597,17 +598,16 @@ static bool open_snapshot(struct ui *ui, struct view *v, int64_t id, int64_t bas
 		}
 	}
 	v->generation = md->generation; /* this view keeps its state */
-	ui_reset_views(ui);
 	ui_switch(ui, base				? VIEW_DIFF
 		      : gmodel_is_goroutines(md->p) ? VIEW_GOROUTINES
 							: VIEW_TOP);
 	if (base)
 		ui_message(ui, false,
-			   "diff: base @%lld, new @%lld (5: back to the timeline)",
+			   "diff: base @%lld, new @%lld (Esc: back to the timeline)",
 			   (long long)base, (long long)id);
 	else
 		ui_message(ui, false,
-			   "@%lld open in views 1-4 (5: back to the timeline)",
+			   "@%lld open in views 1-4 (Esc: back to the timeline)",
 			   (long long)id);
 	return true;
 }
@@ -637,7 +637,7 @@ static void open_suspect(struct ui *ui, struct view *v, struct tl_view *tv)
 	if (!open_snapshot(ui, v, last, first))
 		return;
 	snprintf(ui->search, sizeof ui->search, "%s", name);
-	struct view *cv = ui->stack[ui->depth - 1];
+	struct view *cv = ui_current(ui);
 	if (cv->ops->find)
 		cv->ops->find(ui, cv, 0);
 	ui_message(ui, false, "diff of the series: first @%lld, last @%lld; /%s",

@@ -52,6 +52,7 @@ static bool top_open(struct ui *ui, struct view *v, uintptr_t arg)
 {
 	struct top_view *t = v->priv;
 	t->sort = ui->md->q && ui->md->q->cum ? MT_SORT_CUM : MT_SORT_FLAT;
+	t->l.h = ui->h - 2;
 	top_reload(ui, t);
 	return true;
 }
@@ -157,7 +158,7 @@ static enum view_result top_request(struct ui *ui, struct view *v, enum request 
 	case REQ_ENTER:
 	case REQ_RIGHT:
 		if (t->n)
-			ui_push(ui, VIEW_PEEK, t->rows[t->l.sel].node);
+			ui_push_func(ui, VIEW_PEEK, t->rows[t->l.sel].node);
 		return VIEW_DONE;
 	default:
 		return VIEW_PASS;
@@ -193,7 +194,18 @@ static void top_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
 		return;
 	t->l.sel = t->l.top + (size_t)r;
 	if (dbl)
-		ui_push(ui, VIEW_PEEK, t->rows[t->l.sel].node);
+		ui_push_func(ui, VIEW_PEEK, t->rows[t->l.sel].node);
+}
+
+static bool top_reselect(struct ui *ui, struct view *v, const char *name)
+{
+	struct top_view *t = v->priv;
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(model_func_name(ui->md, t->rows[i].node), name) == 0) {
+			list_select(&t->l, i);
+			return true;
+		}
+	return false;
 }
 
 const struct view_ops view_top_ops = {
@@ -205,5 +217,6 @@ const struct view_ops view_top_ops = {
 	.done = top_done,
 	.find = top_find,
 	.selected = top_selected,
+	.reselect = top_reselect,
 	.click = top_click,
 };

@@ -343,6 +343,56 @@ bool model_pop_filter(struct model *md)
 	return true;
 }
 
+static void filter_copy(struct model_filter *to, const struct model_filter *from)
+{
+	to->kind = from->kind;
+	to->pattern = xstrdup(from->pattern);
+	to->label = xstrdup(from->label);
+	to->state = from->state ? xstrdup(from->state) : NULL;
+}
+
+void model_filters_save(const struct model *md, struct model_filters *out)
+{
+	out->n = md->filters.n;
+	out->v = xcalloc(out->n + 1, sizeof *out->v);
+	for (size_t i = 0; i < out->n; i++)
+		filter_copy(&out->v[i], &md->filters.v[i]);
+}
+
+/* Whether two filters are the same. */
+static bool filter_same(const struct model_filter *a, const struct model_filter *b)
+{
+	return a->kind == b->kind && !strcmp(a->pattern, b->pattern) &&
+	       !a->state == !b->state && (!a->state || !strcmp(a->state, b->state));
+}
+
+void model_filters_restore(struct model *md, const struct model_filters *saved)
+{
+	bool same = saved->n == md->filters.n;
+	for (size_t i = 0; same && i < saved->n; i++)
+		same = filter_same(&saved->v[i], &md->filters.v[i]);
+	if (same)
+		return;
+	for (size_t i = 0; i < md->filters.n; i++)
+		filter_free(&md->filters.v[i]);
+	md->filters.n = 0;
+	for (size_t i = 0; i < saved->n; i++) {
+		struct model_filter f;
+		filter_copy(&f, &saved->v[i]);
+		VEC_PUSH(md->filters, f);
+	}
+	struct mt_err e;
+	model_refilter(md, &e); /* they built before: they build again */
+}
+
+void model_filters_free(struct model_filters *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		filter_free(&f->v[i]);
+	free(f->v);
+	memset(f, 0, sizeof *f);
+}
+
 /* Writes regex metacharacters of s escaped, anchored: "^(?:...)$". */
 static char *exact_regex(const char *s)
 {

@@ -105,6 +105,17 @@ void model_set_index(struct model *md, int idx);
 bool model_push_filter(struct model *md, enum mt_filter_kind kind, const char *pattern,
 		       const char *label, struct mt_err *e);
 bool model_pop_filter(struct model *md);
+/* A copy of the filter stack, to restore later (an undo). */
+struct model_filters {
+	struct model_filter *v;
+	size_t n;
+};
+void model_filters_save(const struct model *md, struct model_filters *out);
+/* Puts the saved stack back and rebuilds (nothing when it is the same);
+ * the saved copy stays the caller's (model_filters_free). */
+void model_filters_restore(struct model *md, const struct model_filters *saved);
+void model_filters_free(struct model_filters *f);
+
 /* The goroutine view's state filter: a tagfocus on the state label that
  * matches exactly state; replaces the state filter there was. */
 bool model_set_state_filter(struct model *md, const char *state, struct mt_err *e);
