@@ -32,6 +32,12 @@ enum mt_format {
 	MT_FMT_TCMALLOC_HEAP,
 	MT_FMT_JEMALLOC_HEAP,
 	MT_FMT_CONTENTIONZ,
+	/* Appended, never reordered: the store keeps these numbers. */
+	MT_FMT_GPERF_CPU,       /* gperftools' binary CPU profile */
+	MT_FMT_THREADZ,         /* `--- threadz` / `--- Thread` stack dumps */
+	MT_FMT_JAVA_CPU,        /* the binary CPU profile with Java frames */
+	MT_FMT_JAVA_HEAP,       /* `--- heapz 1 ---` */
+	MT_FMT_JAVA_CONTENTION, /* `--- contentionz 1 ---` with `format = java` */
 };
 
 struct mt_value_type {
