@@ -237,8 +237,8 @@ enum mt_status lb_hex_numbers(struct lb *b, const char *p, const char *e)
 			return lb_fail(b, s, "address %.*s beyond 64 bits",
 				       (int)(q - s < 40 ? q - s : 40), s);
 		if (b->addrs.n >= b->lim->max_frames)
-			return lb_fail(b, s, "more than %zu frames in a sample (--max-frames)",
-				       b->lim->max_frames);
+			return lb_fail(b, s, "more than %zu frames in a sample "
+					     "(--max-frames)", b->lim->max_frames);
 		VEC_PUSH(b->addrs, a);
 		s = q - 1;
 	}
@@ -551,9 +551,10 @@ enum mt_status lb_sample(struct lb *b, const int64_t *vals, const char *at)
 		}
 	} else {
 		/* Return addresses: step back onto the call, as pprof does. */
-		for (size_t i = 0; i < b->addrs.n; i++)
-			VEC_PUSH(b->locs, lb_loc(b, b->addrs.v[i] - (i >= b->adjust_from),
-						 NULL, 0));
+		for (size_t i = 0; i < b->addrs.n; i++) {
+			uint64_t a = b->addrs.v[i] - (i >= b->adjust_from);
+			VEC_PUSH(b->locs, lb_loc(b, a, NULL, 0));
+		}
 	}
 	if (b->locs.n > b->lim->max_frames)
 		return lb_fail(b, at, "more than %zu frames in a sample (--max-frames)",
