@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Symbolized tcmalloc and jemalloc heap profiles of tests/c/leaker.c
-(tests/data/c/) against google-pprof and jeprof: every function the oracle
-prints must be in `memtop top --format json -n 0 --binary BIN PROFILE` with
-the same flat and cum (the goldens beside the profiles; first line = the
-command that made them).
+(tests/data/c/) against google-pprof and jeprof: `memtop top --format json
+-n 0 --binary BIN PROFILE` must show the functions the oracle prints, no
+other, each with the same flat and cum (the goldens beside the profiles;
+first line = the command that made them).
 
-Names: the oracles take names from `nm`, memtop from DWARF first, so a libc
-alias such as __GI__IO_file_doallocate is _IO_file_doallocate in memtop, and
-memtop shows callers that nm cannot see because they were inlined (flat 0).
-libc frames are only compared when libc's debug file (libc6-dbg) is the one
-the goldens were made with. jemalloc: jeprof unsamples in floating point per
-stack and sums; memtop truncates each stack, so values may be lower by less
-than one unit per stack. jeprof names addresses below a library's first
-symbol after that symbol (libstdc++'s `std::__throw_ios_failure@@...`): such
-rows (a versioned `@@` name) are not compared.
+Names follow the oracles (src/symbol/symbolize.c, cheap_frames): addr2line's
+names (DWARF), a library without .symtab gets only the innermost of inlined
+frames (they run addr2line -i only where nm lists _fini), and nm's versioned
+.dynsym name where it starts with the frame's name; an address past the last
+exported function before it is named after that one (libstdc++'s
+`std::__throw_ios_failure@@GLIBCXX_3.4.26`). libc frames are only compared
+when libc's debug file (libc6-dbg) is the one the goldens were made with,
+libstdc++'s (the `@@` row) when its build is. jemalloc: jeprof unsamples in
+floating point per stack and sums; memtop truncates each stack, so values may
+be lower by less than one unit per stack.
 
 usage: symbolize_cheap.py MEMTOP REPO_ROOT
 """
@@ -39,6 +40,10 @@ def build_id(path):
 
 LIBC_OK = (os.path.exists(LIBC) and build_id(LIBC) == LIBC_BUILD_ID and os.path.exists(
     f"/usr/lib/debug/.build-id/{LIBC_BUILD_ID[:2]}/{LIBC_BUILD_ID[2:]}.debug"))
+# libstdc++ of that machine (libstdc++6 12.2.0-14+deb12u1).
+LIBSTDCXX = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30"
+LIBSTDCXX_OK = (os.path.exists(LIBSTDCXX) and
+                build_id(LIBSTDCXX) == "289ee39f8c07bd4fa48102dfeeb7e6f9c76158b4")
 LEAKER = {"main", "must", "leak_big", "leak_small", "leak_deep", "leak_mid", "leak_leaf",
           "_start"}
 
@@ -68,21 +73,22 @@ def check(profile, binary, index, gold, slack):
     bad = []
     if err.strip():
         bad.append(f"unexpected stderr: {err.strip()}")
-    used = set()
+    def comparable(name):
+        if name in LEAKER or name.startswith("["):
+            return True
+        return LIBSTDCXX_OK if "@@" in name else LIBC_OK
     for name, (flat, cum) in want.items():
-        if "@@" in name or (not LIBC_OK and name not in LEAKER):
+        if not comparable(name):
             continue
-        m = name if name in got else name[5:] if name.startswith("__GI_") else None
-        if m not in got:
+        if name not in got:
             bad.append(f"{name}: missing in memtop")
             continue
-        used.add(m)
-        gf, gc = got[m]
+        gf, gc = got[name]
         if not (flat - slack <= gf <= flat and cum - slack <= gc <= cum):
             bad.append(f"{name}: memtop flat {gf} cum {gc}, oracle flat {flat} cum {cum}")
     for name, (flat, cum) in got.items():
-        if name not in used and flat != 0 and not name.startswith("["):
-            bad.append(f"{name}: memtop has flat {flat}, the oracle has no such function")
+        if name not in want and comparable(name):
+            bad.append(f"{name}: memtop has flat {flat} cum {cum}, the oracle has no such row")
     checks += 1
     print(f"{'ok  ' if not bad else 'FAIL'} {profile} -i {index} vs {gold}"
           + ("" if LIBC_OK else " (leaker's functions only: no matching libc6-dbg)"))
