@@ -122,6 +122,11 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 	strtab_init(&sdict);
 	struct keybuf k = {0};
 	size_t nst = d->sample_types.n;
+	/* The sum keeps exact estimates when a source has them (the others'
+	 * values are exact as they are). */
+	bool ex = false;
+	for (size_t i = 0; i < n; i++)
+		ex |= profile_has_exact(srcs[i]);
 	VEC(uint32_t) locs = {0};
 	VEC(struct mt_label) labs = {0};
 	struct mt_label base_label = {
@@ -215,7 +220,7 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 			const int64_t *v = profile_values(s, i);
 			bool zero = true;
 			for (size_t t = 0; t < nst; t++)
-				zero &= v[t] == 0;
+				zero &= v[t] == 0 && profile_value_exact(s, i, t) == 0;
 			if (zero)
 				continue; /* pprof skips them */
 			locs.n = 0;
@@ -266,12 +271,18 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 					ns.nlabel++;
 				}
 				VEC_PUSH(d->samples, ns);
-				for (size_t t = 0; t < nst; t++)
+				for (size_t t = 0; t < nst; t++) {
 					VEC_PUSH(d->values, 0);
+					if (ex)
+						VEC_PUSH(d->exact, 0);
+				}
 			}
 			int64_t *dv = d->values.v + (size_t)sid * nst;
 			for (size_t t = 0; t < nst; t++)
 				dv[t] += v[t] * scale[si];
+			for (size_t t = 0; ex && t < nst; t++)
+				d->exact.v[(size_t)sid * nst + t] +=
+					profile_value_exact(s, i, t) * scale[si];
 		}
 		free(fmap);
 		free(mmap);

@@ -2,6 +2,7 @@
  * over it, and the lazily expanded call-path trie. */
 #include "report/calltree.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,10 +27,14 @@ void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
 	struct mt_frame *buf = xmalloc((max + 1) * sizeof *buf);
 	VEC(uint32_t) fr = {0};
 	VEC_RESERVE(fr, f->ns * 8 + 16);
+	bool ex = profile_has_exact(p);
+	double *ftotal = ex ? xcalloc(f->nst + 1, sizeof *ftotal) : NULL;
 	for (size_t s = 0; s < f->ns; s++) {
 		const int64_t *v = profile_values(p, s);
 		for (size_t c = 0; c < f->nst; c++)
 			f->total[c] += abs64(v[c]);
+		for (size_t c = 0; ex && c < f->nst; c++)
+			ftotal[c] += fabs(profile_value_exact(p, s, c));
 		f->off[s] = fr.n;
 		size_t k = mt_nodes_frames(m, s, buf);
 		VEC_RESERVE(fr, fr.n + k);
@@ -39,6 +44,9 @@ void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
 	}
 	f->off[f->ns] = fr.n;
 	f->fr = fr.v;
+	for (size_t c = 0; ex && c < f->nst; c++)
+		f->total[c] = profile_sum(ftotal[c]);
+	free(ftotal);
 	free(buf);
 }
 
@@ -56,11 +64,16 @@ void ct_frames_totals(const struct ct_frames *f, int64_t *flat, int64_t *cum)
 	memset(flat, 0, nf * nst * sizeof *flat);
 	memset(cum, 0, nf * nst * sizeof *cum);
 	uint32_t *stamp = xcalloc(nf ? nf : 1, sizeof *stamp);
+	/* Exact estimates are summed beside the values and truncated once. */
+	const double *ex = profile_has_exact(f->p) ? f->p->exact.v : NULL;
+	double *fflat = ex ? xcalloc(nf * nst + 1, sizeof *fflat) : NULL;
+	double *fcum = ex ? xcalloc(nf * nst + 1, sizeof *fcum) : NULL;
 	for (size_t s = 0; s < f->ns; s++) {
 		size_t a = f->off[s], b = f->off[s + 1];
 		if (a == b)
 			continue;
 		const int64_t *v = profile_values(f->p, s);
+		const double *fv = ex ? ex + s * nst : NULL;
 		uint32_t mark = (uint32_t)s + 1;
 		for (size_t i = a; i < b; i++) {
 			uint32_t fn = f->fr[i];
@@ -69,11 +82,21 @@ void ct_frames_totals(const struct ct_frames *f, int64_t *flat, int64_t *cum)
 			stamp[fn] = mark;
 			for (size_t c = 0; c < nst; c++)
 				cum[fn * nst + c] += v[c];
+			for (size_t c = 0; fv && c < nst; c++)
+				fcum[fn * nst + c] += fv[c];
 		}
 		uint32_t leaf = f->fr[b - 1];
 		for (size_t c = 0; c < nst; c++)
 			flat[leaf * nst + c] += v[c];
+		for (size_t c = 0; fv && c < nst; c++)
+			fflat[leaf * nst + c] += fv[c];
 	}
+	for (size_t i = 0; ex && i < nf * nst; i++) {
+		flat[i] = profile_sum(fflat[i]);
+		cum[i] = profile_sum(fcum[i]);
+	}
+	free(fflat);
+	free(fcum);
 	free(stamp);
 }
 
@@ -107,6 +130,9 @@ void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
 {
 	size_t nf = f->m->n;
 	int64_t *ain = xcalloc(nf + 1, sizeof *ain), *aout = xcalloc(nf + 1, sizeof *aout);
+	bool ex = profile_has_exact(f->p);
+	double *fin_w = ex ? xcalloc(nf + 1, sizeof *fin_w) : NULL;
+	double *fout_w = ex ? xcalloc(nf + 1, sizeof *fout_w) : NULL;
 	uint32_t *sin = xcalloc(nf + 1, sizeof *sin), *sout = xcalloc(nf + 1, sizeof *sout);
 	VEC(uint32_t) fin = {0}, fout = {0}; /* functions met, in order */
 	const uint32_t *fr = f->fr;
@@ -132,6 +158,7 @@ void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
 			s++;
 		size_t a = f->off[s], b = f->off[s + 1];
 		int64_t w = profile_values(f->p, s)[idx];
+		double fw = ex ? profile_value_exact(f->p, s, (size_t)idx) : 0;
 		uint32_t mark = (uint32_t)s + 1;
 		for (size_t i = pos; i < b; i++) {
 			if (fr[i] != fn)
@@ -143,6 +170,8 @@ void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
 					VEC_PUSH(fin, g);
 				sin[g] = mark;
 				ain[g] += w;
+				if (ex)
+					fin_w[g] += fw;
 			}
 			if (i + 1 < b && fr[i + 1] != fn && sout[fr[i + 1]] != mark) {
 				uint32_t g = fr[i + 1];
@@ -150,15 +179,23 @@ void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
 					VEC_PUSH(fout, g);
 				sout[g] = mark;
 				aout[g] += w;
+				if (ex)
+					fout_w[g] += fw;
 			}
 		}
 		pos = b;
 		s++;
 	}
+	for (size_t i = 0; ex && i < fin.n; i++)
+		ain[fin.v[i]] = profile_sum(fin_w[fin.v[i]]);
+	for (size_t i = 0; ex && i < fout.n; i++)
+		aout[fout.v[i]] = profile_sum(fout_w[fout.v[i]]);
 	edges_collect(f->m, ain, fin.v, fin.n, callers, ncallers);
 	edges_collect(f->m, aout, fout.v, fout.n, callees, ncallees);
 	free(ain);
 	free(aout);
+	free(fin_w);
+	free(fout_w);
 	free(sin);
 	free(sout);
 	free(fin.v);
@@ -204,6 +241,8 @@ void calltree_init(struct calltree *t, const struct ct_frames *f, bool bottom_up
 	t->child_of = xmalloc((f->m->n + 1) * sizeof *t->child_of);
 	uint32_t root = node_add(t, MT_NONE, MT_NONE);
 	uint32_t k = 0;
+	bool ex = profile_has_exact(f->p);
+	double *fcum = ex ? xcalloc(f->nst + 1, sizeof *fcum) : NULL;
 	for (size_t s = 0; s < f->ns; s++) {
 		if (f->off[s] == f->off[s + 1])
 			continue;
@@ -211,7 +250,12 @@ void calltree_init(struct calltree *t, const struct ct_frames *f, bool bottom_up
 		const int64_t *v = profile_values(f->p, s);
 		for (size_t c = 0; c < f->nst; c++)
 			t->cum[c] += v[c];
+		for (size_t c = 0; ex && c < f->nst; c++)
+			fcum[c] += profile_value_exact(f->p, s, c);
 	}
+	for (size_t c = 0; ex && c < f->nst; c++)
+		t->cum[c] = profile_sum(fcum[c]);
+	free(fcum);
 	t->v[root].s0 = 0;
 	t->v[root].s1 = k;
 }
@@ -294,7 +338,7 @@ void calltree_expand(struct calltree *t, uint32_t n)
 			VEC_PUSH(funcs, fn);
 	}
 	/* Make the children with their ranges, then counting-sort the range. */
-	uint32_t pos = s0 + ends, prev = MT_NONE;
+	uint32_t pos = s0 + ends, prev = MT_NONE, first = (uint32_t)t->n;
 	for (size_t i = 0; i < funcs.n; i++) {
 		uint32_t fn = funcs.v[i];
 		uint32_t c = node_add(t, n, fn);
@@ -309,6 +353,10 @@ void calltree_expand(struct calltree *t, uint32_t n)
 			t->v[prev].next = c;
 		prev = c;
 	}
+	/* Exact estimates of the children, summed here and truncated once. */
+	const double *ex = profile_has_exact(f->p) ? f->p->exact.v : NULL;
+	double *fcum = ex ? xcalloc(funcs.n * nst + 1, sizeof *fcum) : NULL;
+	double *fflat = ex ? xcalloc(funcs.n * nst + 1, sizeof *fflat) : NULL;
 	uint32_t e = s0;
 	for (uint32_t i = s0; i < s1; i++) {
 		uint32_t s = t->perm[i];
@@ -324,12 +372,23 @@ void calltree_expand(struct calltree *t, uint32_t n)
 		int64_t *cum = t->cum + (size_t)c * t->nst;
 		for (size_t k = 0; k < nst; k++)
 			cum[k] += v[k];
+		for (size_t k = 0; ex && k < nst; k++)
+			fcum[(c - first) * nst + k] += ex[s * nst + k];
 		if (len == d + 1) {
 			int64_t *flat = t->flat + (size_t)c * t->nst;
 			for (size_t k = 0; k < nst; k++)
 				flat[k] += v[k];
+			for (size_t k = 0; ex && k < nst; k++)
+				fflat[(c - first) * nst + k] += ex[s * nst + k];
 		}
 	}
+	for (size_t i = 0; ex && i < funcs.n * nst; i++) {
+		size_t c = first + i / nst, k = i % nst;
+		t->cum[c * t->nst + k] = profile_sum(fcum[i]);
+		t->flat[c * t->nst + k] = profile_sum(fflat[i]);
+	}
+	free(fcum);
+	free(fflat);
 	memcpy(t->perm + s0, t->tmp + s0, (s1 - s0) * sizeof *t->perm);
 	for (size_t i = 0; i < funcs.n; i++)
 		t->cnt[funcs.v[i]] = 0;

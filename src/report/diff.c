@@ -120,23 +120,31 @@ void profile_normalize(struct profile *p, const struct profile *base)
 		return;
 	}
 	size_t keep = 0;
+	bool ex = profile_has_exact(p);
 	for (size_t s = 0; s < p->samples.n; s++) {
 		int64_t *v = p->values.v + s * nst;
+		double *x = ex ? p->exact.v + s * nst : NULL;
 		bool nonzero = false;
 		for (size_t t = 0; t < nst; t++) {
 			if (ratio[t] != 1)
 				v[t] = (int64_t)llround((double)v[t] * ratio[t]);
-			nonzero |= v[t] != 0;
+			if (x && ratio[t] != 1)
+				x[t] *= ratio[t];
+			nonzero |= v[t] != 0 || (x && x[t] != 0);
 		}
 		if (!nonzero)
 			continue;
 		if (keep != s) {
 			p->samples.v[keep] = p->samples.v[s];
 			memmove(p->values.v + keep * nst, v, nst * sizeof *v);
+			if (x)
+				memmove(p->exact.v + keep * nst, x, nst * sizeof *x);
 		}
 		keep++;
 	}
 	p->samples.n = keep;
 	p->values.n = keep * nst;
+	if (ex)
+		p->exact.n = keep * nst;
 	free(ratio);
 }

@@ -13,7 +13,8 @@ struct tnode {
 	uint32_t node, parent;
 	uint32_t child, next; /* first child, next sibling (MT_NONE ends) */
 	int64_t self, cum;
-	uint32_t order; /* order of first appearance, for stable output */
+	double fself, fcum; /* sums of exact estimates, when the profile has them */
+	uint32_t order;     /* order of first appearance, for stable output */
 };
 
 struct trie {
@@ -44,20 +45,30 @@ static void trie_build(struct trie *t, const struct mt_nodes *m, int index)
 	const struct profile *p = m->p;
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
 	size_t nst = p->sample_types.n;
+	/* Exact estimates are summed beside the values and truncated once. */
+	bool ex = profile_has_exact(p);
 	for (size_t s = 0; s < p->samples.n; s++) {
 		int64_t w = p->values.v[s * nst + (size_t)index];
-		if (w == 0)
+		double x = ex ? p->exact.v[s * nst + (size_t)index] : 0;
+		if (w == 0 && x == 0)
 			continue;
 		size_t k = mt_nodes_frames(m, s, fr);
 		if (k == 0)
 			continue;
 		uint32_t cur = 0;
 		t->v.v[0].cum += w;
+		t->v.v[0].fcum += x;
 		for (size_t i = k; i-- > 0;) {
 			cur = trie_child(t, cur, fr[i].node);
 			t->v.v[cur].cum += w;
+			t->v.v[cur].fcum += x;
 		}
 		t->v.v[cur].self += w;
+		t->v.v[cur].fself += x;
+	}
+	for (size_t i = 0; ex && i < t->v.n; i++) {
+		t->v.v[i].cum = profile_sum(t->v.v[i].fcum);
+		t->v.v[i].self = profile_sum(t->v.v[i].fself);
 	}
 	free(fr);
 	/* Link children, in order of first appearance. */

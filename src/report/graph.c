@@ -15,9 +15,13 @@ void mt_graph_build(struct mt_graph *g, const struct mt_nodes *m, int index)
 	struct mt_u64map idx = {0};
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
 	size_t nst = p->sample_types.n;
+	/* Exact estimates are summed beside the values and truncated once. */
+	bool ex = profile_has_exact(p);
+	VEC(double) fw = {0};
 	for (size_t s = 0; s < p->samples.n; s++) {
 		int64_t w = p->values.v[s * nst + (size_t)index];
-		if (w == 0)
+		double x = ex ? p->exact.v[s * nst + (size_t)index] : 0;
+		if (w == 0 && x == 0)
 			continue;
 		size_t k = mt_nodes_frames(m, s, fr);
 		uint32_t mark = (uint32_t)s + 1, parent = MT_NONE;
@@ -31,16 +35,23 @@ void mt_graph_build(struct mt_graph *g, const struct mt_nodes *m, int index)
 				*at = (uint32_t)edges.n;
 				VEC_PUSH(edges, ((struct mt_edge){.src = parent, .dst = n, .inl = true}));
 				VEC_PUSH(stamps, 0);
+				if (ex)
+					VEC_PUSH(fw, 0);
 			}
 			if (stamps.v[*at] == mark)
 				continue; /* once per sample, first occurrence */
 			stamps.v[*at] = mark;
 			struct mt_edge *e = &edges.v[*at];
 			e->weight += w;
+			if (ex)
+				fw.v[*at] += x;
 			if (!fr[i].inl)
 				e->inl = false;
 		}
 	}
+	for (size_t i = 0; ex && i < edges.n; i++)
+		edges.v[i].weight = profile_sum(fw.v[i]);
+	free(fw.v);
 	free(fr);
 	free(stamps.v);
 	mt_u64map_done(&idx);

@@ -2,6 +2,7 @@
 #include "report/top.h"
 #include "base/u64map.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,13 +30,18 @@ void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, in
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
 	size_t nst = p->sample_types.n;
 	const int64_t *vals = p->values.v + index;
+	/* Exact estimates are summed beside the values and truncated once. */
+	const double *ex = profile_has_exact(p) ? p->exact.v + index : NULL;
+	double *fflat = ex ? xcalloc(nn ? nn : 1, sizeof *fflat) : NULL;
+	double *fcum = ex ? xcalloc(nn ? nn : 1, sizeof *fcum) : NULL;
 
 	memset(t, 0, sizeof *t);
 	t->total = mt_profile_total(p, index);
 	for (size_t s = 0; s < p->samples.n; s++) {
 		int64_t w = vals[s * nst];
 		int64_t dw = dvals ? dvals[s * nst] : 0;
-		if (w == 0 && dw == 0)
+		double fw = ex ? ex[s * nst] : 0;
+		if (w == 0 && dw == 0 && fw == 0)
 			continue;
 		size_t k = mt_nodes_frames(m, s, fr);
 		if (k == 0)
@@ -48,19 +54,32 @@ void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, in
 				acc[n].cum += w;
 				if (cdiv)
 					cdiv[n] += dw;
+				if (ex)
+					fcum[n] += fw;
 			}
 		}
 		acc[fr[0].node].flat += w;
 		if (fdiv)
 			fdiv[fr[0].node] += dw;
+		if (ex)
+			fflat[fr[0].node] += fw;
+	}
+	for (size_t n = 0; ex && n < nn; n++) {
+		acc[n].flat = profile_sum(fflat[n]);
+		acc[n].cum = profile_sum(fcum[n]);
 	}
 	if (div >= 0) {
 		int64_t total = 0, dtotal = 0;
+		double ftotal = 0;
 		for (size_t s = 0; s < p->samples.n; s++) {
 			int64_t v = vals[s * nst], d = dvals[s * nst];
 			total += v < 0 ? -v : v;
 			dtotal += d;
+			if (ex)
+				ftotal += fabs(ex[s * nst]);
 		}
+		if (ex)
+			total = profile_sum(ftotal);
 		t->total = divide(total, dtotal);
 		for (size_t n = 0; n < nn; n++) {
 			acc[n].raw_flat = acc[n].flat;
@@ -76,7 +95,9 @@ void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, in
 	}
 	size_t rows = 0;
 	for (size_t n = 0; n < nn; n++) {
-		if (acc[n].flat == 0 && acc[n].cum == 0)
+		/* jeprof lists a function whose sums are not 0 before truncation. */
+		if (acc[n].flat == 0 && acc[n].cum == 0 &&
+		    !(ex && (fflat[n] != 0 || fcum[n] != 0)))
 			continue;
 		acc[n].node = (uint32_t)n;
 		acc[rows++] = acc[n];
@@ -88,6 +109,8 @@ void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, in
 	free(fr);
 	free(fdiv);
 	free(cdiv);
+	free(fflat);
+	free(fcum);
 }
 
 /* A caller->callee edge into a labelled node: weight (once per sample) and
