@@ -1,4 +1,4 @@
--- memtop's store, schema version 3 (PRAGMA user_version).
+-- memtop's store, schema version 4 (PRAGMA user_version).
 --
 -- Functions, locations, mappings and stacks are stored once and shared by
 -- every snapshot. A stack is the sequence of its location ids, leaf first,
@@ -84,7 +84,10 @@ CREATE INDEX snapshot_time ON snapshot (time);
 -- sample type per sample; labels: per sample a varint count, then per label
 -- varint key, varint flags (1 = num), then zigzag num and varint unit, or
 -- varint str (strings index the snapshot's strings); NULL when no sample of
--- the chunk has labels.
+-- the chunk has labels. exact (version 4): NULL, or the estimates vals were
+-- truncated from when a reader keeps them (jemalloc's unsampled values,
+-- summed before truncation as jeprof does), one per sample type per sample,
+-- 8-byte IEEE 754 doubles, little endian.
 CREATE TABLE chunk (
 	snapshot INTEGER NOT NULL,
 	seq INTEGER NOT NULL,
@@ -92,6 +95,7 @@ CREATE TABLE chunk (
 	stacks BLOB NOT NULL,
 	vals BLOB NOT NULL,
 	labels BLOB,
+	exact BLOB,
 	PRIMARY KEY (snapshot, seq)
 );
 

@@ -36,7 +36,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		if (symbolize_vaddr(s, path, addrs[i], fr) < 0)
 			break;
 
+	/* A C heap: names as google-pprof and jeprof give them (cheap_frames). */
 	struct profile *p = profile_new();
+	p->format = n && data[n - 1] & 1 ? MT_FMT_JEMALLOC_HEAP : MT_FMT_PPROF;
 	struct mt_mapping m = {.id = 1, .start = 0x555555554000, .limit = 0x555555600000,
 			       .file = strtab_intern(&p->strs, path, strlen(path))};
 	VEC_PUSH(p->mappings, m);

@@ -11,6 +11,8 @@ GOLDEN.top is the standard output of
 output of `memtop top --format json -n 0 ...` with the same options, shaped as
   {"sample_type": "inuse_space", "unit": "bytes", "total": N,
    "rows": [{"name": "main.leak", "flat": N, "cum": N}, ...]}
+(JSON values in microseconds, milliseconds or seconds are compared in nanoseconds,
+the unit of the goldens' -unit=ns)
 
 The check passes when both list the same function names (pprof's "(inline)"
 and "(partial-inline)" labels removed) in the same order, with identical flat
@@ -44,6 +46,8 @@ SHOWING_RE = re.compile(
 ROW_RE = re.compile(r"^\s*(\S+)\s+(\S+%)\s+(\S+%)\s+(\S+)\s+(\S+%)\s+(\S.*)$")
 VALUE_RE = re.compile(r"^(-?[0-9]+)(B|ns)?$")
 INLINE_LABELS = (" (inline)", " (partial-inline)")
+# Nanoseconds per unit of the time units a profile may count in.
+TIME_UNITS = {"microseconds": 1000, "milliseconds": 1000000, "seconds": 1000000000}
 
 
 class GoldenError(Exception):
@@ -139,13 +143,16 @@ def load_json(path):
     total = exact_int(doc["total"], "total")
     if not isinstance(doc["rows"], list):
         raise GoldenError(f"{path}: rows is not a list")
+    # JSON values are in the profile's own unit; goldens print times in ns
+    # (-unit=ns). A Java contention profile counts its delay in microseconds.
+    scale = TIME_UNITS.get(doc["unit"], 1)
     rows = []
     for i, r in enumerate(doc["rows"]):
         if not isinstance(r, dict) or not isinstance(r.get("name"), str):
             raise GoldenError(f"{path}: rows[{i}] has no string name: {r!r}")
-        rows.append((r["name"], exact_int(r.get("flat"), f"rows[{i}].flat"),
-                     exact_int(r.get("cum"), f"rows[{i}].cum")))
-    return doc["sample_type"], total, rows
+        rows.append((r["name"], exact_int(r.get("flat"), f"rows[{i}].flat") * scale,
+                     exact_int(r.get("cum"), f"rows[{i}].cum") * scale))
+    return doc["sample_type"], total * scale, rows
 
 
 def fmt_row(row):

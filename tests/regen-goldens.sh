@@ -11,7 +11,9 @@
 #
 # for every protobuf profile FILE in tests/data/go/ (NAME = file name without .pb.gz)
 # and for ../shared/fixtures/pprof-testdata/sample.cpu and large.cpu (NAME = sample.cpu,
-# large.cpu), for every sample index I (0..n-1, read from `go tool pprof -raw FILE`),
+# large.cpu), and (with -symbolize=none) for the legacy fixtures there that have no
+# protobuf twin: binary CPU, threadz and Java profiles (NAME = file name), for every
+# sample index I (0..n-1, read from `go tool pprof -raw FILE`),
 # with U = ns when the sample type's unit is a time unit and U = B otherwise (so counts
 # print as e.g. "5B", and values are exact integers). Then, for tests/data/go/heap.pb.gz
 # at its default sample index (inuse_space, no -sample_index given):
@@ -88,6 +90,31 @@ for file in tests/data/go/*.pb.gz "$fixtures/sample.cpu" "$fixtures/large.cpu"; 
 		golden "$name.$i.top" "$file" "-sample_index=$i" "-unit=$unit"
 		i=$((i + 1))
 	done
+done
+
+# pprof's legacy fixtures it has no protobuf for (binary CPU, threadz, Java),
+# at every sample index, with -symbolize=none: their binaries (cppbench_server_main,
+# /lib/libc-2.15.so, ...) exist nowhere, and memtop finds none of them either.
+# Their copies in tests/data/legacy/ are the same CPU profiles in the word formats
+# the fixtures lack (32-bit big endian, 64-bit big endian; see its README). Binary
+# CPU and threadz profiles name no functions, so each also gets a golden at
+# -addresses granularity (NAME.addr.top, default sample index), one row per address.
+legacy="cppbench.cpu go.crc32.cpu gobench.cpu java.cpu cppbench.thread cppbench.thread.all"
+legacy="$legacy cppbench.thread.none java.heap java.contention"
+for file in $(for f in $legacy; do echo "$fixtures/$f"; done) tests/data/legacy/*.cpu*; do
+	name=$(basename "$file")
+	i=0
+	for t in $(sample_types "$file"); do
+		case ${t#*/} in
+		nanoseconds | microseconds | milliseconds | seconds | ns | us | ms | s) unit=ns ;;
+		*) unit=B ;;
+		esac
+		golden "$name.$i.top" "$file" "-sample_index=$i" "-unit=$unit" -symbolize=none
+		i=$((i + 1))
+	done
+	case $name in
+	*.cpu* | *.thread*) golden "$name.addr.top" "$file" "-unit=$unit" -addresses -symbolize=none ;;
+	esac
 done
 
 heap=tests/data/go/heap.pb.gz

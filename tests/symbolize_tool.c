@@ -9,6 +9,11 @@
  *   symbolize_tool --demangle NAME...  the name memtop shows for each linkage
  *                                    name, one a line (the name itself when
  *                                    it is not mangled)
+ *   symbolize_tool --sym BINARY ADDR...  the ELF symbol memtop names each
+ *                                    address after (no DWARF): ADDR<TAB>SYMBOL
+ *                                    ADDRESS<TAB>NAME<TAB>@@VERSION, @VERSION
+ *                                    or -; a first line `fini yes|no`, whether
+ *                                    nm (.symtab, else .dynsym) lists _fini
  *   symbolize_tool --bench BINARY N  resolves N distinct addresses spread over
  *                                    the executable segment and prints the
  *                                    time taken, DWARF loading included
@@ -132,8 +137,39 @@ static int check(int n, char **paths)
 	return rc;
 }
 
+/* --sym: the symbol of each address, straight from elfsym. */
+static int syms(const char *path, int n, char **addrs)
+{
+	uint8_t *d;
+	size_t len;
+	struct mt_err e;
+	struct mt_elf elf;
+	if (mt_read_file(path, &d, &len, (size_t)1 << 32, &e) ||
+	    elf_open_mem(&elf, d, len, &e)) {
+		fprintf(stderr, "%s: %s\n", path, e.msg);
+		return 1;
+	}
+	printf("fini %s\n", elf.nm_has_fini ? "yes" : "no");
+	for (int i = 0; i < n; i++) {
+		uint64_t a = strtoull(addrs[i], NULL, 16);
+		const struct mt_elf_sym *sym = elf_sym_lookup(&elf, a);
+		if (!sym) {
+			printf("%#" PRIx64 "\t-\t-\t-\n", a);
+			continue;
+		}
+		printf("%#" PRIx64 "\t%#" PRIx64 "\t%s\t%s%s\n", a, sym->addr, sym->name,
+		       sym->version ? (sym->hidden ? "@" : "@@") : "-",
+		       sym->version ? sym->version : "");
+	}
+	elf_done(&elf);
+	free(d);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[1], "--sym") == 0)
+		return syms(argv[2], argc - 3, argv + 3);
 	if (argc >= 3 && strcmp(argv[1], "--check") == 0)
 		return check(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "--demangle") == 0) {

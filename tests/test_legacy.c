@@ -61,6 +61,9 @@ static void check_dump(const char *name)
 	int nxs = 0, ntypes = 0, nlocs = 0, nmaps = 0;
 	static uint64_t loc_addr[4096];
 	static int loc_map[4096];
+	/* Java's named locations: function, file, line (name "" when none) */
+	static char loc_fn[4096][64], loc_file[4096][64];
+	static long loc_line[4096];
 	char types[512] = "";
 	enum { HEAD, SAMPLES, LOCS, MAPS } sec = HEAD;
 	for (char *line = strtok(want, "\n"); line; line = strtok(NULL, "\n")) {
@@ -104,9 +107,24 @@ static void check_dump(const char *name)
 		} else if (sec == LOCS && nlocs < 4096) {
 			unsigned long long addr;
 			int id, m;
+			char fn[64], fl[64];
 			if (sscanf(line, " %d: 0x%llx M=%d", &id, &addr, &m) == 3 && id == nlocs + 1) {
+				loc_fn[nlocs][0] = 0;
 				loc_addr[nlocs] = addr;
 				loc_map[nlocs++] = m;
+			} else if (sscanf(line, " %d: 0x%llx %63s %63s s=0", &id, &addr, fn, fl) ==
+					   4 &&
+				   id == nlocs + 1) {
+				/* `name file:line:column`, no mapping */
+				char *c2 = strrchr(fl, ':');
+				*c2 = 0;
+				char *c1 = strrchr(fl, ':');
+				*c1 = 0;
+				snprintf(loc_fn[nlocs], sizeof loc_fn[0], "%s", fn);
+				snprintf(loc_file[nlocs], sizeof loc_file[0], "%s", fl);
+				loc_line[nlocs] = strtol(c1 + 1, NULL, 10);
+				loc_addr[nlocs] = addr;
+				loc_map[nlocs++] = 0;
 			}
 		} else if (sec == MAPS) {
 			unsigned long long s0, l0, o0;
@@ -148,6 +166,14 @@ static void check_dump(const char *name)
 			const struct mt_location *l = &p->locations.v[p->sample_locs.v[s->loc0 + k]];
 			bad += id < 1 || (int)id > nlocs || l->address != loc_addr[id - 1] ||
 			       l->mapping + 1 != (uint32_t)loc_map[id - 1];
+			if (id >= 1 && (int)id <= nlocs && loc_fn[id - 1][0]) {
+				const struct mt_line *ln = &p->lines.v[l->line0];
+				const struct mt_function *f = &p->functions.v[ln->func];
+				bad += l->nline != 1 ||
+				       strcmp(profile_str(p, f->name), loc_fn[id - 1]) != 0 ||
+				       strcmp(profile_str(p, f->filename), loc_file[id - 1]) != 0 ||
+				       ln->line != loc_line[id - 1];
+			}
 		}
 		if (xs[i].bytes >= 0) {
 			bool found = false;
@@ -285,6 +311,28 @@ static void check_bad(const char *what, const char *text, const char *expect)
 	}
 }
 
+/* The same for binary input. */
+static void check_bad_bin(const char *what, const void *data, size_t n, const char *expect)
+{
+	struct profile *p = NULL;
+	struct mt_err e = {""};
+	uint8_t *copy = malloc(n + 1);
+	memcpy(copy, data, n);
+	copy[n] = 0;
+	enum mt_status st = reader_load_bytes(copy, n, NULL, &p, &e);
+	free(copy);
+	CHECK(st != MT_OK);
+	if (st == MT_OK) {
+		fprintf(stderr, "%s: accepted\n", what);
+		profile_free(p);
+		return;
+	}
+	if (expect && !strstr(e.msg, expect)) {
+		fprintf(stderr, "%s: message \"%s\" lacks \"%s\"\n", what, e.msg, expect);
+		CHECK(0);
+	}
+}
+
 static void check_bad_inputs(void)
 {
 	check_bad("garbage heap", "heap profile: 1: 2 [3: 4] @ heap/1024\nfoo bar\n",
@@ -325,6 +373,38 @@ static void check_bad_inputs(void)
 	check_bad("jemalloc garbage", "heap_v2/4096\n t*: 1: 2 [0: 0]\nzzz\n",
 		  "unexpected line");
 	check_bad("jemalloc header", "heap_v2/x\n", "malformed heap_v2 header");
+	check_bad("thread without header",
+		  "--- threadz 1 ---\n--- Thread 1 (name: a/1) stack: ---\n  0x1\nzzz\n",
+		  "expected a `--- Thread` line");
+	check_bad("thread address overflow",
+		  "--- Thread 1 (name: a/1) stack: ---\n  0x11112222333344445\n",
+		  "beyond 64 bits");
+	check_bad("java heap count 0",
+		  "--- heapz 1 ---\nformat = java\nresolution = bytes\n  10 0 @ 0x1\n",
+		  "count 0");
+	check_bad("java without resolution", "--- heapz 1 ---\nformat = java\n  10 1 @ 0x1\n",
+		  "without a resolution");
+	check_bad("java other format", "--- heapz 1 ---\nformat = cpp\n", "format \"cpp\"");
+	check_bad("java attribute", "--- contentionz 1 ---\nformat = java\nfoo = 1\n",
+		  "unsupported Java profile attribute \"foo\"");
+	check_bad("java octal", "--- heapz 1 ---\nresolution = bytes\n  19 09 @ 0x1\n",
+		  "malformed Java sample");
+	check_bad("java id overflow",
+		  "--- heapz 1 ---\nresolution = bytes\n  19 1 @ 0x1\n"
+		  " 0x11112222333344445 f (a.java:1)\n",
+		  "location id out of range");
+	check_bad("java contention overflow",
+		  "--- contentionz 1 ---\nresolution = microseconds\n"
+		  "sampling period = 0x7fffffffffffffff\n  2 1 @ 0x1\n",
+		  "out of range");
+	/* Binary CPU profiles: 32-bit little-endian words. */
+	static const uint32_t trunc_cpu[] = {0, 3, 0, 10000, 0, 1, 5, 0x401000};
+	check_bad_bin("cpu stack past the end", trunc_cpu, sizeof trunc_cpu,
+		      "past the end");
+	static const uint32_t half_cpu[] = {0, 3, 0, 10000, 0, 1};
+	check_bad_bin("cpu truncated", half_cpu, sizeof half_cpu, "truncated CPU profile");
+	static const uint32_t huge_cpu[] = {0, 3, 0, 0xffffffff, 0, 0xffffffff, 1, 0x401000};
+	check_bad_bin("cpu value overflow", huge_cpu, sizeof huge_cpu, NULL);
 
 	/* Empty stacks, CRLF and missing trailing newline are fine. */
 	struct profile *p = NULL;
@@ -350,6 +430,32 @@ static void check_detect(void)
 	CHECK_EQ_INT(D("--- contentionz 1 ---\n"), MT_FMT_CONTENTIONZ);
 	CHECK_EQ_INT(D("--- mutex:\n"), MT_FMT_GO_CONTENTION_TEXT);
 	CHECK_EQ_INT(D("threadcreate profile: total 1\n"), MT_FMT_GO_COUNT_TEXT);
+	/* Java writes gperftools' contentionz header, with attributes of its own. */
+	CHECK_EQ_INT(D("--- contentionz 1 ---\nformat = java\n"), MT_FMT_JAVA_CONTENTION);
+	CHECK_EQ_INT(D("--- contentionz 1 ---\ncycles/second = 1\nresolution = us\n"),
+		     MT_FMT_JAVA_CONTENTION);
+	CHECK_EQ_INT(D("--- contentionz 1 ---\ncycles/second = 1\n1 2 @ 0x1\nformat = x\n"),
+		     MT_FMT_CONTENTIONZ);
+	CHECK_EQ_INT(D("--- mutex:\nformat=java\n"), MT_FMT_GO_CONTENTION_TEXT);
+	CHECK_EQ_INT(D("--- heapz 1 ---\n"), MT_FMT_JAVA_HEAP);
+	CHECK_EQ_INT(D("--- heapz 1 ---"), MT_FMT_UNKNOWN); /* pprof wants a newline */
+	CHECK_EQ_INT(D("# comment\n\n--- threadz 1 ---\n"), MT_FMT_THREADZ);
+	CHECK_EQ_INT(D("--- Thread 7f0a (name: main/1/2) stack: ---\n"), MT_FMT_THREADZ);
+	CHECK_EQ_INT(D("--- Thread 7f0a (name: main) stack: ---\n"), MT_FMT_UNKNOWN);
+#undef D
+	/* Binary CPU profiles: the header words 0 3 0|1 period 0 in each of
+	 * the four word formats pprof tries. */
+	static const uint8_t le32[20] = {0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 100};
+	static const uint8_t be32[20] = {0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 100};
+	static const uint8_t le64[40] = {[8] = 3, [24] = 100};
+	static const uint8_t be64[40] = {[15] = 3, [23] = 1, [31] = 100};
+	static const uint8_t bad[20] = {0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 100};
+	CHECK_EQ_INT(reader_detect(le32, sizeof le32), MT_FMT_GPERF_CPU);
+	CHECK_EQ_INT(reader_detect(be32, sizeof be32), MT_FMT_JAVA_CPU);
+	CHECK_EQ_INT(reader_detect(le64, sizeof le64), MT_FMT_GPERF_CPU);
+	CHECK_EQ_INT(reader_detect(be64, sizeof be64), MT_FMT_JAVA_CPU);
+	CHECK_EQ_INT(reader_detect(bad, sizeof bad), MT_FMT_UNKNOWN);
+	CHECK_EQ_INT(reader_detect(le64, 36), MT_FMT_UNKNOWN); /* a word short */
 #undef D
 }
 
@@ -360,6 +466,15 @@ int main(void)
 	check_dump("cppbench.growth");
 	check_dump("cppbench.contention");
 	check_dump("go.godoc.thread");
+	check_dump("cppbench.cpu");
+	check_dump("go.crc32.cpu");
+	check_dump("gobench.cpu");
+	check_dump("cppbench.thread");
+	check_dump("cppbench.thread.all");
+	check_dump("cppbench.thread.none");
+	check_dump("java.cpu");
+	check_dump("java.heap");
+	check_dump("java.contention");
 	check_go_heap();
 	check_go_goroutine();
 	check_bad_inputs();

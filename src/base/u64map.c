@@ -50,3 +50,15 @@ void mt_u64map_done(struct mt_u64map *m)
 	free(m->vals);
 	memset(m, 0, sizeof *m);
 }
+uint32_t *mt_u64map_get(const struct mt_u64map *m, uint64_t key)
+{
+	if (!m->cap)
+		return NULL;
+	size_t j = mt_hash_u64(key) & (m->cap - 1);
+	while (m->keys[j]) {
+		if (m->keys[j] == key)
+			return &m->vals[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	return NULL;
+}

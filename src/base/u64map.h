@@ -22,6 +22,8 @@ static inline uint64_t mt_pair_key(uint32_t a, uint32_t b)
 
 /* The value slot of key, added with value 0 (and *added set) if absent. */
 uint32_t *mt_u64map_put(struct mt_u64map *m, uint64_t key, bool *added);
+/* The value slot of key, or NULL. */
+uint32_t *mt_u64map_get(const struct mt_u64map *m, uint64_t key);
 void mt_u64map_done(struct mt_u64map *m);
 
 #endif

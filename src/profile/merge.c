@@ -123,6 +123,11 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 	strtab_init(&sdict);
 	struct keybuf k = {0};
 	size_t nst = d->sample_types.n;
+	/* The sum keeps exact estimates when a source has them (the others'
+	 * values are exact as they are). */
+	bool ex = false;
+	for (size_t i = 0; i < n; i++)
+		ex |= profile_has_exact(srcs[i]);
 	VEC(uint32_t) locs = {0};
 	VEC(struct mt_label) labs = {0};
 	struct mt_label base_label = {
@@ -216,7 +221,7 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 			const int64_t *v = profile_values(s, i);
 			bool zero = true;
 			for (size_t t = 0; t < nst; t++)
-				zero &= v[t] == 0;
+				zero &= v[t] == 0 && profile_value_exact(s, i, t) == 0;
 			if (zero)
 				continue; /* pprof skips them */
 			locs.n = 0;
@@ -267,12 +272,18 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 					ns.nlabel++;
 				}
 				VEC_PUSH(d->samples, ns);
-				for (size_t t = 0; t < nst; t++)
+				for (size_t t = 0; t < nst; t++) {
 					VEC_PUSH(d->values, 0);
+					if (ex)
+						VEC_PUSH(d->exact, 0);
+				}
 			}
 			int64_t *dv = d->values.v + (size_t)sid * nst;
 			for (size_t t = 0; t < nst; t++)
 				dv[t] += v[t] * scale[si];
+			for (size_t t = 0; ex && t < nst; t++)
+				d->exact.v[(size_t)sid * nst + t] +=
+					profile_value_exact(s, i, t) * scale[si];
 		}
 		free(fmap);
 		free(mmap);
@@ -311,23 +322,31 @@ void profile_normalize(struct profile *p, const struct profile *base)
 		return;
 	}
 	size_t keep = 0;
+	bool ex = profile_has_exact(p);
 	for (size_t s = 0; s < p->samples.n; s++) {
 		int64_t *v = p->values.v + s * nst;
+		double *x = ex ? p->exact.v + s * nst : NULL;
 		bool nonzero = false;
 		for (size_t t = 0; t < nst; t++) {
 			if (ratio[t] != 1)
 				v[t] = (int64_t)llround((double)v[t] * ratio[t]);
-			nonzero |= v[t] != 0;
+			if (x && ratio[t] != 1)
+				x[t] *= ratio[t];
+			nonzero |= v[t] != 0 || (x && x[t] != 0);
 		}
 		if (!nonzero)
 			continue;
 		if (keep != s) {
 			p->samples.v[keep] = p->samples.v[s];
 			memmove(p->values.v + keep * nst, v, nst * sizeof *v);
+			if (x)
+				memmove(p->exact.v + keep * nst, x, nst * sizeof *x);
 		}
 		keep++;
 	}
 	p->samples.n = keep;
 	p->values.n = keep * nst;
+	if (ex)
+		p->exact.n = keep * nst;
 	free(ratio);
 }

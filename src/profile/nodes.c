@@ -2,6 +2,7 @@
 #include "profile/nodes.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,21 +347,31 @@ size_t mt_nodes_frames(const struct mt_nodes *m, size_t s, struct mt_frame *out)
 int64_t mt_profile_total(const struct profile *p, int index)
 {
 	int64_t total = 0, diff_total = 0;
+	double ftotal = 0, fdiff_total = 0;
+	bool exact = profile_has_exact(p);
 	size_t nst = p->sample_types.n;
 	const int64_t *v = p->values.v + index;
 	mt_str base_key = strtab_find(&p->strs, "pprof::base", 11);
 	for (size_t s = 0; s < p->samples.n; s++, v += nst) {
 		int64_t a = *v < 0 ? -*v : *v;
+		double fa = exact ? fabs(profile_value_exact(p, s, (size_t)index)) : 0;
 		bool is_base = false;
 		if (base_key != (mt_str)-1) {
 			const struct mt_sample *sm = &p->samples.v[s];
 			for (uint32_t j = 0; j < sm->nlabel; j++)
 				is_base |= p->labels.v[sm->label0 + j].key == base_key;
 		}
-		if (is_base)
+		if (is_base) {
 			diff_total += a;
-		else
+			fdiff_total += fa;
+		} else {
 			total += a;
+			ftotal += fa;
+		}
+	}
+	if (exact) {
+		total = profile_sum(ftotal);
+		diff_total = profile_sum(fdiff_total);
 	}
 	/* pprof's -diff_base: percentages are of the base's total. */
 	return diff_total > 0 ? diff_total : total;

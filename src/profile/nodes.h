@@ -78,7 +78,8 @@ size_t mt_nodes_frames(const struct mt_nodes *m, size_t s, struct mt_frame *out)
 size_t mt_nodes_max_frames(const struct mt_nodes *m);
 
 /* pprof's total: sum of |value| over all samples (before focus), or over
- * the samples labelled pprof::base when there are any (-diff_base). */
+ * the samples labelled pprof::base when there are any (-diff_base); of the
+ * exact estimates when the profile has them, truncated once. */
 int64_t mt_profile_total(const struct profile *p, int index);
 
 #endif

@@ -30,8 +30,18 @@ void profile_free(struct profile *p)
 	free(p->samples.v);
 	free(p->sample_locs.v);
 	free(p->values.v);
+	free(p->exact.v);
 	free(p->labels.v);
 	free(p);
+}
+
+int64_t profile_sum(double x)
+{
+	if (!(x > -9.2e18))
+		return x != x ? 0 : INT64_MIN;
+	if (!(x < 9.2e18))
+		return INT64_MAX;
+	return (int64_t)x;
 }
 
 int profile_default_index(const struct profile *p)
@@ -187,6 +197,8 @@ enum mt_status profile_check(const struct profile *p, struct mt_err *e)
 	size_t nst = p->sample_types.n;
 	if (p->values.n != p->samples.n * nst)
 		return mt_errf(e, MT_ERR_CORRUPT, "values do not match samples");
+	if (p->exact.n && p->exact.n != p->values.n)
+		return mt_errf(e, MT_ERR_CORRUPT, "exact values do not match samples");
 	for (size_t i = 0; i < p->locations.n; i++) {
 		const struct mt_location *l = &p->locations.v[i];
 		if (l->mapping != MT_NONE && l->mapping >= p->mappings.n)

@@ -32,6 +32,12 @@ enum mt_format {
 	MT_FMT_TCMALLOC_HEAP,
 	MT_FMT_JEMALLOC_HEAP,
 	MT_FMT_CONTENTIONZ,
+	/* Appended, never reordered: the store keeps these numbers. */
+	MT_FMT_GPERF_CPU,       /* gperftools' binary CPU profile */
+	MT_FMT_THREADZ,         /* `--- threadz` / `--- Thread` stack dumps */
+	MT_FMT_JAVA_CPU,        /* the binary CPU profile with Java frames */
+	MT_FMT_JAVA_HEAP,       /* `--- heapz 1 ---` */
+	MT_FMT_JAVA_CONTENTION, /* `--- contentionz 1 ---` with `format = java` */
 };
 
 struct mt_value_type {
@@ -94,6 +100,13 @@ struct profile {
 	VEC(struct mt_sample) samples;
 	VEC(uint32_t) sample_locs; /* location indices */
 	VEC(int64_t) values;       /* samples.n * sample_types.n, row-major */
+	/* Empty, or the shape of values: the estimates a reader truncated to
+	 * values when they are not whole numbers (jemalloc's unsampled
+	 * counts and bytes). values keep pprof's truncation per sample, for
+	 * everything that takes a sample's value alone (protobuf export,
+	 * folded stacks); sums over samples (totals, flat, cum, edges) add
+	 * these and truncate once, as jeprof does: see profile_sum. */
+	VEC(double) exact;
 	VEC(struct mt_label) labels;
 };
 
@@ -109,6 +122,24 @@ static inline const int64_t *profile_values(const struct profile *p, size_t samp
 {
 	return p->values.v + sample * p->sample_types.n;
 }
+
+/* Whether the samples carry exact estimates beside their values. */
+static inline bool profile_has_exact(const struct profile *p)
+{
+	return p->exact.n != 0;
+}
+
+/* Value t of sample s as sums take it: the exact estimate when there is
+ * one, else the value. */
+static inline double profile_value_exact(const struct profile *p, size_t s, size_t t)
+{
+	size_t i = s * p->sample_types.n + t;
+	return p->exact.n ? p->exact.v[i] : (double)p->values.v[i];
+}
+
+/* A sum of exact estimates as a whole number: truncated toward zero once
+ * (jeprof prints its floating-point sums with %d), clamped to int64. */
+int64_t profile_sum(double x);
 
 /* The sample index pprof picks when none is asked for: default_sample_type if
  * it names one, else the last type. -1 when the profile has no sample types. */

@@ -10,10 +10,13 @@
  *   MAPPED_LIBRARIES:
  *   55d626917000-55d626918000 r--p 00000000 fe:00 10954080  /path/binary
  *
- * Values are the `t*:` lines, unsampled like a heap_v2 profile (rate R),
- * with pprof's sample types and address adjustment, so jemalloc and tcmalloc
- * profiles look alike to everything downstream.
+ * Values are the `t*:` lines, unsampled as jeprof does (rate R), with
+ * pprof's sample types and address adjustment, so jemalloc and tcmalloc
+ * profiles look alike to everything downstream. jeprof keeps the estimates
+ * in floating point and truncates only the sums it prints: the profile keeps
+ * them too (p->exact), beside the values truncated per sample.
  */
+#include <math.h>
 #include <string.h>
 
 #include "read/legacy_int.h"
@@ -42,18 +45,32 @@ static const char *thread_counts(const char *p, const char *e, int64_t *v)
 	return skip_ws(p + 1, e) == e ? e : NULL;
 }
 
+/* One (count, bytes) pair unsampled as jeprof unsamples heap_v2 dumps
+ * (AdjustSamples, version 2: divided by the probability 1-exp(-avg/rate) of
+ * a block of the average size being sampled): the estimates go to ex, their
+ * truncations (what pprof's formula gives) to out. */
 static enum mt_status je_pair(struct lb *b, int64_t c, int64_t s, int64_t rate,
-			      int64_t *out, int64_t *bs, const char *at)
+			      int64_t *out, double *ex, int64_t *bs, const char *at)
 {
 	if (c == 0 && s != 0)
 		return lb_fail(b, at, "count was 0 but bytes was %lld", (long long)s);
+	double ec = (double)c, es = (double)s;
 	if (c != 0) {
 		*bs = s / c;
-		if (!legacy_scale_heap(&c, &s, rate))
+		if (s == 0) {
+			ec = es = 0; /* nothing sampled to scale (pprof's rule) */
+		} else if (rate > 0) {
+			double scale = 1 / (1 - exp(-(es / ec) / (double)rate));
+			ec *= scale;
+			es *= scale;
+		}
+		if (!(ec < 9.2e18 && es < 9.2e18))
 			return lb_fail(b, at, "value out of range after unsampling");
 	}
-	out[0] = c;
-	out[1] = s;
+	out[0] = (int64_t)ec;
+	out[1] = (int64_t)es;
+	ex[0] = ec;
+	ex[1] = es;
 	return MT_OK;
 }
 
@@ -108,23 +125,28 @@ static enum mt_status je_run(struct lb *b)
 		}
 		if (span_prefix(&l, "t*:")) {
 			int64_t v[4], out[4], bs = 0;
+			double ex[4];
 			if (!thread_counts(l.s + 3, l.e, v))
 				return lb_fail(b, l.s, "malformed t*: line");
 			if (!stack_at)
 				return lb_fail(b, l.s, "t*: line without a stack");
-			int64_t *o = out;
+			size_t k = 0;
 			if (has_alloc) {
-				if ((st = je_pair(b, v[2], v[3], rate, o, &bs, l.s)))
+				st = je_pair(b, v[2], v[3], rate, out, ex, &bs, l.s);
+				if (st)
 					return st;
-				o += 2;
+				k = 2;
 			}
-			if ((st = je_pair(b, v[0], v[1], rate, o, &bs, l.s)))
+			st = je_pair(b, v[0], v[1], rate, out + k, ex + k, &bs, l.s);
+			if (st)
 				return st;
 			struct mt_label lab = {.key = strtab_intern(&b->p->strs, "bytes", 5),
 					       .num = bs, .is_num = true};
 			VEC_PUSH(b->lbls, lab);
 			if ((st = lb_sample(b, out, stack_at)))
 				return st;
+			for (size_t i = 0; i < k + 2; i++)
+				VEC_PUSH(b->p->exact, ex[i]);
 			stack_at = NULL;
 			continue;
 		}

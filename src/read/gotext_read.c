@@ -284,18 +284,11 @@ static enum mt_status count_run(struct lb *b)
 /* ------------------------------------------------------------------ */
 /* contention                                                          */
 
-/* An attribute value: decimal or 0x hex, as Go's ParseInt(s, 0, 64)
- * reads what the profilers write. */
+/* An attribute value, as Go's ParseInt(s, 0, 64) reads what the profilers
+ * write. */
 static bool attr_int(const char *p, const char *e, int64_t *v)
 {
-	if (e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		uint64_t u;
-		if (parse_hex(p + 2, e, &u) != e || u > INT64_MAX)
-			return false;
-		*v = (int64_t)u;
-		return true;
-	}
-	return parse_i64(p, e, true, v) == e;
+	return parse_go_int(p, e, v);
 }
 
 static enum mt_status contention_sample(struct lb *b, const struct span *l,

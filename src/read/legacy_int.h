@@ -65,6 +65,10 @@ struct lb {
 	VEC(struct mt_line) lines;
 	VEC(uint32_t) locs;
 	bool any_named;
+	/* Addresses of b->addrs from this index on are return addresses,
+	 * stepped back by one onto the call (0, the default: all of them; a
+	 * CPU profile's leaf is the interrupted PC itself, Java's are ids). */
+	size_t adjust_from;
 };
 
 void lb_init(struct lb *b, const uint8_t *data, size_t n, struct profile *p,
@@ -84,10 +88,19 @@ const char *skip_ws(const char *p, const char *e);
  * digit, else the position after the number. */
 const char *parse_i64(const char *p, const char *e, bool sign, int64_t *v);
 const char *parse_hex(const char *p, const char *e, uint64_t *v);
+/* The whole of [p, e) as Go's strconv.ParseInt(s, 0, 64) reads it (sign,
+ * 0x/0o/0b prefixes, a leading 0 for octal, underscores between digits), the
+ * attribute values of pprof's legacy parsers; false where Go fails. */
+bool parse_go_int(const char *p, const char *e, int64_t *v);
 
 /* Reads blank-separated 0x addresses up to e into b->addrs; an error on
  * anything else, or on more than max_frames of them. */
 enum mt_status lb_parse_addrs(struct lb *b, const char *p, const char *e);
+
+/* pprof's parseHexAddresses: appends every 0x[0-9a-f]+ in [p, e) to
+ * b->addrs, whatever surrounds it; an error on one beyond 64 bits, or on
+ * more than max_frames of them. */
+enum mt_status lb_hex_numbers(struct lb *b, const char *p, const char *e);
 
 /* A line starting with '#': a frame, a `labels:` line or a comment. */
 enum mt_status lb_hash_line(struct lb *b, const struct span *l);
@@ -108,5 +121,14 @@ enum mt_status lb_additional_sections(struct lb *b, const struct span *cur);
 
 /* Mapping heuristics, mapping of locations, drop_frames; sets the format. */
 enum mt_status lb_finish(struct lb *b, enum mt_format fmt);
+
+/* The location section of a Java profile (`0xADDR name (file:line)` lines
+ * from b->cur to the end) names the locations made from its samples; then
+ * lb_finish, and addresses are dropped as pprof's parser does (they are
+ * ids, not code addresses). In java_read.c. */
+enum mt_status java_finish(struct lb *b, enum mt_format fmt);
+/* MT_FMT_JAVA_HEAP or MT_FMT_JAVA_CONTENTION when the bytes start with a
+ * Java header (and, for contentionz, an attribute only Java writes). */
+enum mt_format java_detect(const uint8_t *d, size_t n);
 
 #endif

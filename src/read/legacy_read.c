@@ -127,6 +127,80 @@ const char *parse_hex(const char *p, const char *e, uint64_t *v)
 	return p;
 }
 
+/* Go's underscoreOK: underscores only between digits (or after a base
+ * prefix), never last. */
+static bool go_underscores_ok(const char *p, const char *e)
+{
+	char saw = '^';
+	if (p < e && (*p == '+' || *p == '-'))
+		p++;
+	bool hex = false;
+	if (e - p >= 2 && p[0] == '0' &&
+	    ((p[1] | 32) == 'b' || (p[1] | 32) == 'o' || (p[1] | 32) == 'x')) {
+		hex = (p[1] | 32) == 'x';
+		saw = '0';
+		p += 2;
+	}
+	for (; p < e; p++) {
+		char c = *p, l = (char)(c | 32);
+		if ((c >= '0' && c <= '9') || (hex && l >= 'a' && l <= 'f')) {
+			saw = '0';
+			continue;
+		}
+		if (c == '_') {
+			if (saw != '0')
+				return false;
+			saw = '_';
+			continue;
+		}
+		if (saw == '_')
+			return false;
+		saw = '!';
+	}
+	return saw != '_';
+}
+
+bool parse_go_int(const char *p, const char *e, int64_t *v)
+{
+	const char *s0 = p;
+	bool neg = false;
+	if (p < e && (*p == '+' || *p == '-'))
+		neg = *p++ == '-';
+	if (p >= e)
+		return false;
+	unsigned base = 10;
+	if (*p == '0') {
+		char l = e - p >= 3 ? (char)(p[1] | 32) : 0;
+		base = l == 'b' ? 2 : l == 'x' ? 16 : 8;
+		p += l == 'b' || l == 'o' || l == 'x' ? 2 : 1;
+	}
+	bool unders = false;
+	uint64_t x = 0;
+	for (; p < e; p++) {
+		unsigned d;
+		char c = *p, l = (char)(c | 32);
+		if (c == '_') { /* checked as a whole below */
+			unders = true;
+			continue;
+		}
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (l >= 'a' && l <= 'z')
+			d = (unsigned)(l - 'a') + 10;
+		else
+			return false;
+		if (d >= base || x > (UINT64_MAX - d) / base)
+			return false;
+		x = x * base + d;
+	}
+	if (unders && !go_underscores_ok(s0, e))
+		return false;
+	if (x > (uint64_t)INT64_MAX + neg)
+		return false;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
+	return true;
+}
+
 enum mt_status lb_parse_addrs(struct lb *b, const char *p, const char *e)
 {
 	const char *at = p;
@@ -146,6 +220,29 @@ enum mt_status lb_parse_addrs(struct lb *b, const char *p, const char *e)
 		VEC_PUSH(b->addrs, a);
 		p = q;
 	}
+}
+
+enum mt_status lb_hex_numbers(struct lb *b, const char *p, const char *e)
+{
+	for (const char *s = p; e - s >= 3; s++) {
+		if (s[0] != '0' || s[1] != 'x')
+			continue;
+		const char *q = s + 2;
+		while (q < e && ((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f')))
+			q++;
+		if (q == s + 2)
+			continue;
+		uint64_t a;
+		if (parse_hex(s + 2, q, &a) != q)
+			return lb_fail(b, s, "address %.*s beyond 64 bits",
+				       (int)(q - s < 40 ? q - s : 40), s);
+		if (b->addrs.n >= b->lim->max_frames)
+			return lb_fail(b, s, "more than %zu frames in a sample "
+					     "(--max-frames)", b->lim->max_frames);
+		VEC_PUSH(b->addrs, a);
+		s = q - 1;
+	}
+	return MT_OK;
 }
 
 bool legacy_scale_heap(int64_t *count, int64_t *size, int64_t rate)
@@ -454,8 +551,10 @@ enum mt_status lb_sample(struct lb *b, const int64_t *vals, const char *at)
 		}
 	} else {
 		/* Return addresses: step back onto the call, as pprof does. */
-		for (size_t i = 0; i < b->addrs.n; i++)
-			VEC_PUSH(b->locs, lb_loc(b, b->addrs.v[i] - 1, NULL, 0));
+		for (size_t i = 0; i < b->addrs.n; i++) {
+			uint64_t a = b->addrs.v[i] - (i >= b->adjust_from);
+			VEC_PUSH(b->locs, lb_loc(b, a, NULL, 0));
+		}
 	}
 	if (b->locs.n > b->lim->max_frames)
 		return lb_fail(b, at, "more than %zu frames in a sample (--max-frames)",

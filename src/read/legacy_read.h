@@ -1,7 +1,8 @@
-/* legacy_read.h - readers of the text profiles that predate profile.proto:
- * Go's debug=1 texts (heap, goroutine/threadcreate counts, mutex/block
- * contention), gperftools/tcmalloc heap and contentionz dumps, and jemalloc
- * heap_v2 dumps.
+/* legacy_read.h - readers of the profiles that predate profile.proto: Go's
+ * debug=1 texts (heap, goroutine/threadcreate counts, mutex/block
+ * contention), gperftools/tcmalloc heap, contentionz and binary CPU profiles,
+ * threadz dumps, Java heapz/contentionz/CPU profiles, and jemalloc heap_v2
+ * dumps.
  *
  * Semantics follow pprof's legacy parser (unsampling, period, sample types,
  * address adjustment, memory maps, drop_frames). Where a Go text carries `#`
@@ -42,6 +43,28 @@ enum mt_status legacy_parse_jemalloc(const uint8_t *data, size_t n,
 				     struct profile *p,
 				     const struct mt_limits *lim,
 				     struct mt_err *e);
+
+/* gperftools' binary CPU profiles, C++ (MT_FMT_GPERF_CPU) or Java
+ * (MT_FMT_JAVA_CPU): 32- or 64-bit words of either byte order, then a memory
+ * map or Java's location section. */
+enum mt_status legacy_parse_cpu(const uint8_t *data, size_t n, struct profile *p,
+				const struct mt_limits *lim, struct mt_err *e);
+
+/* `--- threadz N ---` / `--- Thread ...` stack dumps: one sample per
+ * distinct thread stack, counted in threads. */
+enum mt_status legacy_parse_thread(const uint8_t *data, size_t n,
+				   struct profile *p, const struct mt_limits *lim,
+				   struct mt_err *e);
+
+/* Java's `--- heapz 1 ---` and `--- contentionz 1 ---` texts. */
+enum mt_status legacy_parse_java(const uint8_t *data, size_t n, struct profile *p,
+				 const struct mt_limits *lim, struct mt_err *e);
+
+/* The legacy formats found by more than a first-line prefix: binary CPU
+ * profiles (their header words), threadz dumps (after comment lines), Java
+ * texts (a contentionz header is Java's only with a Java attribute).
+ * MT_FMT_UNKNOWN for anything else. */
+enum mt_format legacy_detect(const uint8_t *data, size_t n);
 
 /* pprof's unsampling of one (count, size) pair of a heap_v2-style profile
  * with average sampling rate `rate`: divides by the probability

@@ -30,6 +30,12 @@ static const struct {
 				  .parse = legacy_parse_jemalloc},
 	[MT_FMT_CONTENTIONZ] = {.name = "gperftools contention",
 				.parse = legacy_parse_contention},
+	[MT_FMT_GPERF_CPU] = {.name = "gperftools CPU", .parse = legacy_parse_cpu},
+	[MT_FMT_THREADZ] = {.name = "threadz", .parse = legacy_parse_thread},
+	[MT_FMT_JAVA_CPU] = {.name = "Java CPU", .parse = legacy_parse_cpu},
+	[MT_FMT_JAVA_HEAP] = {.name = "Java heap", .parse = legacy_parse_java},
+	[MT_FMT_JAVA_CONTENTION] = {.name = "Java contention",
+				    .parse = legacy_parse_java},
 };
 
 const char *reader_format_name(enum mt_format f)
@@ -69,6 +75,9 @@ static bool goroutine_header_near_start(const uint8_t *d, size_t n)
 
 enum mt_format reader_detect(const uint8_t *d, size_t n)
 {
+	enum mt_format lf = legacy_detect(d, n);
+	if (lf != MT_FMT_UNKNOWN)
+		return lf;
 	/* Skip leading blank lines of text formats. */
 	size_t i = 0;
 	while (i < n && (d[i] == '\n' || d[i] == '\r' || d[i] == ' '))

@@ -2,6 +2,7 @@
  * over it, and the lazily expanded call-path trie. */
 #include "report/calltree.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,10 +27,14 @@ void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
 	struct mt_frame *buf = xmalloc((max + 1) * sizeof *buf);
 	VEC(uint32_t) fr = {0};
 	VEC_RESERVE(fr, f->ns * 8 + 16);
+	bool ex = profile_has_exact(p);
+	double *ftotal = ex ? xcalloc(f->nst + 1, sizeof *ftotal) : NULL;
 	for (size_t s = 0; s < f->ns; s++) {
 		const int64_t *v = profile_values(p, s);
 		for (size_t c = 0; c < f->nst; c++)
 			f->total[c] += abs64(v[c]);
+		for (size_t c = 0; ex && c < f->nst; c++)
+			ftotal[c] += fabs(profile_value_exact(p, s, c));
 		f->off[s] = fr.n;
 		size_t k = mt_nodes_frames(m, s, buf);
 		VEC_RESERVE(fr, fr.n + k);
@@ -39,6 +44,9 @@ void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
 	}
 	f->off[f->ns] = fr.n;
 	f->fr = fr.v;
+	for (size_t c = 0; ex && c < f->nst; c++)
+		f->total[c] = profile_sum(ftotal[c]);
+	free(ftotal);
 	free(buf);
 }
 
@@ -91,6 +99,9 @@ static void tree_init(struct calltree *t, const struct ct_frames *f, bool bottom
 	t->child_of = xmalloc((f->m->n + 1) * sizeof *t->child_of);
 	uint32_t root = node_add(t, MT_NONE, MT_NONE);
 	uint32_t k = 0;
+	/* Exact estimates (jemalloc) are summed beside, truncated once. */
+	bool ex = profile_has_exact(f->p);
+	double *fcum = ex ? xcalloc(nt + 1, sizeof *fcum) : NULL;
 	for (size_t s = 0; s < f->ns; s++) {
 		if (f->off[s] == f->off[s + 1])
 			continue;
@@ -98,7 +109,12 @@ static void tree_init(struct calltree *t, const struct ct_frames *f, bool bottom
 		const int64_t *v = profile_values(f->p, s) + t->t0;
 		for (size_t c = 0; c < nt; c++)
 			t->cum[c] += v[c];
+		for (size_t c = 0; ex && c < nt; c++)
+			fcum[c] += profile_value_exact(f->p, s, t->t0 + c);
 	}
+	for (size_t c = 0; ex && c < nt; c++)
+		t->cum[c] = profile_sum(fcum[c]);
+	free(fcum);
 	t->v[root].s0 = 0;
 	t->v[root].s1 = k;
 }
@@ -188,7 +204,7 @@ void calltree_expand(struct calltree *t, uint32_t n)
 			VEC_PUSH(funcs, fn);
 	}
 	/* Make the children with their ranges, then counting-sort the range. */
-	uint32_t pos = s0 + ends, prev = MT_NONE;
+	uint32_t pos = s0 + ends, prev = MT_NONE, first = (uint32_t)t->n;
 	for (size_t i = 0; i < funcs.n; i++) {
 		uint32_t fn = funcs.v[i];
 		uint32_t c = node_add(t, n, fn);
@@ -203,6 +219,10 @@ void calltree_expand(struct calltree *t, uint32_t n)
 			t->v[prev].next = c;
 		prev = c;
 	}
+	/* Exact estimates of the children, summed here and truncated once. */
+	bool ex = profile_has_exact(f->p);
+	double *fcum = ex ? xcalloc(funcs.n * nst + 1, sizeof *fcum) : NULL;
+	double *fflat = ex ? xcalloc(funcs.n * nst + 1, sizeof *fflat) : NULL;
 	uint32_t e = s0;
 	for (uint32_t i = s0; i < s1; i++) {
 		uint32_t s = t->perm[i];
@@ -218,12 +238,24 @@ void calltree_expand(struct calltree *t, uint32_t n)
 		int64_t *cum = t->cum + (size_t)c * t->nst;
 		for (size_t k = 0; k < nst; k++)
 			cum[k] += v[k];
+		for (size_t k = 0; ex && k < nst; k++)
+			fcum[(c - first) * nst + k] += profile_value_exact(f->p, s, t->t0 + k);
 		if (len == d + 1) {
 			int64_t *flat = t->flat + (size_t)c * t->nst;
 			for (size_t k = 0; k < nst; k++)
 				flat[k] += v[k];
+			for (size_t k = 0; ex && k < nst; k++)
+				fflat[(c - first) * nst + k] +=
+					profile_value_exact(f->p, s, t->t0 + k);
 		}
 	}
+	for (size_t i = 0; ex && i < funcs.n * nst; i++) {
+		size_t c = first + i / nst, k = i % nst;
+		t->cum[c * t->nst + k] = profile_sum(fcum[i]);
+		t->flat[c * t->nst + k] = profile_sum(fflat[i]);
+	}
+	free(fcum);
+	free(fflat);
 	memcpy(t->perm + s0, t->tmp + s0, (s1 - s0) * sizeof *t->perm);
 	for (size_t i = 0; i < funcs.n; i++)
 		t->cnt[funcs.v[i]] = 0;

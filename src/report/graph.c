@@ -40,6 +40,9 @@ void mt_graph_build_into(struct mt_graph *g, const struct mt_nodes *m, const uin
 	g->nst = nst;
 	VEC(struct mt_edge) edges = {0};
 	VEC(int64_t) w = {0};
+	/* Exact estimates (jemalloc) are summed beside and truncated once. */
+	bool ex = profile_has_exact(p);
+	VEC(double) fw = {0};
 	VEC(uint32_t) stamps = {0};
 	struct mt_u64map idx = {0};
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
@@ -48,7 +51,7 @@ void mt_graph_build_into(struct mt_graph *g, const struct mt_nodes *m, const uin
 		const int64_t *sv = p->values.v + s * nst;
 		live = 0;
 		for (size_t t = 0; t < nst; t++)
-			if (sv[t])
+			if (sv[t] || (ex && profile_value_exact(p, s, t) != 0))
 				live |= 1ull << (t < 63 ? t : 63);
 		if (!live)
 			continue;
@@ -67,6 +70,11 @@ void mt_graph_build_into(struct mt_graph *g, const struct mt_nodes *m, const uin
 				VEC_RESERVE(w, w.n + nst);
 				memset(w.v + w.n, 0, nst * sizeof *w.v);
 				w.n += nst;
+				if (ex) {
+					VEC_RESERVE(fw, fw.n + nst);
+					memset(fw.v + fw.n, 0, nst * sizeof *fw.v);
+					fw.n += nst;
+				}
 			}
 			if (stamps.v[*at] == mark)
 				continue; /* once per sample, first occurrence */
@@ -74,11 +82,16 @@ void mt_graph_build_into(struct mt_graph *g, const struct mt_nodes *m, const uin
 			int64_t *ew = w.v + (size_t)*at * nst;
 			for (size_t t = 0; t < nst; t++)
 				ew[t] += sv[t];
+			for (size_t t = 0; ex && t < nst; t++)
+				fw.v[(size_t)*at * nst + t] += profile_value_exact(p, s, t);
 			edges.v[*at].seen |= live;
 			if (!fr[i].inl)
 				edges.v[*at].noinl |= live;
 		}
 	}
+	for (size_t i = 0; ex && i < w.n; i++)
+		w.v[i] = profile_sum(fw.v[i]);
+	free(fw.v);
 	free(fr);
 	free(stamps.v);
 	mt_u64map_done(&idx);

@@ -3,6 +3,7 @@
 #include "report/graph.h"
 #include "base/u64map.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,16 +24,19 @@ static int64_t divide(int64_t v, int64_t d)
 	return d ? v / d : v;
 }
 
-/* Turns node-major sums of one type into the rows of a top table. */
+/* Turns node-major sums of one type into the rows of a top table (ff, fc:
+ * the exact sums, or NULL). */
 static void make_rows(struct mt_top *t, size_t nn, const int64_t *flat, const int64_t *cum,
-		      const int64_t *fdiv, const int64_t *cdiv, size_t stride)
+		      const double *ff, const double *fc, const int64_t *fdiv,
+		      const int64_t *cdiv, size_t stride)
 {
 	t->rows = xmalloc((nn ? nn : 1) * sizeof *t->rows);
 	t->n = 0;
 	t->flat_sum = 0;
 	for (size_t n = 0; n < nn; n++) {
 		int64_t fl = flat[n * stride], cu = cum[n * stride];
-		if (fl == 0 && cu == 0)
+		/* jeprof lists a function whose sums are not 0 before truncation. */
+		if (fl == 0 && cu == 0 && !(ff && (ff[n * stride] != 0 || fc[n * stride] != 0)))
 			continue;
 		struct mt_top_row *r = &t->rows[t->n++];
 		*r = (struct mt_top_row){.node = (uint32_t)n, .flat = fl, .cum = cu,
@@ -55,6 +59,12 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 	size_t w = k + (div >= 0);
 	int64_t *flat = xcalloc((nn ? nn : 1) * w, sizeof *flat);
 	int64_t *cum = xcalloc((nn ? nn : 1) * w, sizeof *cum);
+	/* Exact estimates (jemalloc) are summed beside the values and
+	 * truncated once, as jeprof does (profile.h). */
+	bool ex = profile_has_exact(p);
+	double *fflat = ex ? xcalloc((nn ? nn : 1) * w, sizeof *fflat) : NULL;
+	double *fcum = ex ? xcalloc((nn ? nn : 1) * w, sizeof *fcum) : NULL;
+	double fv[64], *fvv = !ex ? NULL : w <= 64 ? fv : xmalloc(w * sizeof *fvv);
 	uint32_t *stamp = xcalloc(nn ? nn : 1, sizeof *stamp);
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
 	int64_t v[64], *vv = w <= 64 ? v : xmalloc(w * sizeof *vv);
@@ -65,6 +75,10 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 			any |= (vv[i] = sv[(size_t)t0 + i]) != 0;
 		if (div >= 0)
 			any |= (vv[k] = sv[div]) != 0;
+		for (size_t i = 0; ex && i < w; i++) {
+			fvv[i] = profile_value_exact(p, s, i < k ? (size_t)t0 + i : (size_t)div);
+			any |= fvv[i] != 0;
+		}
 		if (!any)
 			continue;
 		size_t nf = mt_nodes_frames(m, s, fr);
@@ -79,17 +93,26 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 			int64_t *c = cum + (size_t)n * w;
 			for (size_t j = 0; j < w; j++)
 				c[j] += vv[j];
+			for (size_t j = 0; ex && j < w; j++)
+				fcum[(size_t)n * w + j] += fvv[j];
 		}
 		int64_t *f = flat + (size_t)fr[0].node * w;
 		for (size_t j = 0; j < w; j++)
 			f[j] += vv[j];
+		for (size_t j = 0; ex && j < w; j++)
+			fflat[(size_t)fr[0].node * w + j] += fvv[j];
+	}
+	for (size_t i = 0; ex && i < (nn ? nn : 1) * w; i++) {
+		flat[i] = profile_sum(fflat[i]);
+		cum[i] = profile_sum(fcum[i]);
 	}
 	for (size_t i = 0; i < k; i++) {
 		struct mt_top *t = &tops[i];
 		memset(t, 0, sizeof *t);
 		t->total = mt_profile_total(p, t0 + (int)i);
 		if (div < 0) {
-			make_rows(t, nn, flat + i, cum + i, NULL, NULL, w);
+			make_rows(t, nn, flat + i, cum + i, ex ? fflat + i : NULL,
+				  ex ? fcum + i : NULL, NULL, NULL, w);
 			continue;
 		}
 		/* Per-node divisors, and the total over all samples. */
@@ -100,18 +123,28 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 			cd[n] = cum[n * w + k];
 		}
 		int64_t total = 0, dtotal = 0;
+		double ftotal = 0;
 		for (size_t s = 0; s < p->samples.n; s++) {
 			int64_t x = p->values.v[s * nst + (size_t)t0 + i];
 			total += x < 0 ? -x : x;
 			dtotal += p->values.v[s * nst + (size_t)div];
+			if (ex)
+				ftotal += fabs(profile_value_exact(p, s, (size_t)t0 + i));
 		}
+		if (ex)
+			total = profile_sum(ftotal);
 		t->total = divide(total, dtotal);
-		make_rows(t, nn, flat + i, cum + i, fd, cd, w);
+		make_rows(t, nn, flat + i, cum + i, ex ? fflat + i : NULL, ex ? fcum + i : NULL,
+			  fd, cd, w);
 		free(fd);
 		free(cd);
 	}
 	if (vv != v)
 		free(vv);
+	if (fvv != fv)
+		free(fvv);
+	free(fflat);
+	free(fcum);
 	free(stamp);
 	free(fr);
 	free(flat);

@@ -18,7 +18,7 @@
 
 #include "schema_sql.h" /* store_schema_sql, generated from data/schema.sql */
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define BUSY_MS 10000
 /* Samples per chunk row: big enough that a row costs little per sample,
  * small enough that a reader decodes a chunk in cache. */
@@ -43,6 +43,8 @@ static const struct migration {
 		      "source TEXT NOT NULL, UNIQUE (name, source));"
 		      "CREATE TABLE point (series INTEGER NOT NULL, time INTEGER NOT NULL, "
 		      "value REAL NOT NULL, PRIMARY KEY (series, time)) WITHOUT ROWID;"},
+	/* 3 -> 4: the exact estimates beside a chunk's values (jemalloc). */
+	[2] = {.sql = "ALTER TABLE chunk ADD COLUMN exact BLOB;"},
 };
 
 /* ------------------------------------------------------------------ */
@@ -790,14 +792,15 @@ static uint32_t label_str(uint32_t *lmap, uint32_t *nstr, mt_bytes *strs,
 	return lmap[s];
 }
 
-/* Writes one chunk row of snapshot snap. */
+/* Writes one chunk row of snapshot snap (exact NULL: none). */
 static enum mt_status insert_chunk(struct imp *m, int64_t snap, int64_t seq, size_t n,
 				   const mt_bytes *stacks, const mt_bytes *vals,
-				   const mt_bytes *labels, bool has_labels)
+				   const mt_bytes *labels, bool has_labels,
+				   const mt_bytes *exact)
 {
 	sqlite3_stmt *q = store_stmt(m->s, ST_INS_CHUNK,
-		"INSERT INTO chunk (snapshot, seq, n, stacks, vals, labels) "
-		"VALUES (?, ?, ?, ?, ?, ?)", m->e);
+		"INSERT INTO chunk (snapshot, seq, n, stacks, vals, labels, exact) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?)", m->e);
 	if (!q)
 		return MT_ERR_DB;
 	static const char empty[] = "";
@@ -810,6 +813,9 @@ static enum mt_status insert_chunk(struct imp *m, int64_t snap, int64_t seq, siz
 			  SQLITE_STATIC);
 	if (has_labels)
 		sqlite3_bind_blob(q, 6, labels->v, (int)labels->n, SQLITE_STATIC);
+	if (exact)
+		sqlite3_bind_blob(q, 7, exact->n ? (const void *)exact->v : empty,
+				  (int)exact->n, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		return store_dberr(m->s, m->e, "writing samples");
 	return MT_OK;
@@ -821,7 +827,8 @@ static enum mt_status insert_samples(struct imp *m, int64_t snap, const uint32_t
 {
 	const struct profile *p = m->p;
 	size_t nst = p->sample_types.n;
-	mt_bytes stacks = {0}, vals = {0}, labels = {0};
+	mt_bytes stacks = {0}, vals = {0}, labels = {0}, exact = {0};
+	bool ex = profile_has_exact(p);
 	enum mt_status st = MT_OK;
 	bool has_labels = false;
 	int64_t seq = 0;
@@ -846,6 +853,8 @@ static enum mt_status insert_samples(struct imp *m, int64_t snap, const uint32_t
 		const int64_t *v = profile_values(p, i);
 		for (size_t j = 0; j < nst; j++)
 			put_sv(&vals, v[j]);
+		for (size_t j = 0; ex && j < nst; j++)
+			put_f64(&exact, p->exact.v[i * nst + j]);
 		put_uv(&labels, sm->nlabel);
 		for (uint32_t j = 0; j < sm->nlabel; j++) {
 			const struct mt_label *lb = &p->labels.v[sm->label0 + j];
@@ -860,14 +869,16 @@ static enum mt_status insert_samples(struct imp *m, int64_t snap, const uint32_t
 		}
 		has_labels |= sm->nlabel > 0;
 		if (++n == CHUNK_SAMPLES || i + 1 == p->samples.n) {
-			st = insert_chunk(m, snap, seq++, n, &stacks, &vals, &labels, has_labels);
-			n = stacks.n = vals.n = labels.n = 0;
+			st = insert_chunk(m, snap, seq++, n, &stacks, &vals, &labels,
+					  has_labels, ex ? &exact : NULL);
+			n = stacks.n = vals.n = labels.n = exact.n = 0;
 			has_labels = false;
 		}
 	}
 	free(stacks.v);
 	free(vals.v);
 	free(labels.v);
+	free(exact.v);
 	return st;
 }
 

@@ -31,6 +31,27 @@ static inline void put_sv(mt_bytes *b, int64_t v)
 	put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
+/* A double as 8 bytes of IEEE 754, little endian (the chunk's exact
+ * values). */
+static inline void put_f64(mt_bytes *b, double x)
+{
+	uint64_t u;
+	memcpy(&u, &x, sizeof u);
+	VEC_RESERVE(*b, b->n + 8);
+	for (int i = 0; i < 8; i++)
+		b->v[b->n++] = (uint8_t)(u >> (8 * i));
+}
+
+static inline double get_f64(const uint8_t *p)
+{
+	uint64_t u = 0;
+	for (int i = 0; i < 8; i++)
+		u |= (uint64_t)p[i] << (8 * i);
+	double x;
+	memcpy(&x, &u, sizeof x);
+	return x;
+}
+
 static inline void put_str(mt_bytes *b, const char *s)
 {
 	size_t n = strlen(s) + 1;

@@ -407,6 +407,18 @@ static enum mt_status load_chunk(struct ld *l, size_t n, sqlite3_stmt *q,
 	struct cur cs = {sb, sb + sqlite3_column_bytes(q, 1), true};
 	struct cur cv = {vb, vb + sqlite3_column_bytes(q, 2), true};
 	struct cur cl = {lb, lb + sqlite3_column_bytes(q, 3), true};
+	/* Exact estimates: in every chunk of a snapshot or in none. */
+	if (sqlite3_column_type(q, 4) != SQLITE_NULL) {
+		const uint8_t *xb = sqlite3_column_blob(q, 4);
+		if ((size_t)sqlite3_column_bytes(q, 4) != n * nst * 8 ||
+		    p->exact.n != p->values.n)
+			return bad(l, "exact sample values");
+		VEC_RESERVE(p->exact, p->exact.n + n * nst);
+		for (size_t i = 0; i < n * nst; i++)
+			p->exact.v[p->exact.n++] = get_f64(xb + 8 * i);
+	} else if (p->exact.n) {
+		return bad(l, "exact sample values");
+	}
 	VEC_RESERVE(p->values, p->values.n + n * nst);
 	VEC_RESERVE(p->samples, p->samples.n + n);
 	for (size_t i = 0; i < n; i++) {
@@ -458,8 +470,8 @@ static enum mt_status load_samples(struct ld *l, const mt_str *strs, size_t nstr
 				   int64_t nsample)
 {
 	sqlite3_stmt *q = store_stmt(l->s, ST_GET_CHUNKS,
-		"SELECT n, stacks, vals, labels FROM chunk WHERE snapshot = ? ORDER BY seq",
-		l->e);
+		"SELECT n, stacks, vals, labels, exact FROM chunk WHERE snapshot = ? "
+		"ORDER BY seq", l->e);
 	if (!q)
 		return MT_ERR_DB;
 	sqlite3_bind_int64(q, 1, l->snap);

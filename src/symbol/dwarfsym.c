@@ -926,7 +926,7 @@ static void simplify(char *s)
 		memmove(s, cut, strlen(cut) + 1);
 }
 
-char *dwarf_sym_demangle(const char *name)
+char *dwarf_sym_demangle_full(const char *name)
 {
 	if (strncmp(name, "_Z", 2) != 0 || strnlen(name, DEMANGLE_MAX + 1) > DEMANGLE_MAX)
 		return NULL;
@@ -936,6 +936,14 @@ char *dwarf_sym_demangle(const char *name)
 		free(full);
 		return NULL;
 	}
+	return full;
+}
+
+char *dwarf_sym_demangle(const char *name)
+{
+	char *full = dwarf_sym_demangle_full(name);
+	if (!full)
+		return NULL;
 	simplify(full);
 	if (!*full) {
 		free(full);

@@ -65,6 +65,8 @@ enum mt_status dwarf_sym_load(struct mt_dwarf *d, int fd, int timeout_ms, struct
  * ("_ZN2ns3BoxIiE3getEv" -> "ns::Box::get"). Returns a malloc'd string the
  * caller frees, or NULL when name is not a mangled name. */
 char *dwarf_sym_demangle(const char *name);
+/* The same demangled in full, as `nm -C` prints it (parameters and all). */
+char *dwarf_sym_demangle_full(const char *name);
 void dwarf_sym_done(struct mt_dwarf *d);
 
 /* Fills out[0..n) (n <= MT_DWARF_MAX_DEPTH) with the frames of vaddr,

@@ -12,6 +12,8 @@ enum {
 	SHT_SYMTAB_ = 2,
 	SHT_NOTE_ = 7,
 	SHT_DYNSYM_ = 11,
+	SHT_GNU_VERDEF_ = 0x6ffffffd,
+	SHT_GNU_VERSYM_ = 0x6fffffff,
 	STT_NOTYPE_ = 0,
 	STT_FUNC_ = 2,
 	STT_GNU_IFUNC_ = 10,
@@ -83,7 +85,7 @@ static bool read_shdr(const struct mt_elf *elf, uint64_t shoff, uint16_t shentsi
 }
 
 /* Prefer, at one address, a symbol with a size, then the shorter name
- * (aliases such as __GI_x and x). */
+ * (aliases such as __GI_x and x), then the default version. */
 static int sym_cmp(const void *a, const void *b)
 {
 	const struct mt_elf_sym *x = a, *y = b;
@@ -94,7 +96,54 @@ static int sym_cmp(const void *a, const void *b)
 	size_t lx = strlen(x->name), ly = strlen(y->name);
 	if (lx != ly)
 		return lx < ly ? -1 : 1;
-	return strcmp(x->name, y->name);
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	if (x->hidden != y->hidden)
+		return x->hidden ? 1 : -1;
+	return strcmp(x->version ? x->version : "", y->version ? y->version : "");
+}
+
+/* The names of a .gnu.version_d section by version index (vd_ndx), for
+ * the symbols of .dynsym; n slots. */
+struct verdefs {
+	const char **name;
+	size_t n;
+};
+
+/* Reads the version definitions of section vd (strings in str). */
+static void read_verdefs(const struct mt_elf *elf, const struct shdr *vd,
+			 const struct shdr *str, struct verdefs *v)
+{
+	memset(v, 0, sizeof *v);
+	if (!in_bounds(elf->n, vd->offset, vd->size) ||
+	    !in_bounds(elf->n, str->offset, str->size) || str->size == 0 ||
+	    elf->d[str->offset + str->size - 1] != '\0')
+		return;
+	const char *strs = (const char *)elf->d + str->offset;
+	uint64_t off = 0;
+	/* Each entry links to the next; a count bounds a cycle. */
+	for (int k = 0; k < 0x8000 && off <= vd->size && vd->size - off >= 20; k++) {
+		const uint8_t *p = elf->d + vd->offset + off;
+		uint16_t ndx = rd16(p + 4) & 0x7fff, cnt = rd16(p + 6);
+		uint32_t aux = rd32(p + 12), next = rd32(p + 16);
+		if (cnt && aux <= vd->size - off && vd->size - off - aux >= 8) {
+			uint32_t name = rd32(elf->d + vd->offset + off + aux);
+			if (name < str->size) {
+				if (ndx >= v->n) {
+					size_t nn = (size_t)ndx + 1;
+					size_t sz = sizeof *v->name;
+					v->name = xrealloc(v->name, nn * sz);
+					memset(v->name + v->n, 0, (nn - v->n) * sz);
+					v->n = nn;
+				}
+				v->name[ndx] = strs + name;
+			}
+		}
+		if (!next)
+			break;
+		off += next;
+	}
 }
 
 /* True when section i holds code: untyped symbols there are assembly
@@ -106,9 +155,12 @@ static bool code_section(const struct mt_elf *elf, uint64_t shoff, uint16_t shen
 	return i < shnum && read_shdr(elf, shoff, shentsize, i, &s) && (s.flags & 4);
 }
 
-/* Adds the function symbols of one SHT_SYMTAB/SHT_DYNSYM section. */
+/* Adds the function symbols of one SHT_SYMTAB/SHT_DYNSYM section, with
+ * their versions where versym (one 16-bit index per symbol) and verdefs
+ * give them; notes whether _fini is among all its symbols. */
 static void read_syms(struct mt_elf *elf, const struct shdr *sym, const struct shdr *str,
-		      uint64_t shoff, uint16_t shentsize, uint16_t shnum)
+		      const struct shdr *versym, const struct verdefs *vd,
+		      uint64_t shoff, uint16_t shentsize, uint16_t shnum, bool *fini)
 {
 	if (sym->entsize != 24 || !in_bounds(elf->n, sym->offset, sym->size) ||
 	    !in_bounds(elf->n, str->offset, str->size) || str->size == 0)
@@ -126,6 +178,8 @@ static void read_syms(struct mt_elf *elf, const struct shdr *sym, const struct s
 		uint8_t type = info & 0xf;
 		if (shndx == 0 || value == 0 || name == 0 || name >= str->size)
 			continue;
+		if (strcmp(strs + name, "_fini") == 0)
+			*fini = true;
 		if (type == STT_NOTYPE_) {
 			const char *nm = strs + name;
 			if (nm[0] == '.' || nm[0] == '$' ||
@@ -135,6 +189,17 @@ static void read_syms(struct mt_elf *elf, const struct shdr *sym, const struct s
 			continue;
 		}
 		struct mt_elf_sym s = {.addr = value, .size = size, .name = strs + name};
+		if (versym && in_bounds(elf->n, versym->offset, versym->size) &&
+		    i < versym->size / 2) {
+			uint16_t ver = rd16(elf->d + versym->offset + 2 * i);
+			uint16_t ndx = ver & 0x7fff;
+			/* 0 local and 1 global carry no version name. */
+			if (ndx >= 2 && ndx < vd->n && vd->name[ndx] &&
+			    strcmp(vd->name[ndx], s.name) != 0) {
+				s.version = vd->name[ndx];
+				s.hidden = ver & 0x8000;
+			}
+		}
 		VEC_PUSH(elf->syms, s);
 	}
 }
@@ -225,6 +290,27 @@ enum mt_status elf_open_mem(struct mt_elf *elf, const uint8_t *d, size_t n,
 	    !in_bounds(n, shstr.offset, shstr.size))
 		return MT_OK; /* no sections: segments only */
 	const char *names = (const char *)d + shstr.offset;
+	/* Symbol versions first: they belong to .dynsym, wherever it is. */
+	struct shdr versym = {0}, vdsec;
+	struct verdefs vd = {0};
+	bool have_versym = false;
+	for (uint32_t i = 0; i < shnum; i++) {
+		struct shdr s, link;
+		if (!read_shdr(elf, shoff, shentsize, i, &s))
+			break;
+		if (s.type == SHT_SYMTAB_)
+			elf->has_symtab = true;
+		if (s.type == SHT_GNU_VERSYM_) {
+			versym = s;
+			have_versym = true;
+		}
+		if (s.type == SHT_GNU_VERDEF_ && !vd.n && s.link < shnum &&
+		    read_shdr(elf, shoff, shentsize, (uint32_t)s.link, &link)) {
+			vdsec = s;
+			read_verdefs(elf, &vdsec, &link, &vd);
+		}
+	}
+	bool fini_symtab = false, fini_dynsym = false;
 	for (uint32_t i = 0; i < shnum; i++) {
 		struct shdr s, link;
 		if (!read_shdr(elf, shoff, shentsize, i, &s))
@@ -233,10 +319,16 @@ enum mt_status elf_open_mem(struct mt_elf *elf, const uint8_t *d, size_t n,
 			note_dbg_sect(elf, &s, names + s.name, shstr.size - s.name);
 		if (s.type == SHT_NOTE_ && !elf->build_id[0])
 			read_build_id(elf, &s);
-		if ((s.type == SHT_SYMTAB_ || s.type == SHT_DYNSYM_) && s.link < shnum &&
+		bool dyn = s.type == SHT_DYNSYM_;
+		const struct shdr *vs = dyn && have_versym ? &versym : NULL;
+		if ((s.type == SHT_SYMTAB_ || dyn) && s.link < shnum &&
 		    read_shdr(elf, shoff, shentsize, (uint32_t)s.link, &link))
-			read_syms(elf, &s, &link, shoff, shentsize, shnum);
+			read_syms(elf, &s, &link, vs, &vd, shoff, shentsize, shnum,
+				  dyn ? &fini_dynsym : &fini_symtab);
 	}
+	free(vd.name);
+	/* nm reads .symtab, and .dynsym only when there is none. */
+	elf->nm_has_fini = elf->has_symtab ? fini_symtab : fini_dynsym;
 	if (elf->syms.n) {
 		qsort(elf->syms.v, elf->syms.n, sizeof *elf->syms.v, sym_cmp);
 		size_t k = 1;
@@ -281,7 +373,7 @@ const struct mt_elf_sym *elf_sym_lookup(const struct mt_elf *elf, uint64_t vaddr
 	if (lo == 0)
 		return NULL;
 	const struct mt_elf_sym *s = &elf->syms.v[lo - 1];
-	if (s->size && vaddr - s->addr >= s->size)
+	if (s->size && vaddr - s->addr >= s->size && elf->has_symtab)
 		return NULL;
 	return s;
 }

@@ -42,7 +42,9 @@ struct mt_elf_sect {
 
 struct mt_elf_sym {
 	uint64_t addr, size;
-	const char *name; /* NUL-terminated inside the file's bytes */
+	const char *name;    /* NUL-terminated inside the file's bytes */
+	const char *version; /* a .dynsym symbol's version (GLIBC_2.2.5), or NULL */
+	bool hidden;         /* not the default version: nm says name@V, else name@@V */
 };
 
 struct mt_elf {
@@ -50,6 +52,10 @@ struct mt_elf {
 	size_t n;
 	bool exec;       /* ET_EXEC: addresses are absolute */
 	bool has_dwarf;  /* a .debug_info or .zdebug_info section */
+	bool has_symtab; /* a .symtab: else the symbols are .dynsym's alone */
+	/* `nm` (.symtab, else .dynsym) lists _fini: google-pprof and jeprof
+	 * then ask addr2line for inlined frames (their end-of-list marker). */
+	bool nm_has_fini;
 	char build_id[81]; /* lower-case hex, "" when none */
 	VEC(struct mt_elf_seg) segs;
 	VEC(struct mt_elf_sym) syms; /* sorted by addr */
@@ -76,7 +82,10 @@ enum mt_status elf_check_dwarf(const struct mt_elf *elf, struct mt_err *e);
 bool elf_offset_to_vaddr(const struct mt_elf *elf, uint64_t off, uint64_t *vaddr);
 
 /* The function symbol holding vaddr (or the nearest one before it when its
- * size is unknown); NULL when none does. */
+ * size is unknown); NULL when none does. In a file without .symtab the
+ * nearest symbol before vaddr holds it whatever its size: .dynsym lists only
+ * the exported functions, and addr2line (so pprof, google-pprof and jeprof)
+ * names the code between them after the one before. */
 const struct mt_elf_sym *elf_sym_lookup(const struct mt_elf *elf, uint64_t vaddr);
 
 #endif

@@ -36,6 +36,9 @@ struct bin {
 	/* Demangled names of ELF symbols, made on first use: index by symbol
 	 * position in main.elf.syms (dm_main) or debug.elf.syms (dm_debug). */
 	char **dm_main, **dm_debug;
+	/* nm's names of main.elf's symbols for the C heaps' oracles (see
+	 * cheap_frames), made on first use: in full, and short. */
+	char **nm_full, **nm_short;
 };
 
 struct mt_symbolizer {
@@ -82,8 +85,14 @@ void symbolizer_free(struct mt_symbolizer *s)
 			free(b->dm_main[k]);
 		for (size_t k = 0; b->dm_debug && k < b->debug.elf.syms.n; k++)
 			free(b->dm_debug[k]);
+		for (size_t k = 0; b->nm_full && k < b->main.elf.syms.n; k++) {
+			free(b->nm_full[k]);
+			free(b->nm_short[k]);
+		}
 		free(b->dm_main);
 		free(b->dm_debug);
+		free(b->nm_full);
+		free(b->nm_short);
 		file_close(&b->main);
 		file_close(&b->debug);
 		if (b->has_dwarf)
@@ -210,7 +219,7 @@ static const char *sym_name(struct bin *b, const struct mt_elf *elf,
 
 /* Resolves an ELF virtual address: DWARF first, symbols where DWARF has no
  * function. Returns the number of frames, innermost first. */
-static size_t bin_resolve(struct bin *b, uint64_t vaddr, struct raw_frame *out)
+static size_t resolve_frames(struct bin *b, uint64_t vaddr, struct raw_frame *out)
 {
 	const struct mt_dwarf *dw = bin_dwarf(b);
 	struct mt_dwarf_frame fr[MT_DWARF_MAX_DEPTH];
@@ -242,6 +251,76 @@ static size_t bin_resolve(struct bin *b, uint64_t vaddr, struct raw_frame *out)
 	return 1;
 }
 
+/* A symbol's name as `nm -D -C` prints it (demangled in full, then its
+ * version: name@@V, or name@V for a version not the default) and
+ * google-pprof's short form of that (ShortFunctionName: no parameters, no
+ * template arguments, the version kept), cached per symbol of main.elf. */
+static void nm_names(struct bin *b, const struct mt_elf_sym *sym, const char **full,
+		     const char **shrt)
+{
+	const struct mt_elf *elf = &b->main.elf;
+	if (!b->nm_full) {
+		b->nm_full = xcalloc(elf->syms.n, sizeof *b->nm_full);
+		b->nm_short = xcalloc(elf->syms.n, sizeof *b->nm_short);
+	}
+	size_t i = (size_t)(sym - elf->syms.v);
+	if (!b->nm_full[i]) {
+		char ver[256] = "";
+		if (sym->version)
+			snprintf(ver, sizeof ver, "%s%s", sym->hidden ? "@" : "@@",
+				 sym->version);
+		char *dm = dwarf_sym_demangle_full(sym->name);
+		const char *sn = sym_name(b, elf, sym);
+		size_t nf = strlen(dm ? dm : sym->name) + strlen(ver) + 1;
+		b->nm_full[i] = xmalloc(nf);
+		snprintf(b->nm_full[i], nf, "%s%s", dm ? dm : sym->name, ver);
+		b->nm_short[i] = xmalloc(strlen(sn) + strlen(ver) + 1);
+		snprintf(b->nm_short[i], strlen(sn) + strlen(ver) + 1, "%s%s", sn, ver);
+		free(dm);
+	}
+	*full = b->nm_full[i];
+	*shrt = b->nm_short[i];
+}
+
+/* The frames google-pprof and jeprof, the oracles of tcmalloc and jemalloc
+ * heaps, show for an address. They read names from addr2line, with -i (all
+ * inlined frames) only when nm lists _fini, which they use to mark the end
+ * of an address's frames: a library without .symtab (libc, libstdc++) gets
+ * the innermost frame alone. Where nm's symbol at the address (.symtab, else
+ * .dynsym, versioned) starts with a frame's name, they show nm's name:
+ * `std::__throw_ios_failure@@GLIBCXX_3.4.26`, `fopen@@GLIBC_2.2.5`. */
+static size_t cheap_frames(struct bin *b, uint64_t vaddr, struct raw_frame *out,
+			   size_t n)
+{
+	const struct mt_elf *elf = &b->main.elf;
+	const struct mt_elf_sym *sym = elf_sym_lookup(elf, vaddr);
+	if (n > 1 && !elf->nm_has_fini) {
+		n = 1;
+		if (!out[0].name[0] && sym) /* addr2line's "??": nm's name */
+			out[0].name = out[0].sysname = sym->name;
+	}
+	if (!sym)
+		return n;
+	const char *full, *shrt;
+	nm_names(b, sym, &full, &shrt);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(out[i].name);
+		if (k && strncmp(full, out[i].name, k) == 0) {
+			out[i].name = shrt;
+			out[i].sysname = sym->name;
+		}
+	}
+	return n;
+}
+
+/* resolve_frames, with the oracle's names in a C heap (cheap). */
+static size_t bin_resolve(struct bin *b, uint64_t vaddr, struct raw_frame *out,
+			  bool cheap)
+{
+	size_t n = resolve_frames(b, vaddr, out);
+	return cheap ? cheap_frames(b, vaddr, out, n) : n;
+}
+
 int symbolize_vaddr(struct mt_symbolizer *s, const char *path, uint64_t vaddr,
 		    struct mt_sym_frame *out)
 {
@@ -249,7 +328,7 @@ int symbolize_vaddr(struct mt_symbolizer *s, const char *path, uint64_t vaddr,
 	if (!b)
 		return -1;
 	struct raw_frame fr[MT_DWARF_MAX_DEPTH];
-	size_t n = bin_resolve(b, vaddr, fr);
+	size_t n = bin_resolve(b, vaddr, fr, false);
 	for (size_t i = 0; i < n; i++)
 		out[i] = (struct mt_sym_frame){fr[i].name, fr[i].file, fr[i].line};
 	return (int)n;
@@ -351,7 +430,9 @@ static bool allocator_lib(const char *file)
 
 /* Drops the leaf frames a heap profile records inside a stripped allocator
  * library: jeprof and pprof drop them by the name of the entry point (malloc,
- * calloc, ...), which the static functions inside have no symbol for. */
+ * calloc, ...) and everything before it, where the static functions inside
+ * have no symbol of their own (or, from .dynsym, the name of whatever
+ * exported function precedes them). */
 static void drop_allocator_frames(struct profile *p)
 {
 	for (size_t si = 0; si < p->samples.n; si++) {
@@ -359,7 +440,7 @@ static void drop_allocator_frames(struct profile *p)
 		uint32_t k = 0;
 		while (k < sm->nloc) {
 			const struct mt_location *l = &p->locations.v[p->sample_locs.v[sm->loc0 + k]];
-			if (l->nline || l->mapping == MT_NONE ||
+			if (l->mapping == MT_NONE ||
 			    !allocator_lib(profile_str(p, p->mappings.v[l->mapping].file)))
 				break;
 			k++;
@@ -386,6 +467,10 @@ enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 	VEC(char *) missing = {0}; /* copies: p->strs may move */
 	VEC(const struct bin *) bad_dwarf = {0};
 	struct raw_frame fr[MT_DWARF_MAX_DEPTH];
+	/* tcmalloc and jemalloc heaps agree with google-pprof and jeprof, the
+	 * tools made for them, in the names of frames too. */
+	bool cheap =
+		p->format == MT_FMT_TCMALLOC_HEAP || p->format == MT_FMT_JEMALLOC_HEAP;
 
 	for (size_t li = 0; li < p->locations.n; li++) {
 		struct mt_location *loc = &p->locations.v[li];
@@ -434,7 +519,7 @@ enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 			}
 			continue;
 		}
-		size_t n = bin_resolve(b, to_vaddr(b, m, loc->address), fr);
+		size_t n = bin_resolve(b, to_vaddr(b, m, loc->address), fr, cheap);
 		if (b->dwarf_why[0]) {
 			bool seen = false;
 			for (size_t i = 0; i < bad_dwarf.n && !seen; i++)

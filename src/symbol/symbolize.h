@@ -10,6 +10,13 @@
  * function, file, line and inlined frames, ELF .symtab/.dynsym the function
  * name where DWARF has none.
  *
+ * tcmalloc and jemalloc heaps are named as google-pprof and jeprof, their
+ * oracles, name them (symbolize.c: cheap_frames): the innermost inlined
+ * frame alone in a binary without _fini among nm's symbols, and nm's
+ * versioned .dynsym name where it starts with a frame's name. Leading frames
+ * in the allocator's own library are dropped, as those tools drop everything
+ * up to the allocator's entry point.
+ *
  * A binary that is missing or unreadable is not an error: its locations keep
  * no lines (shown as `[libfoo.so]`) and the caller gets one warning line.
  * Nor is one whose DWARF is malformed: it is named from its ELF symbols, with

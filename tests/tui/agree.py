@@ -159,8 +159,7 @@ def golden_c(label, j, golden, slack):
         if not m or int(m.group(1)) == 0:
             continue
         name, flat = m.group(3), int(m.group(1))
-        name = re.sub(r"@@.*$", "", name)  # symbol versions: a later change
-        if name in got:
+        if check(name in got, f"{label}: {name} is not a row of memtop top"):
             check(flat - slack <= got[name] <= flat,
                   f"{label}: {name} flat {got[name]}, oracle {flat}")
 
@@ -231,10 +230,8 @@ check(total == sum(states.values()) and j["total"] == total,
 C = "tests/data/c/"
 j = agree("tcmalloc --binary", [C + "tcmalloc.heap"], ["--binary", C + "leaker_tc"])
 golden_c("tcmalloc --binary", j, "tcmalloc.inuse_space.txt", 0)
-with open(os.path.join(ROOT, C, "jemalloc.heap")) as f:
-    stacks = sum(1 for line in f if line.startswith("@"))
 j = agree("jemalloc --binary", [C + "jemalloc.heap"], ["--binary", C + "leaker_je"])
-golden_c("jemalloc --binary", j, "jemalloc.inuse_space.txt", stacks)
+golden_c("jemalloc --binary", j, "jemalloc.inuse_space.txt", 0)
 
 # --- a database of two series, one source a prefix of the other ----------
 db = os.path.join(tmp, "two.db")
