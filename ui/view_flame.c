@@ -359,7 +359,7 @@ static void flame_draw(struct ui *ui, struct view *v)
 	if (fv->sel_merged && b) {
 		model_fmt(md, cu, sizeof cu, b->mcum);
 		model_pct(md, cp, sizeof cp, b->mcum);
-		mt_percentage(sh, sizeof sh, b->mcum, zc);
+		mt_percentage_short(sh, sizeof sh, b->mcum, zc);
 		snprintf(info, sizeof info, " %u frames under a cell, called by %s %s cum %s %s %s %s of view",
 			 b->merged, node_name(ui, fv, fv->sel), ui->g->vline, cu,
 			 cp + strspn(cp, " "), ui->g->vline, sh + strspn(sh, " "));
@@ -371,7 +371,7 @@ static void flame_draw(struct ui *ui, struct view *v)
 		model_fmt(md, cu, sizeof cu, c);
 		model_pct(md, cp, sizeof cp, c);
 		model_fmt(md, se, sizeof se, s);
-		mt_percentage(sh, sizeof sh, c, zc);
+		mt_percentage_short(sh, sizeof sh, c, zc);
 		char hid[80] = "";
 		if (b && b->hidden) {
 			char hc[32];

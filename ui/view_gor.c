@@ -176,7 +176,7 @@ static int draw_states(struct ui *ui, const struct gmodel *gm, int y, int maxrow
 			ui_bar(ui, y + r, x + lw, bw,
 			       gm->total ? (double)st->count / (double)gm->total : 0,
 			       on ? a : ui_attr(ui, UC_BAR));
-		mt_percentage(pct, sizeof pct, st->count, gm->total);
+		mt_percentage_short(pct, sizeof pct, st->count, gm->total);
 		ui_put_right(ui, y + r, x + lw + (bw > 0 ? bw : 0), 8, pct, a);
 	}
 	return rows;

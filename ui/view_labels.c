@@ -82,7 +82,7 @@ static void labels_draw(struct ui *ui, struct view *v)
 		if (vw > 0)
 			ui_put_name(ui, yy, vx, vw, val, a, sel);
 		model_fmt(md, w, sizeof w, row->weight);
-		mt_percentage(pc, sizeof pc, row->weight, lv->lb.total);
+		mt_percentage_short(pc, sizeof pc, row->weight, lv->lb.total);
 		snprintf(ns, sizeof ns, "%" PRId64, row->samples);
 		char nums[128];
 		snprintf(nums, sizeof nums, "%*s %*s %*s", nw, w, pw, pc, cw, ns);

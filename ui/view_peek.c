@@ -118,7 +118,7 @@ static void peek_draw(struct ui *ui, struct view *v)
 			const struct mt_peek_edge *e =
 				i < pv->nin ? &pv->in[i] : &pv->out[i - pv->nin - 1];
 			model_fmt(md, v1, sizeof v1, e->weight);
-			mt_percentage(p1, sizeof p1, e->weight, pv->cum);
+			mt_percentage_short(p1, sizeof p1, e->weight, pv->cum);
 			if (wide)
 				snprintf(line, sizeof line, "%10s %7s %10s %7s  %10s %7s  ", "", "",
 					 "", "", v1, p1);

@@ -155,6 +155,18 @@ void mt_percentage(char *buf, size_t n, int64_t value, int64_t total)
 		snprintf(buf, n, "%5.2g%%", ratio);
 }
 
+void mt_percentage_short(char *buf, size_t n, int64_t value, int64_t total)
+{
+	double ratio = total ? fabs((double)value / (double)total) * 100 : 0;
+	if (ratio != 0 && ratio < 0.01) {
+		snprintf(buf, n, "<0.01%%");
+		return;
+	}
+	char p[32];
+	mt_percentage(p, sizeof p, value, total);
+	snprintf(buf, n, "%s", p + strspn(p, " "));
+}
+
 const char *mt_select_unit(const int64_t *mins, size_t n, int64_t total,
 			   const char *sample_unit)
 {

@@ -17,6 +17,10 @@ void mt_scaled_label(char *buf, size_t n, int64_t value, const char *from,
 /* pprof's Percentage: "  100%", "12.34%" or "%5.2g%%". */
 void mt_percentage(char *buf, size_t n, int64_t value, int64_t total);
 
+/* The same for people (the viewer): "<0.01%" where pprof would print
+ * "4.4e-06%", no leading blanks. */
+void mt_percentage_short(char *buf, size_t n, int64_t value, int64_t total);
+
 /* pprof's selectOutputUnit for "minimum": the unit that fits the smallest
  * non-zero value and the total. Returns a static string. */
 const char *mt_select_unit(const int64_t *mins, size_t n, int64_t total,

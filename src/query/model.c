@@ -468,5 +468,5 @@ void model_fmt(const struct model *md, char *buf, size_t n, int64_t v)
 
 void model_pct(const struct model *md, char *buf, size_t n, int64_t v)
 {
-	mt_percentage(buf, n, v, md->total);
+	mt_percentage_short(buf, n, v, md->total);
 }

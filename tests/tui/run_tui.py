@@ -28,12 +28,20 @@ PPROF_TOP = re.compile(r'^\s*(\S+)\s+' + PCT + r'\s+' + PCT + r'\s+(\S+)\s+' + P
                        r'\s+(.*?)(?: \((?:partial-)?inline\))?$')
 
 
+def short_pct(p):
+    """pprof's percentage as the viewer shows it: "<0.01%" below 0.01%
+    (pprof: "4.4e-06%"), the rest as pprof prints it."""
+    v = float(p.rstrip('%'))
+    return '<0.01%' if 0 < abs(v) < 0.01 else p
+
+
 def pprof_top(path):
     rows = {}
     for line in open(path, encoding='utf-8'):
         m = PPROF_TOP.match(line.rstrip('\n'))
         if m and m.group(1) != 'flat':
-            rows[m.group(6)] = m.groups()[:5]
+            g = m.groups()
+            rows[m.group(6)] = (g[0], short_pct(g[1]), short_pct(g[2]), g[3], short_pct(g[4]))
     return rows
 
 
@@ -54,9 +62,10 @@ def pprof_peek(path):
         name = re.sub(r' \((?:partial-)?inline\)$', '', right.strip())
         vals = left.split()
         if right.startswith('   '):
-            (outs if node else ins)[name] = tuple(vals[:2])
+            (outs if node else ins)[name] = (vals[0], short_pct(vals[1]))
         else:
-            node = (name, tuple(vals[:5]))
+            node = (name, (vals[0], short_pct(vals[1]), short_pct(vals[2]), vals[3],
+                           short_pct(vals[4])))
     return blocks
 
 
