@@ -238,6 +238,38 @@ int ui_put(struct ui *ui, int y, int x, int w, const char *s, int attr, bool pad
 	return pad ? w : used;
 }
 
+void ui_put_info(struct ui *ui, int y, const char *s, int attr)
+{
+	int w = ui->cols;
+	if (ui_width(s) <= w) {
+		ui_put(ui, y, 0, w, s, attr, true, false);
+		return;
+	}
+	/* Cut at the last boundary between hints that leaves room for the
+	 * ellipsis: after ", ", or before a vertical bar. */
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", s);
+	size_t best = 0;
+	for (size_t i = 1; buf[i]; i++) {
+		bool comma = buf[i - 1] == ',' && buf[i] == ' ';
+		bool bar = buf[i] == ' ' && strncmp(buf + i + 1, ui->g->vline, strlen(ui->g->vline)) == 0;
+		if (!comma && !bar)
+			continue;
+		char keep = buf[comma ? i - 1 : i];
+		buf[comma ? i - 1 : i] = 0;
+		bool fits = ui_width(buf) + 2 <= w;
+		buf[comma ? i - 1 : i] = keep;
+		if (fits)
+			best = comma ? i - 1 : i;
+	}
+	if (!best) {
+		ui_put(ui, y, 0, w, s, attr, true, false);
+		return;
+	}
+	snprintf(buf + best, sizeof buf - best, " %s", ui->g->ellipsis);
+	ui_put(ui, y, 0, w, buf, attr, true, false);
+}
+
 void ui_put_right(struct ui *ui, int y, int x, int w, const char *s, int attr)
 {
 	int sw = ui_width(s);

@@ -300,33 +300,44 @@ static void draw_header(struct ui *ui)
 		 ui->g->vline, md->kind, ui->g->vline,
 		 profile_str(md->p, md->p->sample_types.v[md->idx].type), ui->g->vline,
 		 tot);
-	/* The view tabs on the right, when they fit. */
-	static const char *tabs[] = {"1 top", "2 flame", "3 tree", "4 diff", "5 snapshots",
-				     "6 goroutines"};
-	int tabw = 0;
-	for (int i = 0; i < 6; i++)
-		tabw += (int)strlen(tabs[i]) + 2;
+	/* The view tabs on the right: whole when they fit, else the numbers
+	 * with the current one named, else the current view's name. */
+	static const char *tabs[] = {"top", "flame", "tree", "diff", "snapshots", "goroutines"};
+	enum view_kind k = current_base(ui);
+	struct view *cv = current(ui);
+	bool drill = cv->kind > VIEW_GOROUTINES;
+	char full[200] = "", compact[120] = "";
+	size_t fn = 0, cn = 0;
+	for (int i = 0; i < 6; i++) {
+		bool on = (int)k == i;
+		const char *name = on && drill ? cv->ops->name : tabs[i];
+		fn += (size_t)snprintf(full + fn, sizeof full - fn, on ? "[%d %s]" : " %d %s ", i + 1,
+				       name);
+		cn += (size_t)snprintf(compact + cn, sizeof compact - cn, on ? "[%d %s]" : " %d ",
+				       i + 1, name);
+	}
 	int lw = ui_width(left);
-	int x = 0;
-	if (lw + tabw + 2 <= ui->cols) {
+	const char *t = lw + (int)fn + 2 <= ui->cols ? full
+			: lw + (int)cn + 2 <= ui->cols ? compact
+							: NULL;
+	if (t) {
 		ui_put(ui, 0, 0, lw, left, a, false, false);
-		x = ui->cols - tabw;
-		enum view_kind k = current_base(ui);
-		for (int i = 0; i < 6; i++) {
-			bool on = (int)k == i;
-			char t[32];
-			snprintf(t, sizeof t, on ? "[%s]" : " %s ", tabs[i]);
-			ui_put(ui, 0, x, (int)strlen(t), t, on ? ak : a, false, false);
-			x += (int)strlen(t);
-		}
+		int x = ui->cols - (int)strlen(t);
+		/* The current tab in the key color, the rest plain. */
+		size_t on = (size_t)(strchr(t, '[') - t), end = (size_t)(strchr(t, ']') - t) + 1;
+		char seg[200];
+		snprintf(seg, sizeof seg, "%.*s", (int)on, t);
+		ui_put(ui, 0, x, (int)on, seg, a, false, false);
+		snprintf(seg, sizeof seg, "%.*s", (int)(end - on), t + on);
+		ui_put(ui, 0, x + (int)on, (int)(end - on), seg, ak, false, false);
+		ui_put(ui, 0, x + (int)end, (int)strlen(t + end), t + end, a, false, false);
 	} else {
-		/* Narrow: the current view's name, then what is open. */
-		char t[600];
-		snprintf(t, sizeof t, "%s", left);
-		int vw = (int)strlen(current(ui)->ops->name) + 3;
-		ui_put(ui, 0, 0, ui->cols - vw, t, a, true, false);
-		snprintf(t, sizeof t, "[%s]", current(ui)->ops->name);
-		ui_put_right(ui, 0, ui->cols - vw, vw, t, ak);
+		/* Narrow: what is open, then the current view's name. */
+		char v[64];
+		snprintf(v, sizeof v, "[%s]", cv->ops->name);
+		int vw = (int)strlen(v);
+		ui_put(ui, 0, 0, ui->cols - vw, left, a, true, false);
+		ui_put_right(ui, 0, ui->cols - vw, vw, v, ak);
 	}
 	attrset(A_NORMAL);
 }
@@ -349,8 +360,9 @@ static void draw_status(struct ui *ui, const struct prompt *pr)
 		ui_put(ui, y, 0, ui->cols, ui->msg, ui_attr(ui, ui->msg_error ? UC_ERROR : UC_STATUS) | (ui->colors ? 0 : A_REVERSE), true, false);
 		return;
 	}
-	static const char hints_long[] = "?:help /:search s:type f/i/h:filter Esc:back q:quit";
-	static const char hints_short[] = "?:help q:quit";
+	/* Key hints, most useful first: as many whole ones as fit. */
+	static const char *const hint[] = {"?:help", "q:quit", "Esc:back", "/:search",
+					   "f/i/h:filter", "s:type"};
 	char left[512] = "";
 	size_t n = 0;
 	struct model *md = ui->md;
@@ -363,10 +375,28 @@ static void draw_status(struct ui *ui, const struct prompt *pr)
 	if (ui->search[0] && n + 8 < sizeof left)
 		n += (size_t)snprintf(left + n, sizeof left - n, "%s/%s", n ? "  " : "",
 				      ui->search);
-	const char *hints = hints_long;
-	int hw = (int)strlen(hints);
-	if (hw + 20 > ui->cols || (n && hw + (int)n + 4 > ui->cols))
-		hints = hints_short, hw = (int)strlen(hints);
+	/* Room for the hints: what the filters leave, but at least the
+	 * first two. */
+	int room = ui->cols - 2 - (n ? ((int)n + 4 < ui->cols / 2 ? (int)n + 4 : ui->cols / 2) : 0);
+	char hints[128] = "";
+	int hw = 0;
+	size_t nh = sizeof hint / sizeof hint[0];
+	/* In display order: ?:help /:search s:type f/i/h:filter Esc:back q:quit */
+	static const int order[] = {0, 3, 5, 4, 2, 1};
+	bool take[6] = {0};
+	for (size_t i = 0, used = 0; i < nh; i++) {
+		size_t l = strlen(hint[i]) + (used ? 1 : 0);
+		if ((int)(used + l) > room && i >= 2)
+			break;
+		take[i] = true;
+		used += l;
+	}
+	for (size_t j = 0; j < nh; j++) {
+		if (!take[order[j]])
+			continue;
+		hw += snprintf(hints + hw, sizeof hints - (size_t)hw, "%s%s", hw ? " " : "",
+			       hint[order[j]]);
+	}
 	if (hw + 2 > ui->cols)
 		hw = 0;
 	if (n)

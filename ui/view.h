@@ -154,6 +154,9 @@ int ui_put(struct ui *ui, int y, int x, int w, const char *s, int attr, bool pad
 /* Like ui_put, with the search matches in s highlighted. */
 int ui_put_name(struct ui *ui, int y, int x, int w, const char *s, int attr,
 		bool selected);
+/* An information line across the screen: hints that do not fit are cut
+ * whole, at a ", " or before a bar, and an ellipsis says so. */
+void ui_put_info(struct ui *ui, int y, const char *s, int attr);
 /* Right-aligns s in w columns. */
 void ui_put_right(struct ui *ui, int y, int x, int w, const char *s, int attr);
 /* A bar of w columns filled to frac (0..1), eighths in UTF-8. */

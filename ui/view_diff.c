@@ -157,7 +157,7 @@ static void diff_draw(struct ui *ui, struct view *v)
 		 "callers/callees, d: flame, o: sort, A: %s",
 		 d->n, sort_names[dv->sort], ui->g->vline, d->n ? dv->l.sel + 1 : 0,
 		 d->n, ui->g->vline, dm->normalized ? "absolute" : "normalize");
-	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+	ui_put_info(ui, y + ui->h - 1, info, ui_attr(ui, UC_DIM));
 }
 
 static enum view_result diff_request(struct ui *ui, struct view *v, enum request req)
@@ -362,7 +362,7 @@ static void dpeek_draw(struct ui *ui, struct view *v)
 	    ui->g->arrow_up, pv->nin, pv->nin == 1 ? "" : "s", ui->g->arrow_down,
 	    pv->nout, pv->nout == 1 ? "" : "s", ui->g->vline, ui->nhist - 1,
 	    ui->g->vline);
-	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+	ui_put_info(ui, y + ui->h - 1, info, ui_attr(ui, UC_DIM));
 }
 
 static enum view_result dpeek_request(struct ui *ui, struct view *v, enum request req)

@@ -316,8 +316,7 @@ static void diff_status(struct ui *ui, struct flame_view *fv)
 	snprintf(info, sizeof info, " %s %s base %s %s new %s %s delta %s (%s) %s %s",
 		 what, ui->g->vline, bs, ui->g->vline, ns, ui->g->vline, ds, dp, ui->g->vline,
 		 fv->nzoom > 1 ? "Esc: zoom out" : "Enter: zoom, d: table");
-	ui_put(ui, ui->y0 + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM) | A_BOLD, true,
-	       false);
+	ui_put_info(ui, ui->y0 + ui->h - 1, info, ui_attr(ui, UC_DIM) | A_BOLD);
 }
 
 static void flame_draw(struct ui *ui, struct view *v)
@@ -384,8 +383,7 @@ static void flame_draw(struct ui *ui, struct view *v)
 			 ui->g->vline, sh + strspn(sh, " "), hid, ui->g->vline,
 			 fv->nzoom > 1 ? "Esc: zoom out" : "Enter: zoom, t: flip");
 	}
-	ui_put(ui, ui->y0 + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM) | A_BOLD, true,
-	       false);
+	ui_put_info(ui, ui->y0 + ui->h - 1, info, ui_attr(ui, UC_DIM) | A_BOLD);
 }
 
 /* The box next to the selection in a direction: dl levels down, or dx

@@ -266,7 +266,7 @@ static void gor_draw(struct ui *ui, struct view *v)
 		 "d: flame of the state, a/r/w/e/O/m/c/z/u/y: state, F: regex, o: sort",
 		 gv->rows.n, gv->rows.n == 1 ? "" : "s", (long long)gm->shown_total,
 		 gm->shown_total == 1 ? "" : "s", gsort_names[gv->sort], ui->g->vline);
-	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+	ui_put_info(ui, y + ui->h - 1, info, ui_attr(ui, UC_DIM));
 }
 
 /* Keeps only the goroutines in state (NULL: every state). */
@@ -528,7 +528,7 @@ static void gstack_draw(struct ui *ui, struct view *v)
 	snprintf(line, sizeof line,
 		 " %u frame%s, leaf first %s Esc: back, d: flame of %s", g->nf,
 		 g->nf == 1 ? "" : "s", ui->g->vline, g->state);
-	ui_put(ui, y + ui->h - 1, 0, ui->cols, line, ui_attr(ui, UC_DIM), true, false);
+	ui_put_info(ui, y + ui->h - 1, line, ui_attr(ui, UC_DIM));
 }
 
 static enum view_result gstack_request(struct ui *ui, struct view *v, enum request req)

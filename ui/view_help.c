@@ -41,7 +41,7 @@ static void help_draw(struct ui *ui, struct view *v)
 	snprintf(info, sizeof info,
 		 " numbers are pprof's: flat = in the function itself, cum = with its callees %s mouse: click selects, double click drills",
 		 ui->g->vline);
-	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+	ui_put_info(ui, y + ui->h - 1, info, ui_attr(ui, UC_DIM));
 }
 
 static enum view_result help_request(struct ui *ui, struct view *v, enum request req)

@@ -93,7 +93,7 @@ static void labels_draw(struct ui *ui, struct view *v)
 		 " %zu labels %s %% of the samples shown %s Enter/f: keep only these samples, "
 		 "i: drop them, Esc: back",
 		 lv->lb.n, ui->g->vline, ui->g->vline);
-	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+	ui_put_info(ui, y + ui->h - 1, info, ui_attr(ui, UC_DIM));
 }
 
 static enum view_result labels_request(struct ui *ui, struct view *v, enum request req)

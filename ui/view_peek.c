@@ -141,7 +141,7 @@ static void peek_draw(struct ui *ui, struct view *v)
 		 ui->g->arrow_up, pv->nin, pv->nin == 1 ? "" : "s", ui->g->arrow_down, pv->nout,
 		 pv->nout == 1 ? "" : "s", ui->g->vline, fl, fp + strspn(fp, " "), ui->g->vline,
 		 ui->nhist - 1, ui->g->vline);
-	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+	ui_put_info(ui, y + ui->h - 1, info, ui_attr(ui, UC_DIM));
 }
 
 static enum view_result peek_request(struct ui *ui, struct view *v, enum request req)

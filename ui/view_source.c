@@ -211,7 +211,7 @@ static void source_draw(struct ui *ui, struct view *v)
 	} else {
 		snprintf(info, sizeof info, " %s %s Esc: back", rt ? rt->file : "", ui->g->vline);
 	}
-	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, true);
+	ui_put_info(ui, y + ui->h - 1, info, ui_attr(ui, UC_DIM));
 }
 
 static enum view_result source_request(struct ui *ui, struct view *v, enum request req)

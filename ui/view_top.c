@@ -141,7 +141,7 @@ static void top_draw(struct ui *ui, struct view *v)
 	snprintf(info, sizeof info, " %zu functions, flat %s (%s of total), sorted by %s %s row %zu/%zu %s Enter: callers/callees, o: sort",
 		 t->n, fs, ft + strspn(ft, " "), sort_names[t->sort], ui->g->vline,
 		 t->n ? t->l.sel + 1 : 0, t->n, ui->g->vline);
-	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+	ui_put_info(ui, y + ui->h - 1, info, ui_attr(ui, UC_DIM));
 }
 
 static enum view_result top_request(struct ui *ui, struct view *v, enum request req)

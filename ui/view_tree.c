@@ -99,7 +99,7 @@ static void tree_draw(struct ui *ui, struct view *v)
 		 bu ? "bottom-up" : "top-down", ui->g->vline, tv->rows.n ? tv->l.sel + 1 : 0,
 		 tv->rows.n, tv->rows.n >= TREEVIEW_MAX_ROWS ? "+" : "", ui->g->vline,
 		 bu ? "top-down" : "bottom-up");
-	ui_put(ui, y + ui->h - 1, 0, ui->cols, info, ui_attr(ui, UC_DIM), true, false);
+	ui_put_info(ui, y + ui->h - 1, info, ui_attr(ui, UC_DIM));
 }
 
 static enum view_result tree_request(struct ui *ui, struct view *v, enum request req)

@@ -49,9 +49,9 @@ wait_for "[3 tree]"
 t send-keys -t mt Enter
 wait_for "main.main"
 t resize-window -t mt -x 80 -y 24
-wait_for "[tree]"
+wait_for "[3 tree]"
 t send-keys -t mt 1
-wait_for "[top]"
+wait_for "[1 top]"
 t send-keys -t mt q
 wait_for "EXIT="
 case $screen in
@@ -60,7 +60,7 @@ case $screen in
 esac
 # The alternate screen is gone: nothing of the viewer is left on the pane.
 case $screen in
-*"[top]"* | *"flat%"*) echo "terminal not restored:"; echo "$screen"; exit 1 ;;
+*"[1 top]"* | *"flat%"*) echo "terminal not restored:"; echo "$screen"; exit 1 ;;
 esac
 
 # memtop BASE NEW: opens on the diff (view 4); drill, diff flame, normalize.
@@ -80,9 +80,9 @@ t send-keys -t mt d A
 wait_for "normalized"
 wait_for "+123.50kB"
 t resize-window -t mt -x 80 -y 24
-wait_for "[diff peek]"
+wait_for "[4 diff peek]"
 t send-keys -t mt Escape
-wait_for "[diff]"
+wait_for "[4 diff]"
 t send-keys -t mt q
 wait_for "EXIT="
 case $screen in
