@@ -597,13 +597,14 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 	case REQ_BACK:
 		go_back(ui);
 		break;
-	case REQ_SAMPLE: {
+	case REQ_SAMPLE:
+	case REQ_SAMPLE_PREV: {
 		int n = (int)md->p->sample_types.n;
 		if (n < 2) {
 			ui_message(ui, false, "this profile has one sample type");
 			break;
 		}
-		model_set_index(md, (md->idx + 1) % n);
+		model_set_index(md, (md->idx + (req == REQ_SAMPLE ? 1 : n - 1)) % n);
 		ui_message(ui, false, "sample type: %s",
 			   profile_str(md->p, md->p->sample_types.v[md->idx].type));
 		break;

@@ -55,6 +55,7 @@
 	X(REQ_STATE_RUNNING, 'u', 0, "u", "goroutines: only running")          \
 	X(REQ_STATE_SYSCALL, 'y', 0, "y", "goroutines: only syscall")          \
 	X(REQ_SAMPLE, 's', 0, "s", "next sample type")                         \
+	X(REQ_SAMPLE_PREV, 'S', 0, "S", "previous sample type")                \
 	X(REQ_SEARCH, '/', 0, "/", "search function names")                    \
 	X(REQ_FIND_NEXT, 'n', 0, "n", "next match")                            \
 	X(REQ_FIND_PREV, 'N', 0, "N", "previous match")                        \

@@ -37,6 +37,7 @@ struct flame_view {
 	bool diff;  /* the diff flame graph */
 	struct calltree *t;
 	unsigned serial; /* of the diffmodel the zoom is of */
+	char levels[64]; /* "^ 3 above, v more below " for the status line */
 };
 
 static inline int64_t abs64(int64_t v)
@@ -164,7 +165,9 @@ static void draw_box(struct ui *ui, struct flame_view *fv, const struct frame_bo
 		/* The selection is marked in the text too (dumps, no colors). */
 		mvaddstr(y, b->x0, first);
 		/* Labels cut to fit: the whole name, else the name without its
-		 * package path ("(*Server).serve"), cut at its end. */
+		 * package path ("(*Server).serve"); a qualified one loses its
+		 * start, where Go and C++ names say the least
+		 * ("...Server).serve"), a plain one its end ("Spr..."). */
 		const char *lab = name;
 		if (ui_width(name) > w - 1) {
 			const char *sl = strrchr(name, '/');
@@ -172,65 +175,83 @@ static void draw_box(struct ui *ui, struct flame_view *fv, const struct frame_bo
 			const char *dot = strchr(base, '.');
 			lab = dot && dot[1] ? dot + 1 : base;
 		}
+		bool qualified = strchr(lab, '.') || strstr(lab, "::");
 		if (ui_width(lab) <= w - 1 || w - 1 >= 4)
-			ui_put(ui, y, b->x0 + 1, w - 1, lab, a, false, false);
+			ui_put(ui, y, b->x0 + 1, w - 1, lab, a, false, qualified);
 	}
 	attrset(A_NORMAL);
 }
 
-/* Lays out node's children across [x0, x0+w) cells at level, recursing
- * while levels are on screen. */
+/* A node waiting to have its children laid out. */
+struct pending {
+	uint32_t node;
+	size_t box;
+	double x0, w;
+	int level; /* of its children */
+};
+
+/* Lays out node's children across [x0, x0+w) cells at level, and theirs
+ * below, level by level while levels are on screen (one more, so the
+ * selection can step down into the next level); no recursion, however
+ * deep the stacks. */
 static void layout(struct ui *ui, struct flame_view *fv, struct calltree *t,
 		   uint32_t node, size_t box, double x0, double w, int level, int idx)
 {
-	if (level >= fv->scroll + fv->rows || w < 1)
-		return;
-	int64_t pc = weight(fv, t, node, idx);
-	if (pc == 0)
-		return;
-	calltree_expand(t, node);
-	/* In a diff the children's max(base, new) can add up past their
-	 * parent's: then they share its width. */
-	int64_t sum = 0;
-	for (uint32_t c = t->v[node].child; c != MT_NONE; c = t->v[c].next)
-		sum += weight(fv, t, c, idx);
-	if (sum > pc)
-		pc = sum;
-	double x = x0, gstart = -1;
-	uint32_t gcount = 0;
-	int64_t gcum = 0;
-	int pend = (int)lround(x0 + w);
-	for (uint32_t c = t->v[node].child; c != MT_NONE; c = t->v[c].next) {
-		int64_t cc = weight(fv, t, c, idx);
-		if (cc == 0)
+	VEC(struct pending) q = {0};
+	VEC_PUSH(q, ((struct pending){node, box, x0, w, level}));
+	for (size_t qi = 0; qi < q.n; qi++) {
+		struct pending pd = q.v[qi];
+		if (pd.level > fv->scroll + fv->rows || pd.w < 1)
 			continue;
-		double cw = w * (double)cc / (double)pc;
-		int a = (int)lround(x), b = (int)lround(x + cw);
-		if (b > a && gcount == 0) {
-			struct frame_box nb = {c, level, a, b, 0, 0, 0, 0};
-			VEC_PUSH(fv->boxes, nb);
-			layout(ui, fv, t, c, fv->boxes.n - 1, x, cw, level + 1, idx);
-		} else {
-			if (gcount == 0)
-				gstart = x;
-			gcount++;
-			gcum += cc;
+		int64_t pc = weight(fv, t, pd.node, idx);
+		if (pc == 0)
+			continue;
+		calltree_expand(t, pd.node);
+		/* In a diff the children's max(base, new) can add up past
+		 * their parent's: then they share its width. */
+		int64_t sum = 0;
+		for (uint32_t c = t->v[pd.node].child; c != MT_NONE; c = t->v[c].next)
+			sum += weight(fv, t, c, idx);
+		if (sum > pc)
+			pc = sum;
+		double x = pd.x0, gstart = -1;
+		uint32_t gcount = 0;
+		int64_t gcum = 0;
+		int pend = (int)lround(pd.x0 + pd.w);
+		for (uint32_t c = t->v[pd.node].child; c != MT_NONE; c = t->v[c].next) {
+			int64_t cc = weight(fv, t, c, idx);
+			if (cc == 0)
+				continue;
+			double cw = pd.w * (double)cc / (double)pc;
+			int a = (int)lround(x), b = (int)lround(x + cw);
+			if (b > a && gcount == 0) {
+				struct frame_box nb = {c, pd.level, a, b, 0, 0, 0, 0};
+				VEC_PUSH(fv->boxes, nb);
+				VEC_PUSH(q, ((struct pending){c, fv->boxes.n - 1, x, cw,
+							     pd.level + 1}));
+			} else {
+				if (gcount == 0)
+					gstart = x;
+				gcount++;
+				gcum += cc;
+			}
+			x += cw;
 		}
-		x += cw;
-	}
-	if (gcount) {
-		int a = (int)lround(gstart), b = (int)lround(x);
-		if (b <= a && a < pend)
-			b = a + 1; /* keep a cell: small is not nothing */
-		if (b > a) {
-			struct frame_box nb = {node, level, a, b, gcount, gcum, 0, 0};
-			VEC_PUSH(fv->boxes, nb);
-		} else {
-			/* No cell left: the caller's status line tells. */
-			fv->boxes.v[box].hidden = gcount;
-			fv->boxes.v[box].hcum = gcum;
+		if (gcount) {
+			int a = (int)lround(gstart), b = (int)lround(x);
+			if (b <= a && a < pend)
+				b = a + 1; /* keep a cell: small is not nothing */
+			if (b > a) {
+				struct frame_box nb = {pd.node, pd.level, a, b, gcount, gcum, 0, 0};
+				VEC_PUSH(fv->boxes, nb);
+			} else {
+				/* No cell left: the caller's status line tells. */
+				fv->boxes.v[pd.box].hidden = gcount;
+				fv->boxes.v[pd.box].hcum = gcum;
+			}
 		}
 	}
+	free(q.v);
 }
 
 /* Rebuilds the boxes of the current zoom: the chain of ancestors full
@@ -313,8 +334,8 @@ static void diff_status(struct ui *ui, struct flame_view *fv)
 	model_fmt(md, d0, sizeof d0, nv - bv);
 	snprintf(ds, sizeof ds, "%s%s", nv - bv > 0 ? "+" : "", d0);
 	delta_pct(dp, sizeof dp, nv - bv, bv);
-	snprintf(info, sizeof info, " %s %s base %s %s new %s %s delta %s (%s) %s %s",
-		 what, ui->g->vline, bs, ui->g->vline, ns, ui->g->vline, ds, dp, ui->g->vline,
+	snprintf(info, sizeof info, " %s%s %s base %s %s new %s %s delta %s (%s) %s %s",
+		 fv->levels, what, ui->g->vline, bs, ui->g->vline, ns, ui->g->vline, ds, dp, ui->g->vline,
 		 fv->nzoom > 1 ? "Esc: zoom out" : "Enter: zoom, d: table");
 	ui_put_info(ui, ui->y0 + ui->h - 1, info, ui_attr(ui, UC_DIM) | A_BOLD);
 }
@@ -331,18 +352,33 @@ static void flame_draw(struct ui *ui, struct view *v)
 		       ui_attr(ui, UC_DIM), false, false);
 		return;
 	}
+	/* Scroll to the selection's level first: only what is on screen is
+	 * laid out. */
+	flame_scroll(ui, fv);
 	flame_layout(ui, fv);
 	if (!find_box(fv, fv->sel, fv->sel_merged)) {
 		/* The selection fell out (resize, sample type): back to the zoom. */
 		fv->sel = fv->zoom[fv->nzoom - 1];
 		fv->sel_merged = false;
-	}
-	int old = fv->scroll;
-	flame_scroll(ui, fv);
-	if (old != fv->scroll)
+		flame_scroll(ui, fv);
 		flame_layout(ui, fv);
-	for (size_t i = 0; i < fv->boxes.n; i++)
+	}
+	bool below = false;
+	for (size_t i = 0; i < fv->boxes.n; i++) {
 		draw_box(ui, fv, &fv->boxes.v[i]);
+		below |= fv->boxes.v[i].level >= fv->scroll + fv->rows;
+	}
+	/* More levels than the screen shows: the status line says where. */
+	size_t ln = 0;
+	fv->levels[0] = 0;
+	if (fv->scroll > 0)
+		ln += (size_t)snprintf(fv->levels, sizeof fv->levels, "%s %d above",
+				       fv->flame ? ui->g->arrow_down : ui->g->arrow_up, fv->scroll);
+	if (below)
+		ln += (size_t)snprintf(fv->levels + ln, sizeof fv->levels - ln, "%s%s more below",
+				       ln ? ", " : "", fv->flame ? ui->g->arrow_up : ui->g->arrow_down);
+	if (ln)
+		snprintf(fv->levels + ln, sizeof fv->levels - ln, " %s ", ui->g->vline);
 
 	if (fv->diff) {
 		diff_status(ui, fv);
@@ -359,8 +395,8 @@ static void flame_draw(struct ui *ui, struct view *v)
 		model_fmt(md, cu, sizeof cu, b->mcum);
 		model_pct(md, cp, sizeof cp, b->mcum);
 		mt_percentage_short(sh, sizeof sh, b->mcum, zc);
-		snprintf(info, sizeof info, " %u frames under a cell, called by %s %s cum %s %s %s %s of view",
-			 b->merged, node_name(ui, fv, fv->sel), ui->g->vline, cu,
+		snprintf(info, sizeof info, " %s%u frames under a cell, called by %s %s cum %s %s %s %s of view",
+			 fv->levels, b->merged, node_name(ui, fv, fv->sel), ui->g->vline, cu,
 			 cp + strspn(cp, " "), ui->g->vline, sh + strspn(sh, " "));
 	} else {
 		int64_t c = calltree_cum(t, fv->sel, md->idx);
@@ -378,8 +414,8 @@ static void flame_draw(struct ui *ui, struct view *v)
 			snprintf(hid, sizeof hid, " %s +%u callees under a cell: %s", ui->g->vline,
 				 b->hidden, hc);
 		}
-		snprintf(info, sizeof info, " %s %s cum %s %s %s self %s %s %s of view%s %s %s",
-			 name, ui->g->vline, cu, cp + strspn(cp, " "), ui->g->vline, se,
+		snprintf(info, sizeof info, " %s%s %s cum %s %s %s self %s %s %s of view%s %s %s",
+			 fv->levels, name, ui->g->vline, cu, cp + strspn(cp, " "), ui->g->vline, se,
 			 ui->g->vline, sh + strspn(sh, " "), hid, ui->g->vline,
 			 fv->nzoom > 1 ? "Esc: zoom out" : "Enter: zoom, t: flip");
 	}
@@ -462,6 +498,21 @@ static enum view_result flame_request(struct ui *ui, struct view *v, enum reques
 		fv->sel = fv->zoom[fv->nzoom - 1];
 		fv->sel_merged = false;
 		return VIEW_DONE;
+	case REQ_END: {
+		/* Down the heaviest callees to a leaf: the hot path, as deep as
+		 * it goes (the view scrolls along). */
+		struct calltree *t = fv->t;
+		int idx = fv->diff ? DT_BOTH : ui->md->idx;
+		fv->sel_merged = false;
+		for (int guard = 0; guard < 1 << 20; guard++) {
+			calltree_expand(t, fv->sel);
+			uint32_t c = t->v[fv->sel].child;
+			if (c == MT_NONE || weight(fv, t, c, idx) == 0)
+				break;
+			fv->sel = c; /* children come heaviest first */
+		}
+		return VIEW_DONE;
+	}
 	case REQ_PGUP:
 	case REQ_PGDN: {
 		int k = fv->rows > 2 ? fv->rows / 2 : 1;
@@ -547,6 +598,33 @@ static uint32_t flame_selected(struct ui *ui, struct view *v)
 	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
 }
 
+/* After a rebuild (a filter): the heaviest frame of the function called
+ * name among the frames made so far, zooming to its caller if it would be
+ * under a cell. */
+static bool flame_reselect(struct ui *ui, struct view *v, const char *name)
+{
+	struct flame_view *fv = v->priv;
+	if (!flame_tree(ui, fv))
+		return false;
+	struct calltree *t = fv->t;
+	int idx = fv->diff ? DT_BOTH : ui->md->idx;
+	uint32_t best = MT_NONE;
+	for (uint32_t n = 1; n < t->n; n++)
+		if (!strcmp(node_name(ui, fv, n), name) &&
+		    (best == MT_NONE || weight(fv, t, n, idx) > weight(fv, t, best, idx)))
+			best = n;
+	if (best == MT_NONE)
+		return false;
+	fv->sel = best;
+	fv->sel_merged = false;
+	uint32_t p = t->v[best].parent;
+	int64_t root = weight(fv, t, CT_ROOT, idx);
+	if (p != MT_NONE && p != CT_ROOT && root &&
+	    (double)weight(fv, t, best, idx) * ui->cols < (double)root)
+		zoom_to(ui, fv, p);
+	return true;
+}
+
 static void flame_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
 {
 	struct flame_view *fv = v->priv;
@@ -574,6 +652,7 @@ const struct view_ops view_diff_flame_ops = {
 	.find = flame_find,
 	.selected = flame_selected,
 	.click = flame_click,
+	.reselect = flame_reselect,
 };
 
 const struct view_ops view_flame_ops = {
@@ -586,4 +665,5 @@ const struct view_ops view_flame_ops = {
 	.find = flame_find,
 	.selected = flame_selected,
 	.click = flame_click,
+	.reselect = flame_reselect,
 };

@@ -1,6 +1,7 @@
 /* view_tree.c - view 3, the call tree: top down (callees under callers) or
  * bottom up (callers under the functions that allocate), with cum and flat
- * columns; +/-/Enter open and close one node, E and C all of them. */
+ * columns; +/-/Enter open and close one node, E and C all of them. It opens
+ * with the hot path open; search finds closed nodes too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,31 @@ struct tree_view {
 	struct treeview tv;
 };
 
+/* Opens the hot path: from the heaviest root down, while one child holds
+ * at least half of its parent (as the Firefox profiler's call tree opens). */
+static void open_hot_path(struct treeview *tv, int idx)
+{
+	struct calltree *t = tv->t;
+	calltree_expand(t, CT_ROOT);
+	uint32_t n = t->v[CT_ROOT].child;
+	for (int depth = 0; n != MT_NONE && depth < 256; depth++) {
+		calltree_expand(t, n);
+		uint32_t c = t->v[n].child; /* the heaviest: children are sorted */
+		int64_t pc = calltree_cum(t, n, idx), cc = c == MT_NONE ? 0 : calltree_cum(t, c, idx);
+		if (c == MT_NONE || pc == 0 || (double)(cc < 0 ? -cc : cc) < 0.5 * (double)(pc < 0 ? -pc : pc))
+			break;
+		treeview_set(tv, n, true);
+		n = c;
+	}
+}
+
 static bool tree_open(struct ui *ui, struct view *v, uintptr_t arg)
 {
 	struct tree_view *tr = v->priv;
 	struct calltree *t = model_tree(ui->md, tr->bottom_up);
 	calltree_sort(t, ui->md->idx);
 	treeview_init(&tr->tv, t, ui->md->idx);
+	open_hot_path(&tr->tv, ui->md->idx);
 	return true;
 }
 
@@ -161,20 +181,65 @@ static enum view_result tree_request(struct ui *ui, struct view *v, enum request
 	}
 }
 
+/* Search walks the whole tree in the order it shows, not only the open
+ * rows: nodes with at least 0.1% of the total are made as it goes (what E
+ * opens), and a match's callers are opened to show it. */
 static bool tree_find(struct ui *ui, struct view *v, int dir)
 {
 	struct tree_view *tr = v->priv;
 	struct treeview *tv = &tr->tv;
+	struct calltree *t = tv->t;
+	int idx = ui->md->idx;
+	int64_t min = ui->md->total / 1000;
 	treeview_rows(tv);
-	size_t n = tv->rows.n;
-	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
-		size_t i = dir < 0 ? (tv->l.sel + n - k) % n : (tv->l.sel + k) % n;
-		if (ui_matches(ui, model_func_name(ui->md, tv->t->v[tv->rows.v[i]].func))) {
-			list_select(&tv->l, i);
-			return true;
+	uint32_t cur = tv->rows.n ? tv->rows.v[tv->l.sel] : MT_NONE;
+	/* Depth first, children in order; at most what E would open. */
+	VEC(uint32_t) order = {0}, stack = {0};
+	calltree_expand(t, CT_ROOT);
+	for (uint32_t c = t->v[CT_ROOT].child; c != MT_NONE; c = t->v[c].next)
+		VEC_PUSH(stack, c);
+	for (size_t i = 0; i < stack.n / 2; i++) {
+		uint32_t x = stack.v[i];
+		stack.v[i] = stack.v[stack.n - 1 - i];
+		stack.v[stack.n - 1 - i] = x;
+	}
+	size_t at = 0;
+	while (stack.n && order.n < TREEVIEW_MAX_ROWS) {
+		uint32_t n = stack.v[--stack.n];
+		int64_t c = calltree_cum(t, n, idx);
+		if (c == 0 && calltree_flat(t, n, idx) == 0)
+			continue;
+		if (n == cur)
+			at = order.n;
+		VEC_PUSH(order, n);
+		if ((c < 0 ? -c : c) < min && !treeview_is_open(tv, n))
+			continue;
+		calltree_expand(t, n);
+		size_t mark = stack.n;
+		for (uint32_t k = t->v[n].child; k != MT_NONE; k = t->v[k].next)
+			VEC_PUSH(stack, k);
+		for (size_t i = mark, j = stack.n ? stack.n - 1 : 0; i < j; i++, j--) {
+			uint32_t x = stack.v[i];
+			stack.v[i] = stack.v[j];
+			stack.v[j] = x;
 		}
 	}
-	return false;
+	size_t no = order.n;
+	uint32_t hit = MT_NONE;
+	for (size_t k = dir == 0 ? 0 : 1; k < no && hit == MT_NONE; k++) {
+		size_t i = dir < 0 ? (at + no - k) % no : (at + k) % no;
+		if (ui_matches(ui, model_func_name(ui->md, t->v[order.v[i]].func)))
+			hit = order.v[i];
+	}
+	free(order.v);
+	free(stack.v);
+	if (hit == MT_NONE)
+		return false;
+	for (uint32_t a = t->v[hit].parent; a != MT_NONE && a != CT_ROOT; a = t->v[a].parent)
+		treeview_set(tv, a, true);
+	treeview_rows(tv);
+	treeview_select_node(tv, hit);
+	return true;
 }
 
 static uint32_t tree_selected(struct ui *ui, struct view *v)

@@ -225,7 +225,9 @@ def check_dflame(dump, files, errors):
     if not st:
         errors.append('no diff flame status line')
         return
-    m = re.match(r'^ (.*?) \u2502 base (\S+) \u2502 new (\S+) \u2502 delta', st[-1])
+    # A leading "^ 2 above | " says where hidden levels are: not the frame.
+    line = re.sub(r'^ [^\u2502]*(?:above|below) \u2502', '', st[-1])
+    m = re.match(r'^ ?(.*?) \u2502 base (\S+) \u2502 new (\S+) \u2502 delta', line)
     name, b, n = m.groups()
     if name == 'root':
         want = [pprof_total(o(base)), pprof_total(o(new))]
