@@ -51,7 +51,7 @@ static bool report(const char *ref, const struct mt_query_opts *o, struct profil
 		   struct mt_report *r)
 {
 	struct mt_err e = {{0}};
-	if (query_load(ref, o, p, NULL, &e) != MT_OK) {
+	if (query_load(ref, o, p, NULL, NULL, &e) != MT_OK) {
 		fprintf(stderr, "query_load %s: %s\n", ref, e.msg);
 		return false;
 	}
@@ -98,7 +98,7 @@ static void test_engine(void)
 	struct mt_filter stack[] = {{MT_FILTER_TAGFOCUS, "bytes=256b:"},
 				    {MT_FILTER_FOCUS, "leakRound"}};
 	struct mt_err e;
-	if (query_load(H, &o, &p, NULL, &e) == MT_OK) {
+	if (query_load(H, &o, &p, NULL, NULL, &e) == MT_OK) {
 		CHECK(mt_report_build(&r, p, 3, MT_GRAN_FUNCTIONS, false, stack, 2, &e) ==
 		      MT_OK);
 		CHECK_EQ_INT(row(&r, "main.leakRound", true), 22239874);
@@ -156,7 +156,7 @@ static void test_engine(void)
 	CHECK(!query_snapshot_ref("@0", &id));
 	CHECK(!query_snapshot_ref("@1x", &id));
 	mt_query_opts_init(&o);
-	CHECK(query_load("tests/data/no-such-file", &o, &p, NULL, &e) != MT_OK);
+	CHECK(query_load("tests/data/no-such-file", &o, &p, NULL, NULL, &e) != MT_OK);
 	CHECK(strstr(e.msg, "tests/data/no-such-file") != NULL);
 }
 

@@ -90,6 +90,9 @@ static void draw(struct load_job *job, struct ui *ui, double elapsed, bool stopp
 	case MT_PHASE_INFLATE:
 		snprintf(what, sizeof what, "inflating %s", b);
 		break;
+	case MT_PHASE_FETCH:
+		snprintf(what, sizeof what, "fetching: %s received", a);
+		break;
 	case MT_PHASE_PARSE:
 		frac = total ? (double)done / (double)total : 0;
 		snprintf(what, sizeof what, "parsing %d%% of %s", (int)(frac * 100), b);

@@ -21,6 +21,7 @@ enum mt_phase {
 	MT_PHASE_INFLATE, /* gzip, in one call: no done */
 	MT_PHASE_PARSE,	  /* done of total inflated bytes parsed */
 	MT_PHASE_PREPARE, /* checks, pruning, aggregation: no done */
+	MT_PHASE_FETCH,	  /* done bytes received from the network; no total */
 };
 
 struct mt_progress {

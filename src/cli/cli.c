@@ -51,7 +51,7 @@ struct profile *cli_load_compared(struct cli *c, const char *arg)
 	struct profile *p = NULL;
 	struct mt_err e = {{0}};
 	struct mt_warnings w = {0};
-	enum mt_status st = query_load(arg, &c->q, &p, &w, &e);
+	enum mt_status st = query_load(arg, &c->q, &p, NULL, &w, &e);
 	print_warnings(&w);
 	if (st) {
 		cli_err("", "%s", e.msg[0] ? e.msg : mt_status_str(st));

@@ -31,8 +31,7 @@ struct cli {
 	const char *output;     /* -o FILE */
 	const char *script, *screen;
 	/* collect */
-	const char *interval, *count, *timeout, *max_body, *retain, *watch;
-	bool gc;
+	const char *interval, *count, *retain, *watch;
 	int pids[64]; /* collect --pid, repeatable */
 	int npids;
 	/* metrics */

@@ -127,10 +127,10 @@ static bool scrape(struct cli *c, struct store *s, struct collect_target *t,
 
 int cmd_collect(struct cli *c)
 {
-	double interval = 10, timeout = 30;
+	double interval = 10, timeout = 30; /* a round must not wait for ever */
 	int64_t count = 0, keep = 0, age = 0;
-	struct collect_opts o = {.gc = c->gc, .max_body = (size_t)512 << 20,
-				 .stop = &stop_flag};
+	struct collect_opts o = {.gc = c->q.fetch.gc, .max_body = c->q.fetch.max_body,
+				 .seconds = c->q.fetch.seconds, .stop = &stop_flag};
 	if (c->watch)
 		return cli_watch(c);
 	if (c->nargs < 1 && !c->npids) {
@@ -141,10 +141,8 @@ int cmd_collect(struct cli *c)
 		cli_err("collect", "bad --interval \"%s\" (seconds)", c->interval);
 		return EXIT_USAGE;
 	}
-	if (c->timeout && !parse_seconds(c->timeout, &timeout)) {
-		cli_err("collect", "bad --timeout \"%s\" (seconds)", c->timeout);
-		return EXIT_USAGE;
-	}
+	if (c->q.fetch.timeout > 0)
+		timeout = c->q.fetch.timeout;
 	if (c->count) {
 		char *end;
 		count = strtoll(c->count, &end, 10);
@@ -157,15 +155,6 @@ int cmd_collect(struct cli *c)
 		cli_err("collect", "bad --retain \"%s\" (a count, or an age like 90s, "
 			"30m, 12h, 7d)", c->retain);
 		return EXIT_USAGE;
-	}
-	if (c->max_body) {
-		char *end;
-		unsigned long long v = strtoull(c->max_body, &end, 10);
-		if (*end || end == c->max_body || v == 0 || *c->max_body == '-') {
-			cli_err("collect", "bad --max-body \"%s\" (bytes)", c->max_body);
-			return EXIT_USAGE;
-		}
-		o.max_body = (size_t)v;
 	}
 	o.timeout_ms = (long)ceil(timeout * 1000);
 

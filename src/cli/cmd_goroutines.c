@@ -1,6 +1,6 @@
 /* cmd_goroutines.c - `memtop goroutines DUMP`: a goroutine dump (debug=2,
- * panic or SIGQUIT output) grouped by state, stack and creator, as text or
- * JSON. */
+ * panic or SIGQUIT output; a file or a URL) grouped by state, stack and
+ * creator, as text or JSON. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -168,7 +168,24 @@ int cmd_goroutines(struct cli *c)
 	struct mt_goroutines d;
 	goroutines_init(&d);
 	const uint8_t *in;
-	if ((map = map_file(path, c->q.lim.max_file, &mapn))) {
+	if (query_is_url(path)) {
+		/* Fetched (and stored) by the query engine; a service root
+		 * or a goroutine URL without debug= gives the dump. */
+		struct mt_query_opts q = c->q;
+		struct mt_warnings w = {0};
+		struct profile *p = NULL;
+		q.service_kind = "goroutine-dump";
+		enum mt_status st = query_fetch(path, &q, &p, &data, &n, NULL, &w, &e);
+		for (size_t i = 0; i < w.v.n; i++)
+			cli_err("warning", "%s", w.v.v[i]);
+		mt_warnings_done(&w);
+		profile_free(p);
+		if (st) {
+			cli_err("", "%s", e.msg);
+			goto out;
+		}
+		in = data;
+	} else if ((map = map_file(path, c->q.lim.max_file, &mapn))) {
 		in = map, n = mapn;
 	} else if (mt_read_file(path, &data, &n, c->q.lim.max_file, &e)) {
 		cli_err(path, "%s", e.msg);

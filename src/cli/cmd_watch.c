@@ -137,7 +137,8 @@ struct store_async *cli_view_import_start(struct cli *c)
 	char **files = xcalloc((size_t)c->nargs + 1, sizeof *files);
 	size_t n = 0;
 	for (int i = 0; i < c->nargs; i++)
-		if (c->args[i][0] != '@') /* @ID: stored already */
+		/* @ID: stored already; a URL: stored as it is fetched */
+		if (c->args[i][0] != '@' && !query_is_url(c->args[i]))
 			files[n++] = c->args[i];
 	struct store_async *a = NULL;
 	struct mt_err e = {{0}};

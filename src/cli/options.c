@@ -15,6 +15,7 @@ enum opt_group {
 	G_FILTER,
 	G_INPUT,
 	G_VIEWER,
+	G_FETCH,
 	G_COLLECT,
 	G_LEAKS,
 	G_IMPORT,
@@ -28,6 +29,7 @@ static const char *const group_titles[G_COUNT] = {
 	[G_FILTER] = "filters (pprof's; in the viewer the bottom of the filter stack)",
 	[G_INPUT] = "inputs",
 	[G_VIEWER] = "viewer",
+	[G_FETCH] = "fetching URLs (every command that reads a PROFILE, and collect)",
 	[G_COLLECT] = "collect",
 	[G_LEAKS] = "leaks, check and metrics",
 	[G_IMPORT] = "import",
@@ -41,6 +43,7 @@ enum opt_type {
 	OT_FLAG,     /* bool at off */
 	OT_COUNT,    /* int >= 0 at off */
 	OT_FRACTION, /* double >= 0 at off */
+	OT_SECONDS,  /* double > 0 at off */
 	OT_GRAN,     /* enum mt_granularity at off */
 	OT_FORMAT,   /* --format */
 	OT_LIMIT,    /* size_t > 0 at off, with k/M/G */
@@ -143,16 +146,23 @@ static const struct opt opts[] = {
 	 ":dump PATH writes the screen, :latency prints key latencies)"),
 	OPT("screen", 0, "COLSxROWS", G_VIEWER, OT_STR, AT(screen),
 	 "the script mode's screen size (default 120x40)"),
+	/* fetching URLs */
+	OPT("seconds", 0, "N", G_FETCH, OT_COUNT, AT(q.fetch.seconds),
+	 "ask for Go's delta profiles over N seconds (heap, allocs, mutex, block, "
+	 "goroutine; a CPU profile's length): sets seconds=N in every URL, as pprof's "
+	 "-seconds"),
+	OPT("timeout", 0, "SECONDS", G_FETCH, OT_SECONDS, AT(q.fetch.timeout),
+	 "the time one request may take beyond the profile's own seconds (default: "
+	 "as go tool pprof, 60, or 1.5 times the seconds, and 5 of grace; collect: 30)"),
+	OPT("max-body", 0, "BYTES", G_FETCH, OT_LIMIT, AT(q.fetch.max_body),
+	 "refuse larger responses (default 512M; suffixes k, M, G)"),
+	OPT("gc", 0, NULL, G_FETCH, OT_FLAG, AT(q.fetch.gc),
+	 "add gc=1 to heap requests: the service collects garbage first"),
 	/* collect */
 	OPT("interval", 0, "SECONDS", G_COLLECT, OT_STR, AT(interval),
 	 "time between rounds (default 10)"),
 	OPT("count", 0, "N", G_COLLECT, OT_STR, AT(count),
 	 "stop after N rounds (default 0: until stopped)"),
-	OPT("timeout", 0, "SECONDS", G_COLLECT, OT_STR, AT(timeout),
-	 "per request, beyond a profile's seconds=N (default 30)"),
-	OPT("max-body", 0, "BYTES", G_COLLECT, OT_STR, AT(max_body),
-	 "refuse larger responses (default 512 MiB)"),
-	OPT("gc", 0, NULL, G_COLLECT, OT_FLAG, AT(gc), "add gc=1 to heap requests"),
 	OPT("retain", 0, "N|AGE", G_COLLECT, OT_STR, AT(retain),
 	 "keep the newest N snapshots, or those younger than AGE (90s, 30m, 12h, 7d)"),
 	OPT("pid", 0, "PID", G_COLLECT, OT_PID, 0,
@@ -220,8 +230,12 @@ static const char synopsis[] =
 	"                                          (expvar memstats, /proc of --pid, gctrace)\n"
 	"\n"
 	"PROFILE is a file (the format is detected from the content: pprof\n"
-	"protobuf, Go's text formats, goroutine dumps, tcmalloc and jemalloc heaps)\n"
-	"or @ID, a snapshot stored in the database.\n";
+	"protobuf, Go's text formats, goroutine dumps, tcmalloc and jemalloc heaps),\n"
+	"@ID, a snapshot stored in the database, or a URL as go tool pprof takes\n"
+	"one (http://host:6060/debug/pprof/heap, or host:6060/debug/pprof/heap);\n"
+	"host:6060 alone fetches every profile the service offers and reads its\n"
+	"heap. Whatever is fetched is stored in the database (--db :memory: keeps\n"
+	"nothing).\n";
 
 static const char footer[] =
 	"\n"
@@ -373,6 +387,13 @@ static int set_option(struct cli *c, const struct opt *o, const char *arg)
 	case OT_FRACTION: {
 		double v = strtod(arg, &end);
 		if (*end || end == arg || !(v >= 0))
+			break;
+		*(double *)base = v;
+		return -1;
+	}
+	case OT_SECONDS: {
+		double v = strtod(arg, &end);
+		if (*end || end == arg || !(v > 0) || v > 1e7)
 			break;
 		*(double *)base = v;
 		return -1;

@@ -1,12 +1,17 @@
-/* collect.c - one HTTP GET of a pprof endpoint with libcurl. */
+/* collect.c - HTTP GETs of pprof endpoints with libcurl: one target at a time
+ * for the collector, or many at once for the query engine (a URL, or the
+ * round of a service's root), each bounded in time and size. */
 #include "collect/collect.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "read/expvar.h"
+#include "base/progress.h"
 #include "base/util.h"
+#include "collect/url.h"
+#include "read/expvar.h"
 
 enum mt_status collect_global_init(struct mt_err *e)
 {
@@ -18,28 +23,6 @@ enum mt_status collect_global_init(struct mt_err *e)
 void collect_global_done(void)
 {
 	curl_global_cleanup();
-}
-
-/* The value of query parameter key in url, copied into buf ("" if absent). */
-static bool query_param(const char *url, const char *key, char *buf, size_t n)
-{
-	const char *q = strchr(url, '?');
-	size_t k = strlen(key);
-	buf[0] = 0;
-	while (q) {
-		q++;
-		if (strncmp(q, key, k) == 0 && q[k] == '=') {
-			const char *v = q + k + 1;
-			size_t len = strcspn(v, "&#");
-			if (len >= n)
-				len = n - 1;
-			memcpy(buf, v, len);
-			buf[len] = 0;
-			return true;
-		}
-		q = strchr(q, '&');
-	}
-	return false;
 }
 
 const char *collect_kind(const char *url)
@@ -59,14 +42,14 @@ const char *collect_kind(const char *url)
 			last = p + i + 1;
 	size_t n = (size_t)(p + end - last);
 	char dbg[16];
-	query_param(url, "debug", dbg, sizeof dbg);
+	url_param(url, "debug", dbg, sizeof dbg);
 	static const struct {
 		const char *path, *kind;
 	} kinds[] = {
 		{"heap", "heap"},         {"allocs", "allocs"},
 		{"goroutine", "goroutine"}, {"mutex", "mutex"},
 		{"block", "block"},       {"profile", "cpu"},
-		{"threadcreate", "threadcreate"},
+		{"threadcreate", "threadcreate"}, {"goroutineleak", "goroutineleak"},
 	};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (strlen(kinds[i].path) != n || strncmp(last, kinds[i].path, n) != 0)
@@ -82,28 +65,31 @@ enum mt_status collect_target_init(struct collect_target *t, const char *url,
 				   const struct collect_opts *o, struct mt_err *e)
 {
 	memset(t, 0, sizeof *t);
-	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+	struct mt_url u;
+	if (!url_is_remote(url))
 		return mt_errf(e, MT_ERR_USAGE, "not an http or https URL");
-	t->url = xstrdup(url);
-	t->kind = collect_kind(url);
+	enum mt_status st = url_parse(url, o->seconds, &u, e);
+	if (st)
+		return st;
+	t->url = u.url;
+	u.url = NULL;
+	t->insecure = u.insecure;
+	t->kind = collect_kind(t->url);
 	char v[32];
-	bool has_gc = query_param(url, "gc", v, sizeof v);
-	if (o->gc && t->kind && strcmp(t->kind, "heap") == 0 && !has_gc) {
-		size_t n = strlen(url);
-		t->fetch_url = xmalloc(n + 8);
-		size_t hash = strcspn(url, "#");
-		memcpy(t->fetch_url, url, hash);
-		strcpy(t->fetch_url + hash, strchr(url, '?') ? "&gc=1" : "?gc=1");
-	} else {
-		t->fetch_url = xstrdup(url);
-	}
-	if (t->kind && strcmp(t->kind, "cpu") == 0) {
-		long secs = 30; /* net/http/pprof's default */
-		if (query_param(url, "seconds", v, sizeof v) && *v)
-			secs = atol(v);
-		if (secs > 0 && secs < 86400)
-			t->extra_ms = secs * 1000;
-	}
+	bool has_gc = url_param(t->url, "gc", v, sizeof v);
+	if (o->gc && t->kind && strcmp(t->kind, "heap") == 0 && !has_gc)
+		t->fetch_url = url_with_param(t->url, "gc", "1");
+	else
+		t->fetch_url = xstrdup(t->url);
+	/* The request lasts the profile's own seconds on top of the timeout:
+	 * a delta profile's seconds=, or a CPU profile's (30 by default in
+	 * net/http/pprof). */
+	long secs = u.seconds;
+	if (!secs && t->kind && strcmp(t->kind, "cpu") == 0)
+		secs = 30;
+	if (secs > 0 && secs < 86400)
+		t->extra_ms = secs * 1000;
+	url_done(&u);
 	if (!(t->curl = curl_easy_init())) {
 		collect_target_done(t);
 		return mt_errf(e, MT_ERR_NOMEM, "cannot create a libcurl handle");
@@ -125,7 +111,21 @@ struct body {
 	uint8_t *v;
 	size_t n, cap, max;
 	bool too_big;
+	struct xfer *x; /* shared by the transfers of one call */
 };
+
+/* What every transfer of one call shares: the stop flags and the bytes
+ * received so far, for a progress watcher. */
+struct xfer {
+	volatile int *stop;
+	struct mt_progress *pg;
+	size_t received;
+};
+
+static bool xfer_stopped(const struct xfer *x)
+{
+	return (x->stop && *x->stop) || mt_progress_cancelled(x->pg);
+}
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 {
@@ -139,84 +139,192 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 		xgrow((void **)&b->v, &b->cap, b->n + n + 1, 1);
 	memcpy(b->v + b->n, ptr, n);
 	b->n += n;
+	b->x->received += n;
+	if (mt_progress_at(b->x->pg, b->x->received))
+		return 0;
 	return n;
 }
 
 static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
 		       curl_off_t un)
 {
-	volatile int *stop = arg;
-	return stop && *stop;
+	return xfer_stopped(arg);
 }
 
-enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts *o,
-			     uint8_t **body, size_t *n, struct mt_err *e)
+/* Sets up c to GET url into b within timeout_ms. */
+static void setup(CURL *c, const char *url, bool insecure, long timeout_ms, size_t max_body,
+		  struct body *b, char *errbuf, struct xfer *x)
 {
-	CURL *c = t->curl;
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct body b = {.max = o->max_body ? o->max_body : (size_t)1 << 30};
 	curl_easy_reset(c);
-	curl_easy_setopt(c, CURLOPT_URL, t->fetch_url);
+	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	/* The collector fetches only the URLs it was given: a redirect, which
-	 * could lead to any other server, is reported, never followed. */
+	/* Only the URLs given are fetched: a redirect, which could lead to
+	 * any other server, is reported, never followed. */
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "memtop/" MEMTOP_VERSION);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	long tmo = o->timeout_ms > 0 ? o->timeout_ms : 30000;
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, tmo);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tmo + t->extra_ms);
-	if (o->max_body)
-		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
-	if (o->stop) {
-		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)o->stop);
-		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	/* A Content-Length past the cap fails before any byte is kept. */
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_body);
+	if (insecure) {
+		/* https+insecure://, as pprof: no certificate check. */
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	CURLcode rc = curl_easy_perform(c);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)x);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	b->max = max_body;
+	b->x = x;
+}
+
+/* The outcome of a finished transfer as one line in e; on success *out
+ * and *n get the body (NUL-terminated), otherwise it is freed. */
+static enum mt_status finish(CURL *c, CURLcode rc, struct body *b, const char *errbuf,
+			     long timeout_ms, const struct xfer *x, uint8_t **out, size_t *n,
+			     long *status_out, struct mt_err *e)
+{
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (status_out)
+		*status_out = status;
 	enum mt_status st = MT_OK;
-	if (b.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+	if (b->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		st = mt_errf(e, MT_ERR_LIMIT, "response larger than %zu bytes (--max-body)",
-			     b.max);
-	} else if (rc == CURLE_ABORTED_BY_CALLBACK) {
-		st = mt_errf(e, MT_ERR_NET, "interrupted");
+			     b->max);
+	} else if (rc == CURLE_ABORTED_BY_CALLBACK ||
+		   (rc == CURLE_WRITE_ERROR && xfer_stopped(x))) {
+		st = mt_errf(e, MT_ERR_CANCELLED, "interrupted");
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		st = mt_errf(e, MT_ERR_NET, "timed out after %.1f s (--timeout)",
-			     (double)(tmo + t->extra_ms) / 1000);
+			     (double)timeout_ms / 1000);
 	} else if (rc != CURLE_OK) {
 		st = mt_errf(e, MT_ERR_NET, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
 	} else if (status >= 300 && status < 400) {
 		char *loc = NULL;
 		curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
 		st = mt_errf(e, MT_ERR_NET,
-			     "HTTP status %ld redirects to %s; memtop does not follow "
+			     "HTTP status %ld redirects to %.200s; memtop does not follow "
 			     "redirects (give that URL instead)",
 			     status, loc ? loc : "another URL");
 	} else if (status >= 400 || status < 200) {
 		/* Show the start of the server's explanation, on one line. */
 		char msg[120] = "";
 		size_t k = 0;
-		for (size_t i = 0; i < b.n && k + 1 < sizeof msg; i++)
-			msg[k++] = b.v[i] < 0x20 || b.v[i] == 0x7f ? ' ' : (char)b.v[i];
+		for (size_t i = 0; i < b->n && k + 1 < sizeof msg; i++)
+			msg[k++] = b->v[i] < 0x20 || b->v[i] == 0x7f ? ' ' : (char)b->v[i];
 		msg[k] = 0;
 		while (k && msg[k - 1] == ' ')
 			msg[--k] = 0;
 		st = mt_errf(e, MT_ERR_NET, "HTTP status %ld%s%s", status, *msg ? ": " : "",
 			     msg);
-	} else if (b.n == 0) {
+	} else if (b->n == 0) {
 		st = mt_errf(e, MT_ERR_FORMAT, "empty response");
 	}
 	if (st) {
-		free(b.v);
+		free(b->v);
+		memset(b, 0, sizeof *b);
 		return st;
 	}
-	b.v[b.n] = 0;
-	*body = b.v;
-	*n = b.n;
+	b->v[b->n] = 0;
+	*out = b->v;
+	*n = b->n;
 	return MT_OK;
+}
+
+static size_t max_body_of(const struct collect_opts *o)
+{
+	return o->max_body ? o->max_body : MT_FETCH_MAX_BODY;
+}
+
+enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts *o,
+			     uint8_t **body, size_t *n, struct mt_err *e)
+{
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct xfer x = {.stop = o->stop, .pg = o->progress};
+	struct body b = {0};
+	long tmo = (o->timeout_ms > 0 ? o->timeout_ms : 30000) + t->extra_ms;
+	setup(t->curl, t->fetch_url, t->insecure, tmo, max_body_of(o), &b, errbuf, &x);
+	CURLcode rc = curl_easy_perform(t->curl);
+	return finish(t->curl, rc, &b, errbuf, tmo, &x, body, n, NULL, e);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void collect_fetch_many(struct collect_req *r, size_t n, const struct collect_opts *o)
+{
+	struct xfer x = {.stop = o->stop, .pg = o->progress};
+	CURLM *m = curl_multi_init();
+	CURL **c = xcalloc(n + 1, sizeof *c);
+	struct body *b = xcalloc(n + 1, sizeof *b);
+	char(*errbuf)[CURL_ERROR_SIZE] = xcalloc(n + 1, sizeof *errbuf);
+	bool *done = xcalloc(n + 1, sizeof *done);
+	mt_progress_phase(o->progress, MT_PHASE_FETCH, 0);
+	for (size_t i = 0; i < n; i++) {
+		r[i].body = NULL;
+		r[i].n = 0;
+		r[i].status = 0;
+		r[i].st = MT_OK;
+		r[i].e.msg[0] = 0;
+		if (!m || !(c[i] = curl_easy_init())) {
+			r[i].st = mt_errf(&r[i].e, MT_ERR_NOMEM, "cannot create a libcurl handle");
+			done[i] = true;
+			continue;
+		}
+		long tmo = r[i].timeout_ms > 0 ? r[i].timeout_ms : 65000;
+		setup(c[i], r[i].url, r[i].insecure, tmo, max_body_of(o), &b[i], errbuf[i], &x);
+		curl_easy_setopt(c[i], CURLOPT_PRIVATE, (void *)&r[i]);
+		curl_multi_add_handle(m, c[i]);
+	}
+	int running = m ? 1 : 0;
+	while (running) {
+		if (curl_multi_perform(m, &running) != CURLM_OK)
+			break;
+		CURLMsg *msg;
+		int left;
+		while ((msg = curl_multi_info_read(m, &left))) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			size_t i = 0;
+			while (i < n && c[i] != msg->easy_handle)
+				i++;
+			if (i == n || done[i])
+				continue;
+			done[i] = true;
+			long tmo = r[i].timeout_ms > 0 ? r[i].timeout_ms : 65000;
+			r[i].st = finish(c[i], msg->data.result, &b[i], errbuf[i], tmo, &x,
+					 &r[i].body, &r[i].n, &r[i].status, &r[i].e);
+			r[i].fetched = now_ns();
+		}
+		if (running && !xfer_stopped(&x))
+			curl_multi_poll(m, NULL, 0, 100, NULL);
+		if (xfer_stopped(&x))
+			break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!done[i]) {
+			free(b[i].v);
+			r[i].st = mt_errf(&r[i].e, MT_ERR_CANCELLED, "interrupted");
+		}
+		if (c[i]) {
+			if (m)
+				curl_multi_remove_handle(m, c[i]);
+			curl_easy_cleanup(c[i]);
+		}
+	}
+	if (m)
+		curl_multi_cleanup(m);
+	free(c);
+	free(b);
+	free(errbuf);
+	free(done);
 }

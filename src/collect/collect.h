@@ -1,7 +1,8 @@
 /* collect.h - fetching profiles from live services: pprof HTTP endpoints
  * (net/http/pprof) over libcurl, with a timeout and a size cap, so that one
  * bad target can neither hang the collector nor make it allocate without
- * bound. The loop, retries and printing are the caller's (src/cli/).
+ * bound. The loop, retries and printing are the caller's (src/cli/, or the
+ * query engine's src/query/fetch.c, which fetches many at once).
  *
  * Ownership: a struct collect_target owns its URLs and its connection; a
  * fetched body belongs to the caller (free).
@@ -15,18 +16,25 @@
 
 #include "base/status.h"
 
+struct mt_progress;
+
 struct collect_opts {
-	long timeout_ms;  /* per request, beyond a CPU profile's seconds */
-	size_t max_body;  /* bytes */
+	long timeout_ms;  /* per request, beyond the profile's own seconds */
+	size_t max_body;  /* bytes; 0: MT_FETCH_MAX_BODY */
 	bool gc;          /* add gc=1 to heap requests */
+	int seconds;      /* > 0: seconds= on every URL (delta profiles) */
 	volatile int *stop; /* when set to non-zero, a transfer gives up */
+	/* bytes received (MT_PHASE_FETCH); its cancel flag stops the
+	 * transfers as stop does. May be NULL. */
+	struct mt_progress *progress;
 };
 
 struct collect_target {
-	char *url;        /* as given */
+	char *url;        /* as given, normalized by pprof's rules (url.h) */
 	char *fetch_url;  /* what is requested (gc=1 added) */
 	const char *kind; /* snapshot kind from the URL path, NULL: from content */
-	long extra_ms;    /* a CPU profile's own seconds */
+	long extra_ms;    /* the profile's own seconds (seconds=, or a CPU profile's) */
+	bool insecure;    /* https+insecure */
 	void *curl;       /* kept between rounds for keep-alive */
 };
 
@@ -40,7 +48,8 @@ void collect_global_done(void);
  * snapshot); NULL when the path does not say. */
 const char *collect_kind(const char *url);
 
-/* Prepares a target for url (http or https). */
+/* Prepares a target for url (http or https, or host:port/... as go tool
+ * pprof reads it). */
 enum mt_status collect_target_init(struct collect_target *t, const char *url,
 				   const struct collect_opts *o, struct mt_err *e);
 void collect_target_done(struct collect_target *t);
@@ -50,5 +59,23 @@ void collect_target_done(struct collect_target *t);
  * cut short or past max_body) is one line in e. */
 enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts *o,
 			     uint8_t **body, size_t *n, struct mt_err *e);
+
+/* One request of collect_fetch_many. */
+struct collect_req {
+	const char *url;   /* borrowed */
+	long timeout_ms;   /* the whole request (url_timeout_ms) */
+	bool insecure;
+	/* results */
+	enum mt_status st; /* MT_OK, or e says what went wrong */
+	struct mt_err e;
+	uint8_t *body;     /* owned by the caller then; NUL-terminated at [n] */
+	size_t n;
+	long status;       /* HTTP status, 0 when none came */
+	int64_t fetched;   /* ns since the epoch, when the response ended */
+};
+
+/* Fetches r[0..n) at once, each within its time bound and o's body
+ * limit; every request gets its own outcome, as collect_fetch's. */
+void collect_fetch_many(struct collect_req *r, size_t n, const struct collect_opts *o);
 
 #endif

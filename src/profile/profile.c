@@ -249,6 +249,9 @@ const char *profile_kind(const struct profile *p)
 			       : "heap";
 	if (has_type(p, "goroutine") || strcmp(pt, "goroutine") == 0)
 		return "goroutine";
+	/* Go 1.26's goroutines the collector proved blocked for ever. */
+	if (has_type(p, "goroutineleak") || strcmp(pt, "goroutineleak") == 0)
+		return "goroutineleak";
 	if (has_type(p, "threadcreate") || strcmp(pt, "threadcreate") == 0)
 		return "threadcreate";
 	/* Go writes mutex and block profiles alike; only their source tells

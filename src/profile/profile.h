@@ -159,9 +159,8 @@ enum mt_status profile_prune(struct profile *p, struct mt_err *e);
 enum mt_status profile_check(const struct profile *p, struct mt_err *e);
 
 /* A short name of the profile's kind, guessed from its sample types:
- * "heap", "allocs", "goroutine", "threadcreate", "contention" (mutex and block
- * look alike), "cpu",
- * or "profile". */
+ * "heap", "allocs", "goroutine", "goroutineleak", "threadcreate",
+ * "contention" (mutex and block look alike), "cpu", or "profile". */
 const char *profile_kind(const struct profile *p);
 
 #endif

@@ -335,7 +335,9 @@ struct gmodel *gmodel_get(struct model *md, const struct mt_limits *lim)
 			 "this is a %s profile, not goroutines", md->kind);
 		return NULL;
 	}
-	if (md->p->format == MT_FMT_GOROUTINE_DUMP && !md->snap_id) {
+	/* A dump fetched from a URL and not stored: its profile is what
+	 * there is to read. */
+	if (md->p->format == MT_FMT_GOROUTINE_DUMP && !md->snap_id && !query_is_url(md->path)) {
 		gm->from_dump = true;
 		if (!from_dump(gm, md->path, lim ? lim : md->lim))
 			return NULL;

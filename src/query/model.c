@@ -105,13 +105,13 @@ bool model_load(struct model *md, const char *ref, const struct mt_query_opts *q
 	md->lim = &q->lim;
 	base_name_of(ref, &md->name);
 	md->gran = q->gran;
-	if (query_load(ref, q, &md->p, &md->warnings, e)) {
+	int64_t id = 0;
+	if (query_load(ref, q, &md->p, &id, &md->warnings, e)) {
 		model_done(md);
 		return false;
 	}
-	int64_t id = 0;
-	if (query_snapshot_ref(ref, &id))
-		md->snap_id = id;
+	/* @ID, or the snapshot a URL was stored as. */
+	md->snap_id = id;
 	/* The options' filters are the bottom of the stack: shown on the
 	 * status bar, popped with Esc like the ones pushed later. */
 	for (int k = 0; k < MT_FILTER_COUNT; k++) {

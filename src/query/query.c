@@ -44,6 +44,11 @@ bool query_snapshot_ref(const char *ref, int64_t *id)
 	return true;
 }
 
+bool query_is_url(const char *ref)
+{
+	return url_is_remote(ref);
+}
+
 /* Prefixes e's message with what ("base.pb.gz: ..."). */
 static enum mt_status blame(struct mt_err *e, enum mt_status st, const char *what)
 {
@@ -81,6 +86,8 @@ enum mt_status query_read(const char *ref, const struct mt_query_opts *o,
 	enum mt_status st;
 	if (query_snapshot_ref(ref, &id))
 		st = read_snapshot(o->db, ref, id, &p, e);
+	else if (url_is_remote(ref))
+		st = query_fetch(ref, o, &p, NULL, NULL, &id, w, e);
 	else if ((st = reader_load_file(ref, &o->lim, &p, e)))
 		blame(e, st, ref);
 	if (st)
@@ -125,12 +132,12 @@ enum mt_status query_apply_base(struct profile **p, struct profile *base,
 }
 
 enum mt_status query_load(const char *ref, const struct mt_query_opts *o,
-			  struct profile **out, struct mt_warnings *w,
-			  struct mt_err *e)
+			  struct profile **out, int64_t *snap_id,
+			  struct mt_warnings *w, struct mt_err *e)
 {
 	struct profile *p = NULL;
 	*out = NULL;
-	enum mt_status st = query_read(ref, o, &p, NULL, w, e);
+	enum mt_status st = query_read(ref, o, &p, snap_id, w, e);
 	if (st)
 		return st;
 	const char *bref = o->base && *o->base ? o->base : o->diff_base;

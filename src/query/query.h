@@ -1,6 +1,7 @@
 /* query.h - the query engine: what every command and every view asks.
  *
- * A profile reference (a file path or a stored snapshot "@ID") and one
+ * A profile reference (a file path, a URL as go tool pprof takes one, or a
+ * stored snapshot "@ID") and one
  * options struct go in; out comes the prepared profile (loaded, its
  * addresses named from its binaries, the base subtracted or diffed as pprof
  * does, normalized, label frames added) and, for a filter set, the report:
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "base/limits.h"
+#include "collect/url.h"
 #include "profile/nodes.h"
 #include "profile/profile.h"
 #include "report/top.h"
@@ -75,6 +77,10 @@ struct mt_query_opts {
 	double nodefraction;           /* drop rows with |cum| <= this of the total */
 	bool cum;                      /* order by cum, not flat */
 	struct mt_limits lim;
+	struct mt_fetch_opts fetch;    /* URLs: --seconds, --timeout, --max-body, --gc */
+	/* Which profile of a service root (`host:6060`) a read returns:
+	 * a snapshot kind, NULL for "heap". */
+	const char *service_kind;
 };
 
 /* The options of no option: functions, no filters, default limits. */
@@ -83,22 +89,41 @@ void mt_query_opts_init(struct mt_query_opts *o);
 /* Whether ref names a stored snapshot ("@N", N > 0); its id. */
 bool query_snapshot_ref(const char *ref, int64_t *id);
 
-/* Reads ref (a file, or "@ID" from o->db) and names its addresses from its
- * binaries when it has none (warnings go to w, which may be NULL: then
- * they are dropped). *snap_id (may be NULL) gets the snapshot id, 0 for a
- * file. The caller owns *out. Errors name what is at fault (the file, the
- * database or the snapshot). */
+/* Whether ref is a URL (by go tool pprof's rules), not a file. */
+bool query_is_url(const char *ref);
+
+/* Reads ref (a file, a URL, or "@ID" from o->db) and names its addresses
+ * from its binaries when it has none (warnings go to w, which may be
+ * NULL: then they are dropped). A URL is fetched (query_fetch) and kept in
+ * the store. *snap_id (may be NULL) gets the snapshot id, 0 for a file or
+ * what could not be stored. The caller owns *out. Errors name what is at
+ * fault (the file, the URL, the database or the snapshot). */
 enum mt_status query_read(const char *ref, const struct mt_query_opts *o,
 			  struct profile **out, int64_t *snap_id,
 			  struct mt_warnings *w, struct mt_err *e);
 
+/* Fetches the URL ref with o->fetch (pprof's rules: collect/url.h), within
+ * bounded time and memory, and stores every profile that came as a
+ * snapshot in o->db (NULL: the default database; ":memory:": none); a
+ * store that fails is a warning in w, not a failure. A service root
+ * (`host:6060`) fetches one round of what the service offers (heap,
+ * allocs, the goroutine dump, mutex, block, goroutineleak, /debug/vars)
+ * and hands over its o->service_kind profile (the heap by default). The
+ * caller owns *out, and *raw (the bytes as fetched; raw may be NULL).
+ * *snap_id (may be NULL) is its snapshot, 0 when not stored. Errors are
+ * one line naming the URL. */
+enum mt_status query_fetch(const char *ref, const struct mt_query_opts *o,
+			   struct profile **out, uint8_t **raw, size_t *nraw,
+			   int64_t *snap_id, struct mt_warnings *w, struct mt_err *e);
+
 /* query_read, then what the options do to the whole profile, in pprof's
  * order: the base subtracted (-base) or diffed against (-diff_base), scaled
  * to the base's totals first with normalize; label frames of tagroot and
- * tagleaf added. e names the file at fault ("base.pb.gz: ..."). */
+ * tagleaf added. e names the file at fault ("base.pb.gz: ..."). *snap_id
+ * (may be NULL) is ref's snapshot as query_read gives it. */
 enum mt_status query_load(const char *ref, const struct mt_query_opts *o,
-			  struct profile **out, struct mt_warnings *w,
-			  struct mt_err *e);
+			  struct profile **out, int64_t *snap_id,
+			  struct mt_warnings *w, struct mt_err *e);
 
 /* Applies base (o->base or o->diff_base, already read) to p as pprof does;
  * replaces *p. Both are consumed. */

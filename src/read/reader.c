@@ -94,7 +94,9 @@ enum mt_format reader_detect(const uint8_t *d, size_t n)
 	}
 	if (starts(t, m, "heap_v2/"))
 		return MT_FMT_JEMALLOC_HEAP;
-	if (starts(t, m, "goroutine profile:") || starts(t, m, "threadcreate profile:"))
+	/* runtime/pprof's count profiles; goroutineleak is Go 1.26's. */
+	if (starts(t, m, "goroutine profile:") || starts(t, m, "threadcreate profile:") ||
+	    starts(t, m, "goroutineleak profile:"))
 		return MT_FMT_GO_COUNT_TEXT;
 	if (starts(t, m, "--- mutex:") || starts(t, m, "--- contention:"))
 		return MT_FMT_GO_CONTENTION_TEXT;

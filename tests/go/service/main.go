@@ -7,14 +7,27 @@
 // DIR/NAME.SEQ (NAME from the path and query, SEQ counting from 1 per NAME),
 // so a test can compare what memtop stored with what was really served.
 //
-// Endpoints besides /debug/pprof/: /fail/500, /fail/garbage, /fail/slow
-// (answers after -slow), /fail/cut (promises more bytes than it sends,
-// then closes), /flaky/heap (HTTP 500 on odd requests, the heap profile
-// on even ones).
+// Endpoints besides /debug/pprof/ and /debug/vars (expvar): /fail/500,
+// /fail/garbage, /fail/slow (answers after -slow), /fail/cut (promises
+// more bytes than it sends, then closes), /flaky/heap (HTTP 500 on odd
+// requests, the heap profile on even ones), and the hostile ones:
+// /fail/stall (headers, then nothing until the client goes; also every path
+// under /fail/stall/, such as a pprof root), /fail/endless
+// (a body that never ends), /fail/huge (Content-Length 5 GB, then
+// nothing), /fail/redirect (302 to /debug/pprof/heap).
+//
+// With -leakprofile it also serves a "goroutineleak" profile, which Go 1.26
+// adds (experimental) and this Go does not have: a count profile of that
+// name, as runtime/pprof writes every count profile (sample and period
+// type goroutineleak/count; debug=1 starts "goroutineleak profile: total
+// N"), holding -leaked goroutines blocked for ever on channels nothing else
+// can reach, each recorded with its own stack. The pprof index lists it as
+// it lists the runtime's.
 package main
 
 import (
 	"bytes"
+	"expvar"
 	"flag"
 	"fmt"
 	"net"
@@ -96,13 +109,55 @@ func dumping(dir string, h http.Handler) http.Handler {
 	})
 }
 
+// leakForever records this goroutine in the leak profile, then blocks on a
+// channel nobody else has: what Go 1.26's collector would prove leaked.
+//
+//go:noinline
+func leakForever(prof *rpprof.Profile, done chan<- bool) {
+	ch := make(chan int)
+	prof.Add(ch, 1)
+	done <- true
+	<-ch
+}
+
+// leakViaWorker leaks the same way one call deeper: a second stack.
+//
+//go:noinline
+func leakViaWorker(prof *rpprof.Profile, done chan<- bool) {
+	leakForever(prof, done)
+}
+
+// blockUntilGone keeps a response open until the client goes away.
+func blockUntilGone(w http.ResponseWriter, r *http.Request) {
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	<-r.Context().Done()
+}
+
 func main() {
 	dump := flag.String("dump", "", "directory for copies of served profiles")
+	leakProfile := flag.Bool("leakprofile", false, "serve a goroutineleak profile (Go 1.26's)")
+	leaked := flag.Int("leaked", 3, "goroutines in the goroutineleak profile")
 	every := flag.Duration("every", 20*time.Millisecond, "time between leaks")
 	slow := flag.Duration("slow", 5*time.Second, "delay of /fail/slow")
 	flag.Parse()
 
+	if *leakProfile {
+		prof := rpprof.NewProfile("goroutineleak")
+		done := make(chan bool)
+		for i := 0; i < *leaked; i++ {
+			if i%2 == 0 {
+				go leakForever(prof, done)
+			} else {
+				go leakViaWorker(prof, done)
+			}
+			<-done
+		}
+	}
+
 	mux := http.NewServeMux()
+	mux.Handle("/debug/vars", expvar.Handler())
 	mux.Handle("/debug/pprof/", dumping(*dump, http.HandlerFunc(pprof.Index)))
 	mux.Handle("/debug/pprof/profile", dumping(*dump, http.HandlerFunc(pprof.Profile)))
 	mux.HandleFunc("/fail/500", func(w http.ResponseWriter, r *http.Request) {
@@ -130,6 +185,31 @@ func main() {
 				c.Close()
 			}
 		}
+	})
+	stall := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.WriteHeader(200)
+		w.Write([]byte{0x1f})
+		blockUntilGone(w, r)
+	}
+	mux.HandleFunc("/fail/stall", stall)
+	mux.HandleFunc("/fail/stall/", stall) // a pprof root whose index stalls
+	mux.HandleFunc("/fail/endless", func(w http.ResponseWriter, r *http.Request) {
+		chunk := bytes.Repeat([]byte("heap profile: "), 4096)
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	mux.HandleFunc("/fail/huge", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "5000000000")
+		w.WriteHeader(200)
+		w.Write([]byte("heap profile: "))
+		blockUntilGone(w, r)
+	})
+	mux.HandleFunc("/fail/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/debug/pprof/heap", http.StatusFound)
 	})
 	var flaky int
 	mux.Handle("/flaky/heap", dumping(*dump, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
