@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "view.h"
+#include "base/regex.h"
 
 int ui_attr(const struct ui *ui, enum ui_color c)
 {
@@ -283,15 +284,34 @@ void ui_put_right(struct ui *ui, int y, int x, int w, const char *s, int attr)
 	attrset(A_NORMAL);
 }
 
+void ui_set_search(struct ui *ui, const char *text)
+{
+	mt_regex_free(ui->search_re);
+	ui->search_re = NULL;
+	ui->search_literal = false;
+	snprintf(ui->search, sizeof ui->search, "%s", text ? text : "");
+	if (!ui->search[0])
+		return;
+	unsigned flags = MT_RE_CASELESS;
+	for (const char *p = ui->search; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			flags = 0; /* smart case */
+	struct mt_err e;
+	if (mt_regex_compile_search(&ui->search_re, ui->search, flags, &e) != MT_OK) {
+		ui->search_literal = true;
+		mt_regex_compile_search(&ui->search_re, ui->search, flags | MT_RE_LITERAL, &e);
+	}
+}
+
 bool ui_matches(const struct ui *ui, const char *s)
 {
-	return ui->search[0] && strcasestr(s, ui->search) != NULL;
+	return ui->search_re && mt_regex_match(ui->search_re, s, strlen(s));
 }
 
 int ui_put_name(struct ui *ui, int y, int x, int w, const char *s, int attr,
 		bool selected)
 {
-	if (!ui->search[0] || !strcasestr(s, ui->search))
+	if (!ui_matches(ui, s))
 		return ui_put(ui, y, x, w, s, attr, true, true);
 	if (w <= 0)
 		return 0;
@@ -299,30 +319,31 @@ int ui_put_name(struct ui *ui, int y, int x, int w, const char *s, int attr,
 	size_t skip, ell;
 	int used = fit(ui, s, w, true, buf, sizeof buf, &skip, &ell);
 	int hl = ui_attr(ui, selected ? UC_MATCH_SELECTED : UC_MATCH);
-	size_t sl = strlen(ui->search);
 	/* Print in pieces: plain, match, plain... over the visible text. */
 	move(y, x);
-	const char *vis = buf + ell;
 	if (ell) {
 		attrset(attr);
 		addnstr(buf, (int)ell);
 	}
-	const char *p = vis;
-	while (*p) {
-		const char *m = strcasestr(p, ui->search);
-		if (!m) {
-			attrset(attr);
-			addstr(p);
-			break;
-		}
+	const char *vis = buf + ell;
+	size_t n = strlen(vis), at = 0, ms, me;
+	while (at < n && mt_regex_find(ui->search_re, vis, n, at, &ms, &me)) {
 		attrset(attr);
-		if (m > p)
-			addnstr(p, (int)(m - p));
+		if (ms > at)
+			addnstr(vis + at, (int)(ms - at));
+		if (me == ms) { /* an empty match: step on */
+			if (ms < n)
+				addnstr(vis + ms, 1);
+			at = ms + 1;
+			continue;
+		}
 		attrset(hl);
-		addnstr(m, (int)sl);
-		p = m + sl;
+		addnstr(vis + ms, (int)(me - ms));
+		at = me;
 	}
 	attrset(attr);
+	if (at < n)
+		addstr(vis + at);
 	if (used < w)
 		mvhline(y, x + used, ' ', w - used);
 	attrset(A_NORMAL);

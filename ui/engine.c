@@ -342,6 +342,8 @@ static void draw_header(struct ui *ui)
 	attrset(A_NORMAL);
 }
 
+static size_t search_count(struct ui *ui, struct view *v, size_t *at);
+
 /* The status bar: prompt, message, or filters and key hints. */
 static void draw_status(struct ui *ui, const struct prompt *pr)
 {
@@ -353,6 +355,17 @@ static void draw_status(struct ui *ui, const struct prompt *pr)
 		char t[400];
 		snprintf(t, sizeof t, "%s%s", pr->label, pr->buf);
 		int w = ui_put(ui, y, 0, ui->cols - 1, t, a, false, true);
+		struct view *cv = current(ui);
+		if (pr->req == REQ_SEARCH && ui->search_re &&
+		    (cv->ops->count || cv->ops->row_name)) {
+			size_t at, n = search_count(ui, cv, &at);
+			char c[64];
+			snprintf(c, sizeof c, "%zu match%s%s", n, n == 1 ? "" : "es",
+				 ui->search_literal ? " (as text)" : "");
+			int cw = (int)strlen(c);
+			if (w + cw + 2 < ui->cols)
+				ui_put(ui, y, ui->cols - cw - 1, cw, c, a, false, false);
+		}
 		move(y, w);
 		return;
 	}
@@ -372,9 +385,6 @@ static void draw_status(struct ui *ui, const struct prompt *pr)
 				      f->state ? "" : mt_filter_name(f->kind),
 				      f->state ? "" : "=", f->label);
 	}
-	if (ui->search[0] && n + 8 < sizeof left)
-		n += (size_t)snprintf(left + n, sizeof left - n, "%s/%s", n ? "  " : "",
-				      ui->search);
 	/* Room for the hints: what the filters leave, but at least the
 	 * first two. */
 	int room = ui->cols - 2 - (n ? ((int)n + 4 < ui->cols / 2 ? (int)n + 4 : ui->cols / 2) : 0);
@@ -436,6 +446,7 @@ static void start_prompt(struct prompt *pr, enum request req, const char *label)
 	pr->req = req;
 	pr->buf[0] = 0;
 	pr->len = 0;
+	pr->hist = -1;
 	snprintf(pr->label, sizeof pr->label, "%s", label);
 }
 
@@ -518,20 +529,95 @@ static void go_back(struct ui *ui)
 	ui_message(ui, false, "nothing to go back to (q quits)");
 }
 
+/* The search over a view's rows (row_list, row_name). */
+static bool rows_find(struct ui *ui, struct view *v, int dir)
+{
+	struct list *l = v->ops->row_list(ui, v);
+	size_t n = l->n;
+	for (size_t k = dir == 0 ? 0 : 1; k < n + (dir == 0); k++) {
+		size_t i = dir < 0 ? (l->sel + n - k) % n : dir == 0 ? k : (l->sel + k) % n;
+		if (ui_matches(ui, v->ops->row_name(ui, v, i))) {
+			list_select(l, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+static size_t rows_count(struct ui *ui, struct view *v, size_t *at)
+{
+	struct list *l = v->ops->row_list(ui, v);
+	size_t c = 0;
+	*at = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (!ui_matches(ui, v->ops->row_name(ui, v, i)))
+			continue;
+		c++;
+		if (i == l->sel)
+			*at = c;
+	}
+	return c;
+}
+
+/* How many rows of v match the search; *at the selection's ordinal. */
+static size_t search_count(struct ui *ui, struct view *v, size_t *at)
+{
+	*at = 0;
+	if (!ui->search_re)
+		return 0;
+	if (v->ops->row_name)
+		return rows_count(ui, v, at);
+	return v->ops->count ? v->ops->count(ui, v, at) : 0;
+}
+
+/* Moves to the next (dir 1), previous (-1) or first (0) match and says
+ * where it is: "/leak: 3 of 41", or that there is none. */
 static void find(struct ui *ui, int dir)
 {
 	struct view *v = current(ui);
-	if (!ui->search[0]) {
+	if (!ui->search_re) {
 		ui_message(ui, false, "no search: press / to search");
 		return;
 	}
-	if (!v->ops->find) {
+	if (!v->ops->find && !v->ops->row_name) {
 		ui_message(ui, false, "no search in this view");
 		return;
 	}
-	if (!v->ops->find(ui, v, dir))
-		ui_message(ui, false, "no %s match for \"%s\"", dir > 0 ? "next" : "previous",
-			   ui->search);
+	const char *lit = ui->search_literal ? " (not a regex: the text as typed)" : "";
+	size_t at = 0;
+	bool found = v->ops->row_name ? rows_find(ui, v, dir) : v->ops->find(ui, v, dir);
+	size_t n = search_count(ui, v, &at);
+	if (!found) {
+		if (dir == 0 || n == 0)
+			ui_message(ui, false, "/%s: no match%s", ui->search, lit);
+		else
+			ui_message(ui, false, "/%s: no %s match%s", ui->search,
+				   dir > 0 ? "next" : "previous", lit);
+		return;
+	}
+	if (n)
+		ui_message(ui, false, "/%s: %zu of %zu%s", ui->search, at, n, lit);
+	else
+		ui_message(ui, false, "/%s%s", ui->search, lit);
+}
+
+void ui_find(struct ui *ui, int dir)
+{
+	find(ui, dir);
+}
+
+/* Remembers a search for Up/Down in the prompt. */
+static void remember_search(struct ui *ui, const char *s)
+{
+	int cap = (int)(sizeof ui->search_hist / sizeof ui->search_hist[0]);
+	if (ui->nsearch_hist && !strcmp(ui->search_hist[ui->nsearch_hist - 1], s))
+		return;
+	if (ui->nsearch_hist == cap) {
+		free(ui->search_hist[0]);
+		memmove(ui->search_hist, ui->search_hist + 1, (size_t)(cap - 1) * sizeof *ui->search_hist);
+		ui->nsearch_hist--;
+	}
+	ui->search_hist[ui->nsearch_hist++] = xstrdup(s);
 }
 
 /* Acts on a finished prompt. */
@@ -540,9 +626,13 @@ static void prompt_done(struct ui *ui, struct prompt *pr)
 	pr->active = false;
 	switch (pr->req) {
 	case REQ_SEARCH:
-		snprintf(ui->search, sizeof ui->search, "%s", pr->buf);
-		if (ui->search[0])
+		ui_set_search(ui, pr->buf);
+		if (ui->search[0]) {
+			remember_search(ui, ui->search);
 			find(ui, 0);
+		} else {
+			ui_message(ui, false, "search cleared");
+		}
 		break;
 	case REQ_FOCUS_RE:
 	case REQ_IGNORE_RE:
@@ -611,6 +701,7 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 	}
 	case REQ_SEARCH:
 		start_prompt(pr, req, "/");
+		snprintf(pr->saved, sizeof pr->saved, "%s", ui->search);
 		break;
 	case REQ_FIND_NEXT:
 		find(ui, 1);
@@ -700,20 +791,46 @@ bool engine_idle(struct ui *ui)
 bool engine_key(struct ui *ui, struct prompt *pr, int key)
 {
 	if (pr->active) {
+		bool search = pr->req == REQ_SEARCH;
 		if (key == '\n' || key == '\r' || key == KEY_ENTER) {
 			prompt_done(ui, pr);
+			return true;
 		} else if (key == UI_KEY_ESC) {
 			pr->active = false;
+			if (search) /* as it was before / */
+				ui_set_search(ui, pr->saved);
+			return true;
 		} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-			if (pr->len)
+			if (pr->len) {
 				pr->buf[--pr->len] = 0;
-			else
+			} else {
 				pr->active = false;
+				if (search)
+					ui_set_search(ui, pr->saved);
+				return true;
+			}
+		} else if (search && (key == KEY_UP || key == KEY_DOWN) && ui->nsearch_hist) {
+			/* Earlier searches, newest first. */
+			int h = pr->hist < 0 ? ui->nsearch_hist : pr->hist;
+			h += key == KEY_UP ? -1 : 1;
+			if (h < 0)
+				h = 0;
+			if (h >= ui->nsearch_hist) {
+				pr->hist = -1;
+				pr->buf[0] = 0;
+			} else {
+				pr->hist = h;
+				snprintf(pr->buf, sizeof pr->buf, "%s", ui->search_hist[h]);
+			}
+			pr->len = strlen(pr->buf);
 		} else if (key >= 0x20 && key < 0x100 && key != 0x7f &&
 			   pr->len + 1 < sizeof pr->buf) {
 			pr->buf[pr->len++] = (char)key;
 			pr->buf[pr->len] = 0;
 		}
+		/* A search highlights its matches as it is typed. */
+		if (search)
+			ui_set_search(ui, pr->buf);
 		return true;
 	}
 	ui->msg[0] = 0;

@@ -11,6 +11,8 @@ struct prompt {
 	char label[32];
 	char buf[256];
 	size_t len;
+	char saved[256]; /* the search before this prompt: Esc restores it */
+	int hist;        /* the search history entry shown, -1: none */
 };
 
 /* Opens base view first (falling back to the top table). */

@@ -497,6 +497,9 @@ int ui_main(const struct ui_args *c)
 	else
 		run_terminal(&ui, &pr);
 	engine_done(&ui);
+	ui_set_search(&ui, NULL);
+	for (int i = 0; i < ui.nsearch_hist; i++)
+		free(ui.search_hist[i]);
 	if (!isendwin())
 		endwin();
 	delscreen(scr);

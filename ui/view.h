@@ -14,6 +14,7 @@
 #include "query/model.h"
 #include "base/units.h"
 #include "request.h"
+#include "list.h"
 
 struct ui;
 struct view;
@@ -49,7 +50,12 @@ struct view_ops {
 	void (*draw)(struct ui *ui, struct view *v);
 	enum view_result (*request)(struct ui *ui, struct view *v, enum request req);
 	void (*done)(struct view *v);
-	/* Optional: moves to the next (dir 1) or previous (-1) row matching
+	/* Search, for a list of rows: the list and each row's name; the
+	 * engine searches and counts over them (tig's grep). */
+	struct list *(*row_list)(struct ui *ui, struct view *v);
+	const char *(*row_name)(struct ui *ui, struct view *v, size_t i);
+	/* Or, for views that search otherwise (trees, flame graphs, stacks):
+	 * moves to the next (dir 1), previous (-1) or first (0) row matching
 	 * the search; false when there is none. */
 	bool (*find)(struct ui *ui, struct view *v, int dir);
 	/* Optional: the selected function (for filters), or MT_NONE. */
@@ -59,6 +65,9 @@ struct view_ops {
 	/* Optional: called about once a second while no key comes (the
 	 * timeline polls its database); true when there is news to draw. */
 	bool (*idle)(struct ui *ui, struct view *v);
+	/* Optional: how many rows match the search, and which of them is
+	 * the selection (1-based; 0 when the selection does not match). */
+	size_t (*count)(struct ui *ui, struct view *v, size_t *at);
 	/* Optional: selects the function called name (after the model was
 	 * rebuilt, the view reopened); false when it is not shown. */
 	bool (*reselect)(struct ui *ui, struct view *v, const char *name);
@@ -121,7 +130,11 @@ struct ui {
 	bool utf8;
 	int colors; /* 0, 8/16 or 256 */
 	const struct glyphs *g;
-	char search[256];
+	char search[256];               /* the pattern, as typed */
+	struct mt_regex *search_re;     /* it compiled (NULL: no search) */
+	bool search_literal;            /* not a regex: the text as typed */
+	char *search_hist[32];          /* earlier searches, oldest first */
+	int nsearch_hist;
 	char msg[256];
 	bool msg_error;
 	/* The history: every step that opened a screen or pushed a filter,
@@ -161,6 +174,13 @@ void ui_put_info(struct ui *ui, int y, const char *s, int attr);
 void ui_put_right(struct ui *ui, int y, int x, int w, const char *s, int attr);
 /* A bar of w columns filled to frac (0..1), eighths in UTF-8. */
 void ui_bar(struct ui *ui, int y, int x, int w, double frac, int attr);
+/* Sets the search (NULL or "": none): a regular expression, caseless
+ * unless it has a capital letter; one that does not compile is searched as
+ * plain text (ui->search_literal says so). */
+void ui_set_search(struct ui *ui, const char *text);
+/* Moves the current view to the next (1), previous (-1) or first (0)
+ * match of the search and says which of how many it is. */
+void ui_find(struct ui *ui, int dir);
 /* Whether a name matches the search. */
 bool ui_matches(const struct ui *ui, const char *s);
 /* Shows a message on the status bar until the next key. */

@@ -190,19 +190,18 @@ static enum view_result diff_request(struct ui *ui, struct view *v, enum request
 	}
 }
 
-static bool diff_find(struct ui *ui, struct view *v, int dir)
+static struct list *diff_list(struct ui *ui, struct view *v)
 {
 	struct diff_view *dv = v->priv;
 	struct diffmodel *dm = diff_rows(ui, dv);
-	size_t n = dm ? dm->d.n : 0;
-	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
-		size_t i = dir < 0 ? (dv->l.sel + n - k) % n : (dv->l.sel + k) % n;
-		if (ui_matches(ui, strtab_get(&dm->d.names, dm->d.rows[i].name))) {
-			list_select(&dv->l, i);
-			return true;
-		}
-	}
-	return false;
+	dv->l.n = dm ? dm->d.n : 0;
+	return &dv->l;
+}
+
+static const char *diff_row_name(struct ui *ui, struct view *v, size_t i)
+{
+	struct diffmodel *dm = diff_rows(ui, v->priv);
+	return strtab_get(&dm->d.names, dm->d.rows[i].name);
 }
 
 /* The model's function of a name, for the filters. */
@@ -239,7 +238,8 @@ const struct view_ops view_diff_ops = {
     .open = diff_open,
     .draw = diff_draw,
     .request = diff_request,
-    .find = diff_find,
+    .row_list = diff_list,
+    .row_name = diff_row_name,
     .selected = diff_selected,
     .click = diff_click,
 };
@@ -386,18 +386,15 @@ static enum view_result dpeek_request(struct ui *ui, struct view *v, enum reques
 	return VIEW_PASS;
 }
 
-static bool dpeek_find(struct ui *ui, struct view *v, int dir)
+static struct list *dpeek_list(struct ui *ui, struct view *v)
 {
 	struct dpeek_view *pv = v->priv;
-	size_t n = pv->l.n;
-	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
-		size_t i = dir < 0 ? (pv->l.sel + n - k) % n : (pv->l.sel + k) % n;
-		if (ui_matches(ui, dpeek_row_name(ui, pv, i))) {
-			list_select(&pv->l, i);
-			return true;
-		}
-	}
-	return false;
+	return &pv->l;
+}
+
+static const char *dpeek_name(struct ui *ui, struct view *v, size_t i)
+{
+	return dpeek_row_name(ui, v->priv, i);
 }
 
 static uint32_t dpeek_selected(struct ui *ui, struct view *v)
@@ -424,7 +421,8 @@ const struct view_ops view_diff_peek_ops = {
     .draw = dpeek_draw,
     .request = dpeek_request,
     .done = dpeek_done,
-    .find = dpeek_find,
+    .row_list = dpeek_list,
+    .row_name = dpeek_name,
     .selected = dpeek_selected,
     .click = dpeek_click,
 };

@@ -585,6 +585,31 @@ static bool flame_find(struct ui *ui, struct view *v, int dir)
 	return true;
 }
 
+/* Matches among the frames on screen, in reading order. */
+static size_t flame_count(struct ui *ui, struct view *v, size_t *at)
+{
+	struct flame_view *fv = v->priv;
+	*at = 0;
+	if (!fv->t)
+		return 0;
+	const struct frame_box *cur = find_box(fv, fv->sel, fv->sel_merged);
+	size_t c = 0, before = 0;
+	bool on = false;
+	for (size_t i = 0; i < fv->boxes.n; i++) {
+		const struct frame_box *b = &fv->boxes.v[i];
+		if (b->merged || b->level < fv->scroll || b->level >= fv->scroll + fv->rows ||
+		    !ui_matches(ui, node_name(ui, fv, b->node)))
+			continue;
+		c++;
+		if (b == cur)
+			on = true;
+		else if (cur && cmp_box(b, cur) < 0)
+			before++;
+	}
+	*at = on ? before + 1 : 0;
+	return c;
+}
+
 static uint32_t flame_selected(struct ui *ui, struct view *v)
 {
 	struct flame_view *fv = v->priv;
@@ -650,6 +675,7 @@ const struct view_ops view_diff_flame_ops = {
 	.request = flame_request,
 	.done = flame_done,
 	.find = flame_find,
+	.count = flame_count,
 	.selected = flame_selected,
 	.click = flame_click,
 	.reselect = flame_reselect,
@@ -663,6 +689,7 @@ const struct view_ops view_flame_ops = {
 	.request = flame_request,
 	.done = flame_done,
 	.find = flame_find,
+	.count = flame_count,
 	.selected = flame_selected,
 	.click = flame_click,
 	.reselect = flame_reselect,

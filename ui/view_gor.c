@@ -31,6 +31,7 @@ static const char *const gsort_names[] = {
     [GS_COUNT] = "count", [GS_WAIT] = "wait", [GS_GROWTH] = "growth"};
 
 struct gor_view {
+	char name[2048]; /* row_name's answer */
 	enum gsort sort;
 	unsigned generation; /* of the gmodel the rows are of */
 	VEC(uint32_t) rows;  /* shown groups, sorted */
@@ -355,23 +356,24 @@ static enum view_result gor_request(struct ui *ui, struct view *v, enum request 
 	}
 }
 
-static bool gor_find(struct ui *ui, struct view *v, int dir)
+static struct list *gor_list(struct ui *ui, struct view *v)
+{
+	struct gor_view *gv = v->priv;
+	gv->l.n = gor_model(ui, gv) ? gv->rows.n : 0;
+	return &gv->l;
+}
+
+/* What a search of a group looks at: its state, creator and functions. */
+static const char *gor_row_name(struct ui *ui, struct view *v, size_t i)
 {
 	struct gor_view *gv = v->priv;
 	struct gmodel *gm = gor_model(ui, gv);
-	size_t n = gm ? gv->rows.n : 0;
-	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
-		size_t i = dir < 0 ? (gv->l.sel + n - k) % n : (gv->l.sel + k) % n;
-		const struct gm_group *g = &gm->groups.v[gv->rows.v[i]];
-		bool m = ui_matches(ui, g->creator) || ui_matches(ui, g->state);
-		for (uint32_t f = 0; !m && f < g->nf; f++)
-			m = ui_matches(ui, gm->frames.v[g->f0 + f].func);
-		if (m) {
-			list_select(&gv->l, i);
-			return true;
-		}
-	}
-	return false;
+	const struct gm_group *g = &gm->groups.v[gv->rows.v[i]];
+	size_t k = (size_t)snprintf(gv->name, sizeof gv->name, "%s %s", g->state, g->creator);
+	for (uint32_t f = 0; f < g->nf && k < sizeof gv->name; f++)
+		k += (size_t)snprintf(gv->name + k, sizeof gv->name - k, " %s",
+				      gm->frames.v[g->f0 + f].func);
+	return gv->name;
 }
 
 static uint32_t gor_selected(struct ui *ui, struct view *v)
@@ -406,7 +408,8 @@ const struct view_ops view_gor_ops = {
     .draw = gor_draw,
     .request = gor_request,
     .done = gor_done,
-    .find = gor_find,
+    .row_list = gor_list,
+    .row_name = gor_row_name,
     .selected = gor_selected,
     .click = gor_click,
 };
@@ -550,25 +553,22 @@ static enum view_result gstack_request(struct ui *ui, struct view *v, enum reque
 	return VIEW_PASS;
 }
 
-static bool gstack_find(struct ui *ui, struct view *v, int dir)
+static struct list *gstack_list(struct ui *ui, struct view *v)
+{
+	struct gstack_view *sv = v->priv;
+	return &sv->l;
+}
+
+/* Frames are searched by function (their file:line rows by nothing). */
+static const char *gstack_row_name(struct ui *ui, struct view *v, size_t i)
 {
 	struct gstack_view *sv = v->priv;
 	struct gmodel *gm = gmodel_get(ui->md, NULL);
 	if (!gm)
-		return false;
+		return "";
 	const struct gm_group *g = &gm->groups.v[sv->group];
-	size_t n = sv->l.n;
-	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
-		size_t i = dir < 0 ? (sv->l.sel + n - k) % n : (sv->l.sel + k) % n;
-		size_t fi = i / 2;
-		const char *s =
-		    fi < g->nf && i % 2 == 0 ? gm->frames.v[g->f0 + fi].func : NULL;
-		if (s && ui_matches(ui, s)) {
-			list_select(&sv->l, i);
-			return true;
-		}
-	}
-	return false;
+	size_t fi = i / 2;
+	return fi < g->nf && i % 2 == 0 ? gm->frames.v[g->f0 + fi].func : "";
 }
 
 const struct view_ops view_gstack_ops = {
@@ -577,5 +577,6 @@ const struct view_ops view_gstack_ops = {
     .open = gstack_open,
     .draw = gstack_draw,
     .request = gstack_request,
-    .find = gstack_find,
+    .row_list = gstack_list,
+    .row_name = gstack_row_name,
 };

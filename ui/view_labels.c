@@ -11,6 +11,7 @@
 #include "view.h"
 
 struct labels_view {
+	char name[300]; /* row_name's answer */
 	struct mt_labels lb;
 	int idx;
 	struct list l;
@@ -117,20 +118,20 @@ static enum view_result labels_request(struct ui *ui, struct view *v, enum reque
 	return VIEW_DONE;
 }
 
-static bool labels_find(struct ui *ui, struct view *v, int dir)
+static struct list *labels_list(struct ui *ui, struct view *v)
 {
 	struct labels_view *lv = v->priv;
-	size_t n = lv->l.n;
-	for (size_t k = dir == 0 ? 0 : 1; k <= n; k++) {
-		size_t i = dir < 0 ? (lv->l.sel + n - k % n) % n : (lv->l.sel + k) % n;
-		char val[256];
-		label_value(val, sizeof val, &lv->lb.v[i]);
-		if (ui_matches(ui, lv->lb.v[i].key) || ui_matches(ui, val)) {
-			list_select(&lv->l, i);
-			return true;
-		}
-	}
-	return false;
+	return &lv->l;
+}
+
+/* "key=value" of row i: a search finds keys and values. */
+static const char *labels_row_name(struct ui *ui, struct view *v, size_t i)
+{
+	struct labels_view *lv = v->priv;
+	char val[256];
+	label_value(val, sizeof val, &lv->lb.v[i]);
+	snprintf(lv->name, sizeof lv->name, "%s=%s", lv->lb.v[i].key, val);
+	return lv->name;
 }
 
 const struct view_ops view_labels_ops = {
@@ -140,5 +141,6 @@ const struct view_ops view_labels_ops = {
 	.draw = labels_draw,
 	.request = labels_request,
 	.done = labels_done,
-	.find = labels_find,
+	.row_list = labels_list,
+	.row_name = labels_row_name,
 };

@@ -159,18 +159,15 @@ static enum view_result peek_request(struct ui *ui, struct view *v, enum request
 	return VIEW_PASS;
 }
 
-static bool peek_find(struct ui *ui, struct view *v, int dir)
+static struct list *peek_list(struct ui *ui, struct view *v)
 {
 	struct peek_view *pv = v->priv;
-	size_t n = pv->l.n;
-	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
-		size_t i = dir < 0 ? (pv->l.sel + n - k) % n : (pv->l.sel + k) % n;
-		if (ui_matches(ui, model_func_name(ui->md, row_func(pv, i)))) {
-			list_select(&pv->l, i);
-			return true;
-		}
-	}
-	return false;
+	return &pv->l;
+}
+
+static const char *peek_row_name(struct ui *ui, struct view *v, size_t i)
+{
+	return model_func_name(ui->md, row_func(v->priv, i));
 }
 
 static uint32_t peek_selected(struct ui *ui, struct view *v)
@@ -197,7 +194,8 @@ const struct view_ops view_peek_ops = {
 	.draw = peek_draw,
 	.request = peek_request,
 	.done = peek_done,
-	.find = peek_find,
+	.row_list = peek_list,
+	.row_name = peek_row_name,
 	.selected = peek_selected,
 	.click = peek_click,
 };

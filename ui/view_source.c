@@ -18,6 +18,7 @@ struct src_row {
 };
 
 struct source_view {
+	char text[1024]; /* row_name's answer */
 	char *name; /* the function */
 	int idx;    /* sample type the numbers are for */
 	struct mt_report rep; /* lines granularity, the model's filters */
@@ -236,25 +237,22 @@ static enum view_result source_request(struct ui *ui, struct view *v, enum reque
 	}
 }
 
-/* Searches the source text (not function names: they are all the same). */
-static bool source_find(struct ui *ui, struct view *v, int dir)
+static struct list *source_list(struct ui *ui, struct view *v)
 {
 	struct source_view *sv = v->priv;
-	size_t n = sv->l.n;
-	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
-		size_t i = dir < 0 ? (sv->l.sel + n - k) % n : (sv->l.sel + k) % n;
-		const struct src_row *row = &sv->rows.v[i];
-		if (row->line == SIZE_MAX)
-			continue;
-		const struct mt_source_line *ln = &sv->src.lines.v[row->line];
-		char text[1024];
-		expand(text, sizeof text, ln->text, ln->len, 0);
-		if (ui_matches(ui, text)) {
-			list_select(&sv->l, i);
-			return true;
-		}
-	}
-	return false;
+	return &sv->l;
+}
+
+/* A search looks at the source text (the function names are all one). */
+static const char *source_row_name(struct ui *ui, struct view *v, size_t i)
+{
+	struct source_view *sv = v->priv;
+	const struct src_row *row = &sv->rows.v[i];
+	if (row->line == SIZE_MAX)
+		return "";
+	const struct mt_source_line *ln = &sv->src.lines.v[row->line];
+	expand(sv->text, sizeof sv->text, ln->text, ln->len, 0);
+	return sv->text;
 }
 
 static uint32_t source_selected(struct ui *ui, struct view *v)
@@ -279,7 +277,8 @@ const struct view_ops view_source_ops = {
 	.draw = source_draw,
 	.request = source_request,
 	.done = source_done,
-	.find = source_find,
+	.row_list = source_list,
+	.row_name = source_row_name,
 	.selected = source_selected,
 	.click = source_click,
 };

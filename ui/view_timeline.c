@@ -636,10 +636,9 @@ static void open_suspect(struct ui *ui, struct view *v, struct tl_view *tv)
 		select_row(tv, (size_t)i, true);
 	if (!open_snapshot(ui, v, last, first))
 		return;
-	snprintf(ui->search, sizeof ui->search, "%s", name);
-	struct view *cv = ui_current(ui);
-	if (cv->ops->find)
-		cv->ops->find(ui, cv, 0);
+	ui_set_search(ui, name);
+	ui_current(ui); /* reopened on the new snapshots first */
+	ui_find(ui, 0);
 	ui_message(ui, false, "diff of the series: first @%lld, last @%lld; /%s",
 		   (long long)first, (long long)last, name);
 }
@@ -771,6 +770,22 @@ static bool tl_find(struct ui *ui, struct view *v, int dir)
 	return false;
 }
 
+static size_t tl_count(struct ui *ui, struct view *v, size_t *at)
+{
+	struct tl_view *tv = v->priv;
+	const struct trend *tr = tv->tr;
+	size_t c = 0;
+	*at = 0;
+	for (size_t i = 0; tr && i < tr->nrows; i++) {
+		if (!ui_matches(ui, mt_node_name(&tr->nodes, tr->rows[i].node)))
+			continue;
+		c++;
+		if (i == tv->ll.sel && tv->pane == PANE_LEAKS)
+			*at = c;
+	}
+	return c;
+}
+
 /* The selected suspect as a function of the model (for f, i, h, l). */
 static uint32_t tl_selected(struct ui *ui, struct view *v)
 {
@@ -812,6 +827,7 @@ const struct view_ops view_timeline_ops = {
     .request = tl_request,
     .done = tl_done,
     .find = tl_find,
+    .count = tl_count,
     .selected = tl_selected,
     .click = tl_click,
     .idle = tl_idle,

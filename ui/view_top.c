@@ -165,19 +165,16 @@ static enum view_result top_request(struct ui *ui, struct view *v, enum request 
 	}
 }
 
-static bool top_find(struct ui *ui, struct view *v, int dir)
+static struct list *top_list(struct ui *ui, struct view *v)
 {
 	struct top_view *t = v->priv;
-	if (!t->n)
-		return false;
-	for (size_t k = dir == 0 ? 0 : 1; k < t->n; k++) {
-		size_t i = dir < 0 ? (t->l.sel + t->n - k) % t->n : (t->l.sel + k) % t->n;
-		if (ui_matches(ui, mt_node_name(&ui->md->rep.nodes, t->rows[i].node))) {
-			list_select(&t->l, i);
-			return true;
-		}
-	}
-	return false;
+	return &t->l;
+}
+
+static const char *top_row_name(struct ui *ui, struct view *v, size_t i)
+{
+	struct top_view *t = v->priv;
+	return mt_node_name(&ui->md->rep.nodes, t->rows[i].node);
 }
 
 static uint32_t top_selected(struct ui *ui, struct view *v)
@@ -215,7 +212,8 @@ const struct view_ops view_top_ops = {
 	.draw = top_draw,
 	.request = top_request,
 	.done = top_done,
-	.find = top_find,
+	.row_list = top_list,
+	.row_name = top_row_name,
 	.selected = top_selected,
 	.reselect = top_reselect,
 	.click = top_click,

@@ -181,19 +181,15 @@ static enum view_result tree_request(struct ui *ui, struct view *v, enum request
 	}
 }
 
-/* Search walks the whole tree in the order it shows, not only the open
- * rows: nodes with at least 0.1% of the total are made as it goes (what E
- * opens), and a match's callers are opened to show it. */
-static bool tree_find(struct ui *ui, struct view *v, int dir)
+/* The nodes a search walks, in the order the tree shows them, not only
+ * the open rows: the tree is made as it goes, up to TREEVIEW_MAX_ROWS
+ * nodes (heaviest first, so a bound on the work that keeps what matters).
+ * *at gets the position of cur. The caller frees it. */
+static uint32_t *tree_order(struct ui *ui, struct treeview *tv, uint32_t cur, size_t *n,
+			    size_t *at)
 {
-	struct tree_view *tr = v->priv;
-	struct treeview *tv = &tr->tv;
 	struct calltree *t = tv->t;
 	int idx = ui->md->idx;
-	int64_t min = ui->md->total / 1000;
-	treeview_rows(tv);
-	uint32_t cur = tv->rows.n ? tv->rows.v[tv->l.sel] : MT_NONE;
-	/* Depth first, children in order; at most what E would open. */
 	VEC(uint32_t) order = {0}, stack = {0};
 	calltree_expand(t, CT_ROOT);
 	for (uint32_t c = t->v[CT_ROOT].child; c != MT_NONE; c = t->v[c].next)
@@ -203,20 +199,18 @@ static bool tree_find(struct ui *ui, struct view *v, int dir)
 		stack.v[i] = stack.v[stack.n - 1 - i];
 		stack.v[stack.n - 1 - i] = x;
 	}
-	size_t at = 0;
+	*at = 0;
 	while (stack.n && order.n < TREEVIEW_MAX_ROWS) {
-		uint32_t n = stack.v[--stack.n];
-		int64_t c = calltree_cum(t, n, idx);
-		if (c == 0 && calltree_flat(t, n, idx) == 0)
+		uint32_t nd = stack.v[--stack.n];
+		int64_t c = calltree_cum(t, nd, idx);
+		if (c == 0 && calltree_flat(t, nd, idx) == 0)
 			continue;
-		if (n == cur)
-			at = order.n;
-		VEC_PUSH(order, n);
-		if ((c < 0 ? -c : c) < min && !treeview_is_open(tv, n))
-			continue;
-		calltree_expand(t, n);
+		if (nd == cur)
+			*at = order.n;
+		VEC_PUSH(order, nd);
+		calltree_expand(t, nd);
 		size_t mark = stack.n;
-		for (uint32_t k = t->v[n].child; k != MT_NONE; k = t->v[k].next)
+		for (uint32_t k = t->v[nd].child; k != MT_NONE; k = t->v[k].next)
 			VEC_PUSH(stack, k);
 		for (size_t i = mark, j = stack.n ? stack.n - 1 : 0; i < j; i++, j--) {
 			uint32_t x = stack.v[i];
@@ -224,15 +218,27 @@ static bool tree_find(struct ui *ui, struct view *v, int dir)
 			stack.v[j] = x;
 		}
 	}
-	size_t no = order.n;
-	uint32_t hit = MT_NONE;
-	for (size_t k = dir == 0 ? 0 : 1; k < no && hit == MT_NONE; k++) {
-		size_t i = dir < 0 ? (at + no - k) % no : (at + k) % no;
-		if (ui_matches(ui, model_func_name(ui->md, t->v[order.v[i]].func)))
-			hit = order.v[i];
-	}
-	free(order.v);
 	free(stack.v);
+	*n = order.n;
+	return order.v;
+}
+
+/* Search: over tree_order, opening the match's callers to show it. */
+static bool tree_find(struct ui *ui, struct view *v, int dir)
+{
+	struct tree_view *tr = v->priv;
+	struct treeview *tv = &tr->tv;
+	struct calltree *t = tv->t;
+	treeview_rows(tv);
+	uint32_t cur = tv->rows.n ? tv->rows.v[tv->l.sel] : MT_NONE;
+	size_t no, at;
+	uint32_t *order = tree_order(ui, tv, cur, &no, &at), hit = MT_NONE;
+	for (size_t k = dir == 0 ? 0 : 1; k < no + (dir == 0) && hit == MT_NONE; k++) {
+		size_t i = dir < 0 ? (at + no - k) % no : dir == 0 ? k : (at + k) % no;
+		if (i < no && ui_matches(ui, model_func_name(ui->md, t->v[order[i]].func)))
+			hit = order[i];
+	}
+	free(order);
 	if (hit == MT_NONE)
 		return false;
 	for (uint32_t a = t->v[hit].parent; a != MT_NONE && a != CT_ROOT; a = t->v[a].parent)
@@ -240,6 +246,26 @@ static bool tree_find(struct ui *ui, struct view *v, int dir)
 	treeview_rows(tv);
 	treeview_select_node(tv, hit);
 	return true;
+}
+
+static size_t tree_count(struct ui *ui, struct view *v, size_t *at)
+{
+	struct tree_view *tr = v->priv;
+	struct treeview *tv = &tr->tv;
+	treeview_rows(tv);
+	uint32_t cur = tv->rows.n ? tv->rows.v[tv->l.sel] : MT_NONE;
+	size_t no, pos, c = 0;
+	uint32_t *order = tree_order(ui, tv, cur, &no, &pos);
+	*at = 0;
+	for (size_t i = 0; i < no; i++) {
+		if (!ui_matches(ui, model_func_name(ui->md, tv->t->v[order[i]].func)))
+			continue;
+		c++;
+		if (order[i] == cur)
+			*at = c;
+	}
+	free(order);
+	return c;
 }
 
 static uint32_t tree_selected(struct ui *ui, struct view *v)
@@ -271,6 +297,7 @@ const struct view_ops view_tree_ops = {
 	.request = tree_request,
 	.done = tree_done,
 	.find = tree_find,
+	.count = tree_count,
 	.selected = tree_selected,
 	.click = tree_click,
 };

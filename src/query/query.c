@@ -308,15 +308,18 @@ enum mt_status mt_report_build(struct mt_report *r, const struct profile *p, int
 		}
 		if (!alt.n)
 			continue;
-		/* One pattern as given, so an error quotes the user's own. */
-		size_t one = 0;
-		const char *single = NULL;
-		for (size_t i = 0; i < nf; i++)
-			if ((int)f[i].kind == k && f[i].pattern && *f[i].pattern &&
-			    (k != MT_FILTER_FOCUS || (ptrdiff_t)i == last_focus))
-				one++, single = f[i].pattern;
-		enum mt_status st = compile(&r->re[k], (enum mt_filter_kind)k,
-					    one == 1 ? single : alt.v, e);
+		/* Each pattern alone first, so an error quotes the user's own,
+		 * never the alternation built from them. */
+		enum mt_status st = MT_OK;
+		for (size_t i = 0; i < nf && !st; i++) {
+			if ((int)f[i].kind != k || !f[i].pattern || !*f[i].pattern)
+				continue;
+			struct mt_regex *one = NULL;
+			st = compile(&one, (enum mt_filter_kind)k, f[i].pattern, e);
+			mt_regex_free(one);
+		}
+		if (!st)
+			st = compile(&r->re[k], (enum mt_filter_kind)k, alt.v, e);
 		free(alt.v);
 		if (st) {
 			mt_report_done(r);
