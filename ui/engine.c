@@ -534,7 +534,7 @@ static bool rows_find(struct ui *ui, struct view *v, int dir)
 {
 	struct list *l = v->ops->row_list(ui, v);
 	size_t n = l->n;
-	for (size_t k = dir == 0 ? 0 : 1; k < n + (dir == 0); k++) {
+	for (size_t k = dir == 0 ? 0 : 1; k < n; k++) {
 		size_t i = dir < 0 ? (l->sel + n - k) % n : dir == 0 ? k : (l->sel + k) % n;
 		if (ui_matches(ui, v->ops->row_name(ui, v, i))) {
 			list_select(l, i);

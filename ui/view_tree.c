@@ -233,9 +233,9 @@ static bool tree_find(struct ui *ui, struct view *v, int dir)
 	uint32_t cur = tv->rows.n ? tv->rows.v[tv->l.sel] : MT_NONE;
 	size_t no, at;
 	uint32_t *order = tree_order(ui, tv, cur, &no, &at), hit = MT_NONE;
-	for (size_t k = dir == 0 ? 0 : 1; k < no + (dir == 0) && hit == MT_NONE; k++) {
+	for (size_t k = dir == 0 ? 0 : 1; k < no && hit == MT_NONE; k++) {
 		size_t i = dir < 0 ? (at + no - k) % no : dir == 0 ? k : (at + k) % no;
-		if (i < no && ui_matches(ui, model_func_name(ui->md, t->v[order[i]].func)))
+		if (ui_matches(ui, model_func_name(ui->md, t->v[order[i]].func)))
 			hit = order[i];
 	}
 	free(order);
