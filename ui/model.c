@@ -8,6 +8,7 @@
 #include "profile/merge.h"
 #include "read/reader.h"
 #include "store/store.h"
+#include "base/sat.h"
 #include "base/units.h"
 #include "diffmodel.h"
 #include "gmodel.h"
@@ -178,7 +179,7 @@ static void rows_from_totals(struct model *md, int idx, struct mt_top *t)
 			continue;
 		t->rows[k++] = (struct mt_top_row){.node = (uint32_t)f, .flat = fl, .cum = cu,
 						    .raw_flat = fl, .raw_cum = cu};
-		t->flat_sum += fl;
+		t->flat_sum = mt_sat_add(t->flat_sum, fl);
 	}
 	t->n = k;
 	t->total = mt_profile_total(md->p_all, idx);

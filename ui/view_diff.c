@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "diffmodel.h"
 #include "list.h"
 #include "view.h"
@@ -56,7 +57,7 @@ static void delta_pct(char *buf, size_t n, int64_t delta, int64_t ref)
 		snprintf(buf, n, "new");
 	else
 		snprintf(buf, n, "%+.2f%%",
-			 100.0 * (double)delta / (double)(ref < 0 ? -ref : ref));
+			 100.0 * (double)delta / (double)mt_sat_abs(ref));
 }
 
 static int bar_width(int cols) { return cols >= 120 ? 12 : cols >= 100 ? 8 : 0; }
@@ -135,8 +136,9 @@ static void diff_draw(struct ui *ui, struct view *v)
 	int64_t maxd = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct mt_diff_row *r = &d->rows[i];
-		int64_t x = cum ? r->new_cum - r->base_cum : r->new_flat - r->base_flat;
-		x = x < 0 ? -x : x;
+		int64_t x = cum ? mt_sat_sub(r->new_cum, r->base_cum)
+				: mt_sat_sub(r->new_flat, r->base_flat);
+		x = mt_sat_abs(x);
 		maxd = x > maxd ? x : maxd;
 	}
 	for (int k = 0; k < dv->l.h; k++) {
@@ -152,12 +154,13 @@ static void diff_draw(struct ui *ui, struct view *v)
 		char b[32], n[32], dl[40], pc[24];
 		model_fmt(md, b, sizeof b, bv);
 		model_fmt(md, n, sizeof n, nv);
-		fmt_delta(md, dl, sizeof dl, nv - bv);
-		delta_pct(pc, sizeof pc, nv - bv, bv);
+		int64_t dlt = mt_sat_sub(nv, bv);
+		fmt_delta(md, dl, sizeof dl, dlt);
+		delta_pct(pc, sizeof pc, dlt, bv);
 		snprintf(line, sizeof line, "%10s %10s %11s ", b, n, dl);
 		ui_put(ui, yy, 0, xbar, line, a, true, false);
 		if (bw) {
-			delta_bar(ui, yy, xbar, bw, nv - bv, maxd, sel);
+			delta_bar(ui, yy, xbar, bw, dlt, maxd, sel);
 			ui_put(ui, yy, xbar + bw, 1, "", a, true, false);
 		}
 		snprintf(line, sizeof line, "%8s  ", pc);
@@ -364,8 +367,9 @@ static void dpeek_draw(struct ui *ui, struct view *v)
 		}
 		model_fmt(md, b, sizeof b, bv);
 		model_fmt(md, n, sizeof n, nv);
-		fmt_delta(md, dl, sizeof dl, nv - bv);
-		delta_pct(pc, sizeof pc, nv - bv, bv);
+		int64_t dlt = mt_sat_sub(nv, bv);
+		fmt_delta(md, dl, sizeof dl, dlt);
+		delta_pct(pc, sizeof pc, dlt, bv);
 		snprintf(line, sizeof line, "%10s %10s %11s %8s  %s ", b, n, dl, pc,
 			 mark);
 		ui_put(ui, yy, 0, xname, line, a, true, false);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "diffmodel.h"
 #include "view.h"
 
@@ -41,7 +42,7 @@ struct flame_view {
 
 static inline int64_t abs64(int64_t v)
 {
-	return v < 0 ? -v : v;
+	return mt_sat_abs(v);
 }
 
 /* The tree shown: the model's, or the diff's (NULL without a base). */
@@ -193,7 +194,7 @@ static void layout(struct ui *ui, struct flame_view *fv, struct calltree *t,
 	 * parent's: then they share its width. */
 	int64_t sum = 0;
 	for (uint32_t c = t->v[node].child; c != MT_NONE; c = t->v[c].next)
-		sum += weight(fv, t, c, idx);
+		sum = mt_sat_add(sum, weight(fv, t, c, idx));
 	if (sum > pc)
 		pc = sum;
 	double x = x0, gstart = -1;

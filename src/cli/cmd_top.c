@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/sat.h"
 #include "profile/merge.h"
 #include "report/top.h"
 #include "base/units.h"
@@ -35,13 +36,11 @@ int cmd_top(struct cli *c)
 	/* pprof drops nodes whose cum is at most nodefraction of the total
 	 * (0 by default here, so nothing is hidden unless asked). */
 	size_t orig = top.n, dropped = 0;
-	int64_t cutoff = (int64_t)((double)top.total * c->nodefraction);
-	if (cutoff < 0)
-		cutoff = -cutoff;
+	int64_t cutoff = mt_sat_abs(mt_sat_from_double((double)top.total * c->nodefraction));
 	if (cutoff > 0) {
 		size_t k = 0;
 		for (size_t i = 0; i < top.n; i++) {
-			int64_t cum = top.rows[i].cum < 0 ? -top.rows[i].cum : top.rows[i].cum;
+			int64_t cum = mt_sat_abs(top.rows[i].cum);
 			if (cum > cutoff)
 				top.rows[k++] = top.rows[i];
 		}
@@ -54,7 +53,7 @@ int cmd_top(struct cli *c)
 		top.n = (size_t)c->nodecount;
 	int64_t flat_sum = 0;
 	for (size_t i = 0; i < top.n; i++)
-		flat_sum += top.rows[i].flat;
+		flat_sum = mt_sat_add(flat_sum, top.rows[i].flat);
 
 	const struct mt_value_type *vt = &p->sample_types.v[index];
 	char mean_type[128];
@@ -111,7 +110,7 @@ int cmd_top(struct cli *c)
 	for (size_t i = 0; i < top.n; i++) {
 		const struct mt_top_row *r = &top.rows[i];
 		char fl[64], cu[64], fp[16], sp[16], cp[16];
-		sum += r->flat;
+		sum = mt_sat_add(sum, r->flat);
 		mt_scaled_label(fl, sizeof fl, r->flat, sunit, outunit);
 		mt_scaled_label(cu, sizeof cu, r->cum, sunit, outunit);
 		mt_percentage(fp, sizeof fp, r->flat, top.total);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "report/graph.h"
 #include "profile/merge.h"
 #include "base/units.h"
@@ -57,7 +58,7 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 	char a[64], b[64], pc[16], pc2[16], pc3[16];
 	int64_t shown = 0;
 	for (size_t i = 0; i < rows; i++)
-		shown += t->rows[i].flat;
+		shown = mt_sat_add(shown, t->rows[i].flat);
 	mt_scaled_label(a, sizeof a, shown, sunit, unit);
 	mt_scaled_label(b, sizeof b, t->total, sunit, unit);
 	mt_percentage(pc, sizeof pc, shown, t->total);
@@ -83,7 +84,7 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 			printf("%50s %s |   %s%s\n", a, pc, mt_node_name(&rep.nodes, ed->src),
 			       ed->inl ? " (inline)" : "");
 		}
-		flat_sum += r->flat;
+		flat_sum = mt_sat_add(flat_sum, r->flat);
 		mt_scaled_label(a, sizeof a, r->flat, sunit, unit);
 		mt_scaled_label(b, sizeof b, r->cum, sunit, unit);
 		mt_percentage(pc, sizeof pc, r->flat, t->total);

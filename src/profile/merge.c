@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
+
 struct keybuf {
 	uint8_t *b;
 	size_t n, cap;
@@ -102,7 +104,7 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 		const struct profile *s = srcs[i];
 		if (s->time_nanos && (!d->time_nanos || s->time_nanos < d->time_nanos))
 			d->time_nanos = s->time_nanos;
-		d->duration_nanos += s->duration_nanos;
+		d->duration_nanos = mt_sat_add(d->duration_nanos, s->duration_nanos);
 		if (s->period > d->period)
 			d->period = s->period;
 		for (size_t c = 0; c < s->comments.n; c++) {
@@ -271,7 +273,7 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 			}
 			int64_t *dv = d->values.v + (size_t)sid * nst;
 			for (size_t t = 0; t < nst; t++)
-				dv[t] += v[t] * scale[si];
+				dv[t] = mt_sat_add(dv[t], mt_sat_mul(v[t], scale[si]));
 		}
 		free(fmap);
 		free(mmap);

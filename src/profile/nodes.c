@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
+
 int mt_granularity_parse(const char *s)
 {
 	static const char *names[] = {
@@ -378,7 +380,7 @@ int64_t mt_profile_total(const struct profile *p, int index)
 	const int64_t *v = p->values.v + index;
 	mt_str base_key = strtab_find(&p->strs, "pprof::base", 11);
 	for (size_t s = 0; s < p->samples.n; s++, v += nst) {
-		int64_t a = *v < 0 ? -*v : *v;
+		int64_t a = mt_sat_abs(*v);
 		bool is_base = false;
 		if (base_key != (mt_str)-1) {
 			const struct mt_sample *sm = &p->samples.v[s];
@@ -386,9 +388,9 @@ int64_t mt_profile_total(const struct profile *p, int index)
 				is_base |= p->labels.v[sm->label0 + j].key == base_key;
 		}
 		if (is_base)
-			diff_total += a;
+			diff_total = mt_sat_add(diff_total, a);
 		else
-			total += a;
+			total = mt_sat_add(total, a);
 	}
 	/* pprof's -diff_base: percentages are of the base's total. */
 	return diff_total > 0 ? diff_total : total;

@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
+
 static inline int64_t abs64(int64_t v)
 {
-	return v < 0 ? -v : v;
+	return mt_sat_abs(v);
 }
 
 /* ---- frames ---------------------------------------------------------- */
@@ -29,7 +31,7 @@ void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
 	for (size_t s = 0; s < f->ns; s++) {
 		const int64_t *v = profile_values(p, s);
 		for (size_t c = 0; c < f->nst; c++)
-			f->total[c] += abs64(v[c]);
+			f->total[c] = mt_sat_add(f->total[c], abs64(v[c]));
 		f->off[s] = fr.n;
 		size_t k = mt_nodes_frames(m, s, buf);
 		VEC_RESERVE(fr, fr.n + k);
@@ -68,11 +70,11 @@ void ct_frames_totals(const struct ct_frames *f, int64_t *flat, int64_t *cum)
 				continue;
 			stamp[fn] = mark;
 			for (size_t c = 0; c < nst; c++)
-				cum[fn * nst + c] += v[c];
+				cum[fn * nst + c] = mt_sat_add(cum[fn * nst + c], v[c]);
 		}
 		uint32_t leaf = f->fr[b - 1];
 		for (size_t c = 0; c < nst; c++)
-			flat[leaf * nst + c] += v[c];
+			flat[leaf * nst + c] = mt_sat_add(flat[leaf * nst + c], v[c]);
 	}
 	free(stamp);
 }
@@ -142,14 +144,14 @@ void ct_frames_peek(const struct ct_frames *f, uint32_t fn, int idx,
 				if (!sin[g])
 					VEC_PUSH(fin, g);
 				sin[g] = mark;
-				ain[g] += w;
+				ain[g] = mt_sat_add(ain[g], w);
 			}
 			if (i + 1 < b && fr[i + 1] != fn && sout[fr[i + 1]] != mark) {
 				uint32_t g = fr[i + 1];
 				if (!sout[g])
 					VEC_PUSH(fout, g);
 				sout[g] = mark;
-				aout[g] += w;
+				aout[g] = mt_sat_add(aout[g], w);
 			}
 		}
 		pos = b;
@@ -210,7 +212,7 @@ void calltree_init(struct calltree *t, const struct ct_frames *f, bool bottom_up
 		t->perm[k++] = (uint32_t)s;
 		const int64_t *v = profile_values(f->p, s);
 		for (size_t c = 0; c < f->nst; c++)
-			t->cum[c] += v[c];
+			t->cum[c] = mt_sat_add(t->cum[c], v[c]);
 	}
 	t->v[root].s0 = 0;
 	t->v[root].s1 = k;
@@ -323,11 +325,11 @@ void calltree_expand(struct calltree *t, uint32_t n)
 		const int64_t *v = profile_values(f->p, s);
 		int64_t *cum = t->cum + (size_t)c * t->nst;
 		for (size_t k = 0; k < nst; k++)
-			cum[k] += v[k];
+			cum[k] = mt_sat_add(cum[k], v[k]);
 		if (len == d + 1) {
 			int64_t *flat = t->flat + (size_t)c * t->nst;
 			for (size_t k = 0; k < nst; k++)
-				flat[k] += v[k];
+				flat[k] = mt_sat_add(flat[k], v[k]);
 		}
 	}
 	memcpy(t->perm + s0, t->tmp + s0, (s1 - s0) * sizeof *t->perm);

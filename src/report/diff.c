@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
+
 static void add(struct mt_diff *d, const struct mt_nodes *m, const struct mt_top *t,
 		bool is_new, size_t *cap)
 {
@@ -21,11 +23,11 @@ static void add(struct mt_diff *d, const struct mt_nodes *m, const struct mt_top
 		/* ids are dense in order of first appearance: row id - 1 */
 		struct mt_diff_row *dr = &d->rows[id - 1];
 		if (is_new) {
-			dr->new_flat += r->flat;
-			dr->new_cum += r->cum;
+			dr->new_flat = mt_sat_add(dr->new_flat, r->flat);
+			dr->new_cum = mt_sat_add(dr->new_cum, r->cum);
 		} else {
-			dr->base_flat += r->flat;
-			dr->base_cum += r->cum;
+			dr->base_flat = mt_sat_add(dr->base_flat, r->flat);
+			dr->base_cum = mt_sat_add(dr->base_cum, r->cum);
 		}
 	}
 }
@@ -59,18 +61,22 @@ static int cmp_i64(int64_t a, int64_t b)
 static int cmp_growth(const void *x, const void *y)
 {
 	const struct mt_diff_row *a = x, *b = y;
-	int c = cmp_i64(a->new_flat - a->base_flat, b->new_flat - b->base_flat);
+	int c = cmp_i64(mt_sat_sub(a->new_flat, a->base_flat),
+			mt_sat_sub(b->new_flat, b->base_flat));
 	if (!c)
-		c = cmp_i64(a->new_cum - a->base_cum, b->new_cum - b->base_cum);
+		c = cmp_i64(mt_sat_sub(a->new_cum, a->base_cum),
+			    mt_sat_sub(b->new_cum, b->base_cum));
 	return c ? c : by_name(a, b);
 }
 
 static int cmp_cum(const void *x, const void *y)
 {
 	const struct mt_diff_row *a = x, *b = y;
-	int c = cmp_i64(a->new_cum - a->base_cum, b->new_cum - b->base_cum);
+	int c = cmp_i64(mt_sat_sub(a->new_cum, a->base_cum),
+			mt_sat_sub(b->new_cum, b->base_cum));
 	if (!c)
-		c = cmp_i64(a->new_flat - a->base_flat, b->new_flat - b->base_flat);
+		c = cmp_i64(mt_sat_sub(a->new_flat, a->base_flat),
+			    mt_sat_sub(b->new_flat, b->base_flat));
 	return c ? c : by_name(a, b);
 }
 
@@ -109,9 +115,9 @@ void profile_normalize(struct profile *p, const struct profile *base)
 		/* pprof sums the values as they are, not their absolutes. */
 		int64_t bt = 0, pt = 0;
 		for (size_t s = 0; s < base->samples.n; s++)
-			bt += profile_values(base, s)[t];
+			bt = mt_sat_add(bt, profile_values(base, s)[t]);
 		for (size_t s = 0; s < p->samples.n; s++)
-			pt += profile_values(p, s)[t];
+			pt = mt_sat_add(pt, profile_values(p, s)[t]);
 		ratio[t] = pt != 0 ? (double)bt / (double)pt : 0;
 		all_ones &= ratio[t] == 1;
 	}
@@ -125,7 +131,7 @@ void profile_normalize(struct profile *p, const struct profile *base)
 		bool nonzero = false;
 		for (size_t t = 0; t < nst; t++) {
 			if (ratio[t] != 1)
-				v[t] = (int64_t)llround((double)v[t] * ratio[t]);
+				v[t] = mt_sat_from_double(round((double)v[t] * ratio[t]));
 			nonzero |= v[t] != 0;
 		}
 		if (!nonzero)

@@ -2,6 +2,7 @@
  * of them start from the same aggregation: distinct stacks of node ids with
  * their summed value, kept in a trie keyed by (parent, node). */
 #include "report/export.h"
+#include "base/sat.h"
 #include "base/u64map.h"
 
 #include <inttypes.h>
@@ -52,12 +53,12 @@ static void trie_build(struct trie *t, const struct mt_nodes *m, int index)
 		if (k == 0)
 			continue;
 		uint32_t cur = 0;
-		t->v.v[0].cum += w;
+		t->v.v[0].cum = mt_sat_add(t->v.v[0].cum, w);
 		for (size_t i = k; i-- > 0;) {
 			cur = trie_child(t, cur, fr[i].node);
-			t->v.v[cur].cum += w;
+			t->v.v[cur].cum = mt_sat_add(t->v.v[cur].cum, w);
 		}
-		t->v.v[cur].self += w;
+		t->v.v[cur].self = mt_sat_add(t->v.v[cur].self, w);
 	}
 	free(fr);
 	/* Link children, in order of first appearance. */
@@ -229,12 +230,12 @@ struct svg {
 static void svg_frame(struct svg *s, uint32_t id, double x, int depth)
 {
 	const struct tnode *n = &s->t->v.v[id];
-	double w = (double)llabs(n->cum) * s->scale;
+	double w = (double)mt_sat_abs(n->cum) * s->scale;
 	int y = s->height - (depth + 1) * s->row - 4;
 	const char *name = n->node == MT_NONE ? "all" : mt_node_name(s->m, n->node);
 	uint64_t h = mt_hash(name, package_len(name), 7);
 	int r = 200 + (int)(h % 56), g = 80 + (int)((h >> 8) % 130), b = (int)((h >> 16) % 60);
-	double pct = s->total ? 100.0 * (double)llabs(n->cum) / (double)s->total : 0;
+	double pct = s->total ? 100.0 * (double)mt_sat_abs(n->cum) / (double)s->total : 0;
 	fprintf(s->f, "<g><title>");
 	xml_text(s->f, name, 4096);
 	fprintf(s->f, " (%" PRId64 " %s, %.2f%%)</title>", n->cum, s->unit, pct);
@@ -256,7 +257,7 @@ static void svg_frame(struct svg *s, uint32_t id, double x, int depth)
 	fputs("</g>\n", s->f);
 	double cx = x, small = 0;
 	for (uint32_t c = n->child; c != MT_NONE; c = s->t->v.v[c].next) {
-		double cw = (double)llabs(s->t->v.v[c].cum) * s->scale;
+		double cw = (double)mt_sat_abs(s->t->v.v[c].cum) * s->scale;
 		if (cw < 1.0) {
 			small += cw; /* merged below, never lost */
 			continue;
@@ -297,7 +298,7 @@ void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
 		.total = t.v.v[0].cum,
 		.unit = profile_str(p, p->sample_types.v[index].unit),
 	};
-	s.scale = s.total ? (double)(width - 20) / (double)llabs(s.total) : 0;
+	s.scale = s.total ? (double)(width - 20) / (double)mt_sat_abs(s.total) : 0;
 	fprintf(f, "<?xml version=\"1.0\" standalone=\"no\"?>\n"
 		   "<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" "
 		   "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "

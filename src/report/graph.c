@@ -1,5 +1,6 @@
 /* graph.c - edges from the shared sample walk, indexed both ways. */
 #include "report/graph.h"
+#include "base/sat.h"
 #include "base/u64map.h"
 
 #include <stdlib.h>
@@ -36,7 +37,7 @@ void mt_graph_build(struct mt_graph *g, const struct mt_nodes *m, int index)
 				continue; /* once per sample, first occurrence */
 			stamps.v[*at] = mark;
 			struct mt_edge *e = &edges.v[*at];
-			e->weight += w;
+			e->weight = mt_sat_add(e->weight, w);
 			if (!fr[i].inl)
 				e->inl = false;
 		}
@@ -53,7 +54,7 @@ void mt_graph_trim(struct mt_graph *g, int64_t cutoff)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < g->n; i++) {
-		int64_t a = g->e[i].weight < 0 ? -g->e[i].weight : g->e[i].weight;
+		int64_t a = mt_sat_abs(g->e[i].weight);
 		if (a >= cutoff && g->e[i].weight != 0)
 			g->e[k++] = g->e[i];
 	}
@@ -89,8 +90,8 @@ static int cmp_edge(const void *x, const void *y)
 	const struct mt_edge *a = &sort_g->e[*(const uint32_t *)x];
 	const struct mt_edge *b = &sort_g->e[*(const uint32_t *)y];
 	if (a->weight != b->weight) {
-		int64_t aa = a->weight < 0 ? -a->weight : a->weight;
-		int64_t bb = b->weight < 0 ? -b->weight : b->weight;
+		int64_t aa = mt_sat_abs(a->weight);
+		int64_t bb = mt_sat_abs(b->weight);
 		if (aa != bb)
 			return aa > bb ? -1 : 1;
 	}

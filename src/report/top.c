@@ -1,5 +1,6 @@
 /* top.c - flat/cum aggregation over the shared sample walk. */
 #include "report/top.h"
+#include "base/sat.h"
 #include "base/u64map.h"
 
 #include <stdlib.h>
@@ -14,7 +15,7 @@ void mt_top_build(struct mt_top *t, const struct mt_nodes *m, int index)
  * by its summed divisors, and so is the total. */
 static int64_t divide(int64_t v, int64_t d)
 {
-	return d ? v / d : v;
+	return mt_sat_div(v, d);
 }
 
 void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, int div)
@@ -45,21 +46,21 @@ void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, in
 			uint32_t n = fr[i].node;
 			if (stamp[n] != mark) {
 				stamp[n] = mark;
-				acc[n].cum += w;
+				acc[n].cum = mt_sat_add(acc[n].cum, w);
 				if (cdiv)
-					cdiv[n] += dw;
+					cdiv[n] = mt_sat_add(cdiv[n], dw);
 			}
 		}
-		acc[fr[0].node].flat += w;
+		acc[fr[0].node].flat = mt_sat_add(acc[fr[0].node].flat, w);
 		if (fdiv)
-			fdiv[fr[0].node] += dw;
+			fdiv[fr[0].node] = mt_sat_add(fdiv[fr[0].node], dw);
 	}
 	if (div >= 0) {
 		int64_t total = 0, dtotal = 0;
 		for (size_t s = 0; s < p->samples.n; s++) {
 			int64_t v = vals[s * nst], d = dvals[s * nst];
-			total += v < 0 ? -v : v;
-			dtotal += d;
+			total = mt_sat_add(total, mt_sat_abs(v));
+			dtotal = mt_sat_add(dtotal, d);
 		}
 		t->total = divide(total, dtotal);
 		for (size_t n = 0; n < nn; n++) {
@@ -80,7 +81,7 @@ void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, in
 			continue;
 		acc[n].node = (uint32_t)n;
 		acc[rows++] = acc[n];
-		t->flat_sum += acc[n].flat;
+		t->flat_sum = mt_sat_add(t->flat_sum, acc[n].flat);
 	}
 	t->rows = acc;
 	t->n = rows;
@@ -139,19 +140,17 @@ void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 			if (e->stamp == mark)
 				continue;
 			e->stamp = mark;
-			e->weight += w;
+			e->weight = mt_sat_add(e->weight, w);
 			if (!fr[i].inl)
 				e->inl = false;
 		}
 	}
 	/* pprof drops edges lighter than edgefraction of the flat sum before it
 	 * looks at them. */
-	int64_t cutoff = (int64_t)((double)t->flat_sum * edge_fraction);
-	if (cutoff < 0)
-		cutoff = -cutoff;
+	int64_t cutoff = mt_sat_abs(mt_sat_from_double((double)t->flat_sum * edge_fraction));
 	for (size_t j = 0; j < es.n; j++) {
 		const struct edge *e = &es.v[j];
-		int64_t aw = e->weight < 0 ? -e->weight : e->weight;
+		int64_t aw = mt_sat_abs(e->weight);
 		if (aw < cutoff)
 			continue;
 		struct mt_top_row *r = &t->rows[row_of[(uint32_t)(e->key - 1)]];
@@ -170,7 +169,7 @@ static const struct mt_nodes *sort_nodes;
 
 static inline int64_t abs64(int64_t v)
 {
-	return v < 0 ? -v : v;
+	return mt_sat_abs(v);
 }
 
 static int cmp_name(const struct mt_top_row *a, const struct mt_top_row *b)
