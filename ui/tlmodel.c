@@ -120,7 +120,7 @@ static void drop_data(struct tlmodel *tm)
 static void add_abs(void *ctx, int64_t stack, int64_t value)
 {
 	(void)stack;
-	*(int64_t *)ctx += value < 0 ? -value : value;
+	*(int64_t *)ctx = mt_sat_add(*(int64_t *)ctx, mt_sat_abs(value));
 }
 
 /* Each snapshot's total of tm->type (stored for the default type, summed

@@ -66,7 +66,7 @@ static int bar_width(int cols) { return cols >= 120 ? 12 : cols >= 100 ? 8 : 0; 
 static void delta_bar(struct ui *ui, int y, int x, int w, int64_t d, int64_t max,
 		      bool sel)
 {
-	double fr = max ? (double)(d < 0 ? -d : d) / (double)max : 0;
+	double fr = max ? (double)mt_sat_abs(d) / (double)max : 0;
 	if (d != 0 && fr * w * 8 < 1)
 		fr = 1.0 / (8.0 * w); /* a change is never nothing */
 	ui_bar(ui, y, x, w, fr,
@@ -110,8 +110,8 @@ static void diff_draw(struct ui *ui, struct view *v)
 	char bt[32], nt[32], dt[40], dp[24], line[400];
 	model_fmt(md, bt, sizeof bt, d->base_total);
 	model_fmt(md, nt, sizeof nt, d->new_total);
-	fmt_delta(md, dt, sizeof dt, d->new_total - d->base_total);
-	delta_pct(dp, sizeof dp, d->new_total - d->base_total, d->base_total);
+	fmt_delta(md, dt, sizeof dt, mt_sat_sub(d->new_total, d->base_total));
+	delta_pct(dp, sizeof dp, mt_sat_sub(d->new_total, d->base_total), d->base_total);
 	snprintf(line, sizeof line, " base %s %s %s  new %s %s %s  delta %s (%s)%s",
 		 md->base_name, ui->g->vline, bt, md->name, ui->g->vline, nt, dt, dp,
 		 dm->normalized ? "  normalized" : "");
@@ -331,7 +331,7 @@ static void dpeek_draw(struct ui *ui, struct view *v)
 	char bf[32], nf[32], df[40];
 	model_fmt(md, bf, sizeof bf, pv->self[0]);
 	model_fmt(md, nf, sizeof nf, pv->self[1]);
-	fmt_delta(md, df, sizeof df, pv->self[1] - pv->self[0]);
+	fmt_delta(md, df, sizeof df, mt_sat_sub(pv->self[1], pv->self[0]));
 	snprintf(line, sizeof line, " %s %s flat: base %s, new %s, delta %s%s", strtab_get(&drill_names, pv->name), ui->g->vline, bf, nf, df,
 		 dm && dm->normalized ? "  normalized" : "");
 	ui_put(ui, y, 0, ui->cols, line, ta, true, true);

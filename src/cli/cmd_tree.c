@@ -36,8 +36,7 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 	/* pprof trims light edges for -tree (edgefraction 0.001 of the flat
 	 * sum); -peek shows them all. */
 	if (!symbol) {
-		int64_t cut = (int64_t)((double)t->flat_sum * 0.001);
-		mt_graph_trim(&g, cut < 0 ? -cut : cut);
+		mt_graph_trim(&g, mt_sat_abs((int64_t)((double)t->flat_sum * 0.001)));
 	}
 	mt_graph_sort(&g, &rep.nodes);
 	size_t rows = t->n;

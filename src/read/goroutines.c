@@ -297,6 +297,7 @@ static enum mt_status line(struct gparse *g, const char *p, const char *end)
 {
 	struct mt_goroutines *d = g->d;
 	enum mt_status st;
+again: /* once more after a line that ended a goroutine */
 	if (g->mode == GM_TOP) {
 		if (p < end && *p == 'g' && (st = header(g, p, end)) != MT_ERR_NOTFOUND)
 			return st;
@@ -364,7 +365,7 @@ static enum mt_status line(struct gparse *g, const char *p, const char *end)
 		    has_prefix(p, end, "..."))
 			return MT_OK;
 		close_goroutine(g, true);
-		return line(g, p, end);
+		goto again;
 	}
 	if (has_prefix(p, end, "created by "))
 		return g->mode == GM_STACK ? created_by(g, p, end)
@@ -381,7 +382,7 @@ static enum mt_status line(struct gparse *g, const char *p, const char *end)
 	if (g->need_loc || g->need_cloc)
 		return corrupt(g, p, "expected \"\\tfile:line\"");
 	close_goroutine(g, true);
-	return line(g, p, end);
+	goto again;
 }
 
 enum mt_status goroutines_parse(struct mt_goroutines *d, const uint8_t *data, size_t n,

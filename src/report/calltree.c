@@ -342,17 +342,37 @@ void calltree_expand(struct calltree *t, uint32_t n)
 	free(funcs.v);
 }
 
+/* Depth first with a stack of its own (nodes in the order a recursion would
+ * expand them): the depth is the input's, up to max_depth. */
 void calltree_expand_min(struct calltree *t, uint32_t n, int idx, int64_t min,
 			 unsigned max_depth)
 {
-	if (max_depth == 0 || abs64(calltree_cum(t, n, idx)) < min)
-		return;
-	calltree_expand(t, n);
-	for (uint32_t c = t->v[n].child; c != MT_NONE; c = t->v[c].next) {
-		if (abs64(calltree_cum(t, c, idx)) < min)
-			break; /* children are sorted by |cum| */
-		calltree_expand_min(t, c, idx, min, max_depth - 1);
+	struct pending {
+		uint32_t node;
+		unsigned depth; /* levels still allowed */
+	};
+	VEC(struct pending) st = {0};
+	VEC_PUSH(st, ((struct pending){n, max_depth}));
+	while (st.n) {
+		struct pending it = st.v[--st.n];
+		if (it.depth == 0 || abs64(calltree_cum(t, it.node, idx)) < min)
+			continue;
+		calltree_expand(t, it.node);
+		/* Children are sorted by |cum|: those at or above min are a
+		 * prefix, pushed last first so the first is expanded next. */
+		size_t from = st.n;
+		for (uint32_t c = t->v[it.node].child; c != MT_NONE; c = t->v[c].next) {
+			if (abs64(calltree_cum(t, c, idx)) < min)
+				break;
+			VEC_PUSH(st, ((struct pending){c, it.depth - 1}));
+		}
+		for (size_t i = from, j = st.n; j-- > i + 1; i++) {
+			struct pending x = st.v[i];
+			st.v[i] = st.v[j];
+			st.v[j] = x;
+		}
 	}
+	free(st.v);
 }
 
 void calltree_sort(struct calltree *t, int idx)

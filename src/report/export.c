@@ -227,7 +227,8 @@ struct svg {
 	const char *unit;
 };
 
-static void svg_frame(struct svg *s, uint32_t id, double x, int depth)
+/* One frame's rectangle and, if it fits, its name. */
+static void svg_rect(struct svg *s, uint32_t id, double x, int depth)
 {
 	const struct tnode *n = &s->t->v.v[id];
 	double w = (double)mt_sat_abs(n->cum) * s->scale;
@@ -255,34 +256,67 @@ static void svg_frame(struct svg *s, uint32_t id, double x, int depth)
 		fputs("</text>", s->f);
 	}
 	fputs("</g>\n", s->f);
-	double cx = x, small = 0;
-	for (uint32_t c = n->child; c != MT_NONE; c = s->t->v.v[c].next) {
-		double cw = (double)mt_sat_abs(s->t->v.v[c].cum) * s->scale;
-		if (cw < 1.0) {
-			small += cw; /* merged below, never lost */
-			continue;
-		}
-		svg_frame(s, c, cx, depth + 1);
-		cx += cw;
-	}
-	if (small >= 1.0) {
-		int cy = s->height - (depth + 2) * s->row - 4;
-		fprintf(s->f, "<g><title>%s: frames too narrow to draw</title>"
-			      "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-			      "fill=\"rgb(180,180,180)\"/></g>\n",
-			name[0] == '<' ? "merged" : "merged", cx, cy, small, s->row - 1);
-	}
 }
 
-static int trie_depth(const struct trie *t, uint32_t id)
+/* A frame on the way down: where its next child goes, and the width of the
+ * children too narrow to draw so far. */
+struct svg_item {
+	uint32_t id, next; /* next child to visit */
+	int depth;
+	double cx, small;
+};
+
+/* Draws the frame id and everything above it, parents before children, each
+ * frame's narrow children merged into one grey box after its last child.
+ * Iterative: a stack 100,000 frames deep must not overflow the C stack. */
+static void svg_frames(struct svg *s, uint32_t id)
 {
-	int d = 0;
-	for (uint32_t c = t->v.v[id].child; c != MT_NONE; c = t->v.v[c].next) {
-		int cd = trie_depth(t, c);
-		if (cd > d)
-			d = cd;
+	VEC(struct svg_item) st = {0};
+	svg_rect(s, id, 0, 0);
+	VEC_PUSH(st, ((struct svg_item){.id = id, .next = s->t->v.v[id].child}));
+	while (st.n) {
+		struct svg_item *it = &st.v[st.n - 1];
+		uint32_t c = it->next;
+		if (c == MT_NONE) {
+			if (it->small >= 1.0) {
+				int cy = s->height - (it->depth + 2) * s->row - 4;
+				fprintf(s->f, "<g><title>merged: frames too narrow to draw</title>"
+					      "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+					      "height=\"%d\" fill=\"rgb(180,180,180)\"/></g>\n",
+					it->cx, cy, it->small, s->row - 1);
+			}
+			st.n--;
+			continue;
+		}
+		it->next = s->t->v.v[c].next;
+		double cw = (double)mt_sat_abs(s->t->v.v[c].cum) * s->scale;
+		if (cw < 1.0) {
+			it->small += cw; /* merged below, never lost */
+			continue;
+		}
+		double x = it->cx;
+		int depth = it->depth + 1;
+		it->cx += cw;
+		svg_rect(s, c, x, depth);
+		VEC_PUSH(st, ((struct svg_item){.id = c, .next = s->t->v.v[c].child,
+						.depth = depth, .cx = x}));
 	}
-	return d + 1;
+	free(st.v);
+}
+
+/* The number of levels of the trie, root included. A child is always added
+ * after its parent, so one pass in order sees every parent first. */
+static int trie_depth(const struct trie *t)
+{
+	int *d = xmalloc((t->v.n + 1) * sizeof *d), max = 0;
+	d[0] = 1;
+	for (size_t i = 1; i < t->v.n; i++) {
+		d[i] = d[t->v.v[i].parent] + 1;
+		if (d[i] > max)
+			max = d[i];
+	}
+	free(d);
+	return max > 1 ? max : 1;
 }
 
 void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
@@ -291,7 +325,7 @@ void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
 	struct trie t;
 	trie_build(&t, m, index);
 	const int width = 1200, row = 16;
-	int depth = trie_depth(&t, 0);
+	int depth = trie_depth(&t);
 	int height = (depth + 3) * row + 10;
 	struct svg s = {
 		.f = f, .t = &t, .m = m, .row = row, .height = height,
@@ -310,7 +344,7 @@ void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
 	fprintf(f, " (%s)</text>\n<g transform=\"translate(10,0)\">\n",
 		profile_str(p, p->sample_types.v[index].type));
 	if (s.total)
-		svg_frame(&s, 0, 0, 0);
+		svg_frames(&s, 0);
 	fputs("</g>\n</svg>\n", f);
 	trie_done(&t);
 }

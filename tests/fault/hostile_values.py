@@ -25,6 +25,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pbenc  # noqa: E402
+
 MEMTOP = os.path.abspath(sys.argv[1])
 MIN, MAX = -2**63, 2**63 - 1
 failures = []
@@ -36,39 +39,11 @@ def check(cond, what):
         failures.append(what)
 
 
-def varint(v):
-    v &= (1 << 64) - 1
-    out = bytearray()
-    while v >= 0x80:
-        out.append((v & 0x7f) | 0x80)
-        v >>= 7
-    out.append(v)
-    return bytes(out)
-
-
-def fu(field, v):
-    return varint(field << 3) + varint(v)
-
-
-def fb(field, data):
-    return varint(field << 3 | 2) + varint(len(data)) + data
-
-
-def profile(values, time=0):
-    """inuse_space/bytes; sample i has stack [main.f or main.g, main.g] so
-    main.g is the root of every sample; values alternate between them."""
-    p = fb(1, fu(1, 1) + fu(2, 2))
-    for i, v in enumerate(values):
-        p += fb(2, fu(1, 1 + i % 2) + fu(1, 2) + fu(2, v))
-    p += fb(4, fu(1, 1) + fu(3, 0x1000) + fb(4, fu(1, 1) + fu(2, 10)))
-    p += fb(4, fu(1, 2) + fu(3, 0x2000) + fb(4, fu(1, 2) + fu(2, 20)))
-    p += fb(5, fu(1, 1) + fu(2, 3) + fu(4, 4))
-    p += fb(5, fu(1, 2) + fu(2, 5) + fu(4, 4))
-    for s in ("", "inuse_space", "bytes", "main.f", "x.go", "main.g"):
-        p += fb(6, s.encode())
-    if time:
-        p += fu(9, time)
-    return p
+def profile(values, time=0, kind=("inuse_space", "bytes")):
+    """Sample i has the stack main.f or main.g (alternating) called by
+    main.g, so main.g is the root of every sample."""
+    return pbenc.profile([([1 + i % 2, 2], v) for i, v in enumerate(values)],
+                         ["main.f", "main.g"], kind, time)
 
 
 def run(args, d, what=None):
@@ -82,8 +57,8 @@ def run(args, d, what=None):
     what = what or " ".join(a.replace(d + "/", "") for a in args)
     check(p.returncode in (0, 1) and "runtime error" not in p.stderr
           and "Sanitizer" not in p.stderr,
-          f"{what}: exit 0 or 1, no sanitizer report (rc {p.returncode}"
-          f"{': ' + p.stderr.strip()[-300:] if p.returncode not in (0, 1) or 'Sanitizer' in p.stderr or 'runtime error' in p.stderr else ''})")
+          f"{what}: exit 0 or 1, no sanitizer report (rc {p.returncode}: "
+          f"{p.stderr.strip()[-300:]!r})")
     return p
 
 
@@ -96,6 +71,7 @@ def main():
             "mix": profile([MAX, MIN, -MAX, 5]),
             "tmin": profile([100, 200], MIN),
             "tmax": profile([100, 200], MAX),
+            "gor": profile([MAX, MAX, MIN], 0, ("goroutine", "count")),
         }
         paths = {}
         for name, data in profs.items():
@@ -104,7 +80,7 @@ def main():
                 f.write(data)
         keys = os.path.join(d, "keys")
         with open(keys, "w") as f:
-            f.write("1\n2\nDown\nEnter\n3\nEnter\nEnd\n4\n5\nDown\nEnter\n6\n1\ns\nq\n")
+            f.write("1\n2\nDown\nEnter\n3\nE\nEnter\nEnd\n4\n5\nDown\nEnter\n6\nDown\nEnter\n1\ns\nq\n")
         db = os.path.join(d, "s.db")
         for name, p in paths.items():
             for args in (["top", p], ["top", "--cum", "--unit", "auto", p],
@@ -159,7 +135,8 @@ def main():
         c.execute("UPDATE snapshot SET nsample=? WHERE id=3", (MIN,))
         c.execute("UPDATE snapshot SET nsample=? WHERE id=4", (MAX,))
         c.execute("INSERT INTO series (id, name, source) VALUES "
-                  "(1, 'memstats.HeapInuse', 'http://x/debug/vars'), (2, 'proc.rss_bytes', 'pid:1')")
+                  "(1, 'memstats.HeapInuse', 'http://x/debug/vars'), "
+                  "(2, 'proc.rss_bytes', 'pid:1')")
         for tm, v in ((MIN, float("inf")), (0, float("-inf")), (5, 1e308), (6, -1e308),
                       (MAX - 1, 1.0)):
             c.execute("INSERT INTO point VALUES (1, ?, ?), (2, ?, ?)", (tm, v, tm + 1, v))
