@@ -78,7 +78,8 @@ static const char usage[] =
 	"      --pid PID              also sample RSS, fds and threads of PID from\n"
 	"                             /proc each round (repeatable); URLs ending in\n"
 	"                             /debug/vars are stored as expvar series\n"
-	"      --max-inflate BYTES    refuse gzip data inflating past BYTES (4 GiB)\n"
+	"      --max-inflate BYTES    refuse gzip data inflating past BYTES (default:\n"
+	"                             100 times the compressed size, at most 4 GiB)\n"
 	"      --max-samples N        refuse profiles with more samples (50M)\n"
 	"      --max-frames N         refuse stacks deeper than N (100000)\n"
 	"      --max-string BYTES     refuse longer names and strings (1 MiB)\n"
@@ -352,8 +353,11 @@ int main(int argc, char **argv)
 				cli_err("", "bad limit \"%s\"", optarg);
 				return EXIT_USAGE;
 			}
-			if (opt == OPT_MAX_INFLATE)
+			if (opt == OPT_MAX_INFLATE) {
+				/* An explicit limit in bytes replaces the ratio. */
 				c.lim.max_inflate = sz;
+				c.lim.max_inflate_ratio = 0;
+			}
 			else if (opt == OPT_MAX_SAMPLES)
 				c.lim.max_samples = sz;
 			else if (opt == OPT_MAX_STRING)

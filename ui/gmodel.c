@@ -66,7 +66,7 @@ static bool from_dump(struct gmodel *gm, const char *path, const struct mt_limit
 		goto fail;
 	in = data;
 	if (gz_is_gzip(in, n)) {
-		if (gz_inflate(in, n, lim->max_inflate, &raw, &rawn, &e))
+		if (goroutines_inflate(in, n, lim, &raw, &rawn, &e))
 			goto fail;
 		in = raw, n = rawn;
 	}

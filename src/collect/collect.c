@@ -5,8 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "read/expvar.h"
+#include "base/gz.h"
 #include "base/util.h"
+#include "read/expvar.h"
+#include "read/reader.h"
+
+/* The start of a body that decides whether it can be what was asked for. */
+#define HEAD_BYTES ((size_t)64 << 10)
 
 enum mt_status collect_global_init(struct mt_err *e)
 {
@@ -125,20 +130,78 @@ struct body {
 	uint8_t *v;
 	size_t n, cap, max;
 	bool too_big;
+	const char *kind; /* of the target */
+	CURL *curl;
+	size_t next_check; /* body size at which to look at its start again */
+	bool checked, bad;
+	struct mt_err err; /* why the start cannot be what was asked for */
 };
+
+/* Whether the start of the body can be what its kind is: a JSON object for
+ * expvar, else a profile (inflated first if gzip). Sets *decided when it
+ * can tell: an inflated start shorter than HEAD_BYTES waits for more. */
+static bool head_ok(struct body *b, bool *decided)
+{
+	*decided = true;
+	if (b->kind && strcmp(b->kind, "expvar") == 0) {
+		size_t i = 0;
+		while (i < b->n && (b->v[i] == ' ' || b->v[i] == '\t' || b->v[i] == '\n' ||
+				    b->v[i] == '\r'))
+			i++;
+		if (i < b->n && b->v[i] != '{') {
+			mt_errf(&b->err, MT_ERR_FORMAT, "not expvar JSON (no object at byte %zu)",
+				i);
+			return false;
+		}
+		*decided = i < b->n;
+		return true;
+	}
+	if (!gz_is_gzip(b->v, b->n))
+		return reader_check_head(b->v, b->n, &b->err) == MT_OK;
+	uint8_t *h;
+	size_t hn;
+	if (gz_head(b->v, b->n, HEAD_BYTES, &h, &hn, &b->err))
+		return false;
+	*decided = hn >= HEAD_BYTES;
+	bool ok = !*decided || reader_check_head(h, hn, &b->err) == MT_OK;
+	free(h);
+	return ok;
+}
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct body *b = arg;
 	size_t n = size * nmemb;
-	if (b->n + n > b->max) {
+	if (n > b->max - b->n) {
 		b->too_big = true;
 		return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
 	}
-	if (b->n + n + 1 > b->cap)
-		xgrow((void **)&b->v, &b->cap, b->n + n + 1, 1);
+	if (b->n + n + 1 > b->cap) {
+		/* Doubling, but never past the bound: an endless body stops
+		 * at max bytes, not at the next power of two above it. */
+		size_t top = b->max < SIZE_MAX ? b->max + 1 : SIZE_MAX;
+		size_t c = b->cap > 4096 ? b->cap : 4096;
+		while (c < b->n + n + 1)
+			c = c > top / 2 ? top : c * 2;
+		b->v = xrealloc(b->v, c);
+		b->cap = c;
+	}
 	memcpy(b->v + b->n, ptr, n);
 	b->n += n;
+	/* A body that cannot be a profile is refused from its first bytes,
+	 * before the rest of it is downloaded. */
+	if (!b->checked && b->n >= b->next_check) {
+		long status = 0;
+		curl_easy_getinfo(b->curl, CURLINFO_RESPONSE_CODE, &status);
+		bool decided = true;
+		/* An error page is reported as such, by its status. */
+		if (status >= 200 && status < 300 && !head_ok(b, &decided)) {
+			b->bad = true;
+			return 0;
+		}
+		b->checked = decided;
+		b->next_check = b->n * 2;
+	}
 	return n;
 }
 
@@ -154,7 +217,8 @@ enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts
 {
 	CURL *c = t->curl;
 	char errbuf[CURL_ERROR_SIZE] = "";
-	struct body b = {.max = o->max_body ? o->max_body : (size_t)1 << 30};
+	struct body b = {.max = o->max_body ? o->max_body : (size_t)1 << 30,
+			 .kind = t->kind, .curl = c, .next_check = HEAD_BYTES};
 	curl_easy_reset(c);
 	curl_easy_setopt(c, CURLOPT_URL, t->fetch_url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -180,7 +244,10 @@ enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	enum mt_status st = MT_OK;
-	if (b.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+	if (b.bad) {
+		st = mt_errf(e, MT_ERR_FORMAT, "bad response (its first %zu bytes): %s", b.n,
+			     b.err.msg);
+	} else if (b.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		st = mt_errf(e, MT_ERR_LIMIT, "response larger than %zu bytes (--max-body)",
 			     b.max);
 	} else if (rc == CURLE_ABORTED_BY_CALLBACK) {
