@@ -22,11 +22,13 @@ def fb(field, data):
     return varint(field << 3 | 2) + varint(len(data)) + data
 
 
-def profile(samples, funcs, kind=("inuse_space", "bytes"), time=0, mappings=()):
+def profile(samples, funcs, kind=("inuse_space", "bytes"), time=0, mappings=(), lines=True,
+            file="x.go"):
     """samples: [(location ids leaf first, value)]; funcs: function names,
-    function and location i + 1 being funcs[i] (file x.go, line 7 + i);
-    mappings: [(file, build id)], mapping 1 covering every location."""
-    strs = ["", kind[0], kind[1], "x.go"]
+    function and location i + 1 being funcs[i] (in file, line 7 + i);
+    mappings: [(file, build id)], mapping 1 covering every location.
+    Without lines, locations are bare addresses, left to the symbolizer."""
+    strs = ["", kind[0], kind[1], file]
     index = {x: i for i, x in enumerate(strs)}
 
     def s(x):
@@ -42,11 +44,14 @@ def profile(samples, funcs, kind=("inuse_space", "bytes"), time=0, mappings=()):
         p.append(fb(3, fu(1, i + 1) + fu(2, 0x400000) + fu(3, 0x800000) + fu(5, s(f)) +
                     fu(6, s(bid))))
     for i, name in enumerate(funcs):
-        loc = fu(1, i + 1) + fu(3, 0x401000 + 16 * i) + fb(4, fu(1, i + 1) + fu(2, 7 + i))
+        loc = fu(1, i + 1) + fu(3, 0x401000 + 16 * i)
+        if lines:
+            loc += fb(4, fu(1, i + 1) + fu(2, 7 + i))
         if mappings:
             loc += fu(2, 1)
         p.append(fb(4, loc))
-        p.append(fb(5, fu(1, i + 1) + fu(2, s(name)) + fu(4, 3)))
+        if lines:
+            p.append(fb(5, fu(1, i + 1) + fu(2, s(name)) + fu(4, 3)))
     p += [fb(6, x.encode()) for x in strs]
     if time:
         p.append(fu(9, time))
