@@ -40,6 +40,20 @@ struct profile *cli_load(struct cli *c, const char *arg)
 	return cli_symbolize(c, arg, p);
 }
 
+/* Whether msg was printed before by this process: a diff or --base
+ * symbolizes two profiles against the same binaries, and a warning about
+ * one of them is given once. */
+static bool warned_before(const char *msg)
+{
+	static VEC(uint64_t) seen;
+	uint64_t h = mt_hash(msg, strlen(msg), 19);
+	for (size_t i = 0; i < seen.n; i++)
+		if (seen.v[i] == h)
+			return true;
+	VEC_PUSH(seen, h);
+	return false;
+}
+
 struct profile *cli_symbolize(struct cli *c, const char *arg, struct profile *p)
 {
 	if (!symbolize_wanted(p))
@@ -51,7 +65,8 @@ struct profile *cli_symbolize(struct cli *c, const char *arg, struct profile *p)
 	enum mt_status st = symbolize_profile(s, p, &w, &e);
 	symbolizer_free(s);
 	for (size_t i = 0; i < w.v.n; i++)
-		cli_err("warning", "%s", w.v.v[i]);
+		if (!warned_before(w.v.v[i]))
+			cli_err("warning", "%s", w.v.v[i]);
 	mt_warnings_done(&w);
 	if (st) {
 		cli_err(arg, "%s", e.msg);

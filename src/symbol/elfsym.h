@@ -51,6 +51,7 @@ struct mt_elf {
 	bool exec;       /* ET_EXEC: addresses are absolute */
 	bool has_dwarf;  /* a .debug_info or .zdebug_info section */
 	char build_id[81]; /* lower-case hex, "" when none */
+	uint64_t want;     /* bytes the headers describe: more than n, a cut file */
 	VEC(struct mt_elf_seg) segs;
 	VEC(struct mt_elf_sym) syms; /* sorted by addr */
 	VEC(struct mt_elf_sect) dbg; /* every section named as one of enum mt_dbg_sect */

@@ -30,6 +30,7 @@ struct bin {
 	char why[160]; /* why it could not be opened */
 	struct elf_file main, debug;
 	bool dwarf_tried, has_dwarf;
+	bool warned_cut; /* about a truncated file, once */
 	char dwarf_why[200]; /* why its DWARF was refused, "" if it was not */
 	int timeout_ms;      /* for reading the DWARF (mt_sym_opts) */
 	struct mt_dwarf dw;
@@ -391,6 +392,28 @@ static void drop_allocator_frames(struct profile *p)
 	}
 }
 
+/* Warns, once per binary, when its file (or its debug file) is shorter than
+ * its headers say: symbols and DWARF past the cut are lost, silently
+ * otherwise. */
+static void cut_warning(struct bin *b, struct mt_warnings *w)
+{
+	if (b->warned_cut)
+		return;
+	b->warned_cut = true;
+	const struct elf_file *f = b->main.elf.want > b->main.n     ? &b->main
+				   : b->debug.ok && b->debug.elf.want > b->debug.n ? &b->debug
+										  : NULL;
+	if (!f)
+		return;
+	char msg[1024];
+	snprintf(msg, sizeof msg,
+		 "%s%s: truncated ELF file (%zu bytes, its headers describe %llu): symbols "
+		 "past the cut are lost, frames may show as [%s]",
+		 f == &b->debug ? "the debug file of " : "", b->path, f->n,
+		 (unsigned long long)f->elf.want, base_name(b->path));
+	VEC_PUSH(w->v, xstrdup(msg));
+}
+
 enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 				 struct mt_warnings *w, struct mt_err *e)
 {
@@ -455,6 +478,7 @@ enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 			}
 			continue;
 		}
+		cut_warning(b, w);
 		size_t n = bin_resolve(b, to_vaddr(b, m, loc->address), fr);
 		if (b->dwarf_why[0]) {
 			bool seen = false;
