@@ -6,10 +6,11 @@ Each case breaks the database or its file system the way production does
 and checks what issue 8 asks: memtop exits 1 with one line on stderr naming
 the database, never crashes, never leaves a partial snapshot, and the
 database stays sound (SQLite's own PRAGMA integrity_check is the oracle)
-and usable afterwards.
+and usable afterwards. Case foreign (issue 19): someone else's SQLite
+database is refused and left unchanged.
 
 Usage: store_faults.py MEMTOP REPO_ROOT [CASE...]
-CASE: full_disk locked corrupt (the default: all three) or locked_reader.
+CASE: full_disk locked corrupt foreign (the default: all four) or locked_reader.
 """
 import json
 import os
@@ -261,8 +262,67 @@ def corrupt(tmp):
         print(f"     {kind}: {err.strip()}")
 
 
+def foreign(tmp):
+    """Issue 19: someone else's SQLite database is refused with one line and
+    left byte for byte as it was (no tables added, no user_version, no WAL),
+    also with a table named like one of memtop's; memtop's own databases,
+    stamped with PRAGMA application_id or from before the stamp, open."""
+    cases = {
+        "other.sqlite": ["CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)",
+                         "INSERT INTO users (name) VALUES ('ada')"],
+        "clash.sqlite": ["CREATE TABLE snapshot (x)", "INSERT INTO snapshot VALUES (1)"],
+        "appid.sqlite": ["PRAGMA application_id = 42"],
+        "version.sqlite": ["PRAGMA user_version = 7", "CREATE TABLE t (x)"],
+    }
+    for name, sql in cases.items():
+        db = os.path.join(tmp, name)
+        con = sqlite3.connect(db)
+        for q in sql:
+            con.execute(q)
+        con.commit()
+        con.close()
+        with open(db, "rb") as f:
+            before = f.read()
+        for args in (["ls"], ["import", PROFILES[0]], ["top", "@1"], ["leaks"], ["metrics"],
+                     ["rm", "1"]):
+            rc, out, err = run([args[0], "--db", db] + args[1:])
+            one_line_error(rc, err, db, f"{name}: {args[0]}")
+            check("not a memtop database" in err and "left unchanged" in err,
+                  f"{name}: {args[0]}: says it is not a memtop database ({err.strip()!r})")
+        with open(db, "rb") as f:
+            check(f.read() == before, f"{name}: the file is left byte for byte as it was")
+        check(not os.path.exists(db + "-wal") and not os.path.exists(db + "-shm"),
+              f"{name}: no WAL or shared-memory file made")
+
+    def pragmas(db):
+        con = sqlite3.connect(db)
+        try:
+            return (con.execute("PRAGMA application_id").fetchone()[0],
+                    con.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            con.close()
+
+    # A new database is stamped; one whose stamp was removed (made before
+    # it existed) opens and is stamped again, as is a version 1 database.
+    db = os.path.join(tmp, "mine.db")
+    rc, out, err = run(["import", "--db", db, PROFILES[0]])
+    check(rc == 0, f"foreign: a new database ({err.strip()})")
+    check(pragmas(db) == (0x6d746f70, 3), f"foreign: a new database is stamped {pragmas(db)}")
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA application_id = 0")
+    con.commit()
+    con.close()
+    old = os.path.join(tmp, "v1.db")
+    shutil.copy(os.path.join(ROOT, "tests", "data", "store", "v1.db"), old)
+    for d in (db, old):
+        n = len(snapshots(d))
+        check(n > 0, f"foreign: {os.path.basename(d)} from before the stamp lists {n} snapshots")
+        check(pragmas(d) == (0x6d746f70, 3),
+              f"foreign: {os.path.basename(d)} is stamped and current {pragmas(d)}")
+
+
 def main():
-    cases = sys.argv[3:] or ["full_disk", "locked", "corrupt"]
+    cases = sys.argv[3:] or ["full_disk", "locked", "corrupt", "foreign"]
     tmp = tempfile.mkdtemp(prefix="memtop-fault-")
     try:
         for c in cases:
