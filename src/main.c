@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -241,6 +242,9 @@ static bool parse_size(const char *s, size_t *out)
 int main(int argc, char **argv)
 {
 	setlocale(LC_CTYPE, "");
+	/* Past ulimit -f a write fails with EFBIG, reported like a full disk,
+	 * instead of the signal killing memtop without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	struct cli c = {.prog = "memtop", .gran = MT_GRAN_FUNCTIONS,
 			.lim = MT_LIMITS_DEFAULT};
 	c.db = getenv("MEMTOP_DB");

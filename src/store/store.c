@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +63,19 @@ enum mt_status store_dberr(struct store *s, struct mt_err *e, const char *what)
 	if (code == SQLITE_CORRUPT)
 		return mt_errf(e, MT_ERR_CORRUPT, "%s: the database is damaged (%s)",
 			       what, sqlite3_errmsg(s->db));
+	/* SQLite's "disk I/O error" with the system's reason: a full disk, a
+	 * file size limit (ulimit -f: EFBIG), a read-only file system. */
+	int sys = sqlite3_system_errno(s->db);
+	bool io = code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN;
+	if (io && sys)
+		return mt_errf(e, MT_ERR_DB, "%s: %s (%s)", what, sqlite3_errmsg(s->db),
+			       strerror(sys));
+	/* A write cut short at the limit sets no errno. */
+	struct rlimit fsize;
+	if (io && getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY)
+		return mt_errf(e, MT_ERR_DB, "%s: %s (the file size limit, ulimit -f, is "
+			       "%llu bytes)", what, sqlite3_errmsg(s->db),
+			       (unsigned long long)fsize.rlim_cur);
 	return mt_errf(e, MT_ERR_DB, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 

@@ -7,10 +7,12 @@ and checks what issue 8 asks: memtop exits 1 with one line on stderr naming
 the database, never crashes, never leaves a partial snapshot, and the
 database stays sound (SQLite's own PRAGMA integrity_check is the oracle)
 and usable afterwards. Case foreign (issue 19): someone else's SQLite
-database is refused and left unchanged.
+database is refused and left unchanged; case fsize: ulimit -f is an error,
+not a silent death by SIGXFSZ.
 
 Usage: store_faults.py MEMTOP REPO_ROOT [CASE...]
-CASE: full_disk locked corrupt foreign (the default: all four) or locked_reader.
+CASE: full_disk locked corrupt foreign fsize (the default: all five) or
+locked_reader.
 """
 import json
 import os
@@ -262,6 +264,36 @@ def corrupt(tmp):
         print(f"     {kind}: {err.strip()}")
 
 
+def fsize(tmp):
+    """Issue 19: past the file size limit (ulimit -f) an import fails with
+    one line that says so, instead of SIGXFSZ killing memtop silently (rc
+    -25); the database keeps what was imported before and stays sound."""
+    db = os.path.join(tmp, "fsize.db")
+    rc, out, err = run(["import", "--db", db, PROFILES[0]])
+    check(rc == 0, f"fsize: first import ({err.strip()})")
+    before = snapshots(db)
+    size = os.path.getsize(db) + 4 * 1024
+
+    def limit():  # SIGXFSZ keeps its default action: memtop must handle it
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    failed = 0
+    for prof in PROFILES[1:4]:
+        rc, out, err = run(["import", "--db", db, prof], preexec=limit)
+        check(rc in (0, 1), f"fsize: import of {os.path.basename(prof)} is not killed "
+                            f"(rc {rc})")
+        if rc == 1:
+            failed += 1
+            one_line_error(rc, err, [db, prof], "fsize: import")
+            check("File too large" in err or "ulimit -f" in err,
+                  f"fsize: the error names the file size limit ({err.strip()!r})")
+    check(failed > 0, "fsize: imports ran into the limit")
+    integrity(db, "fsize")
+    after = snapshots(db)
+    check(len(after) == len(before) + 3 - failed,
+          f"fsize: exactly the imports that succeeded are listed ({len(after)})")
+    totals_ok(db, after, "fsize")
+
+
 def foreign(tmp):
     """Issue 19: someone else's SQLite database is refused with one line and
     left byte for byte as it was (no tables added, no user_version, no WAL),
@@ -322,7 +354,7 @@ def foreign(tmp):
 
 
 def main():
-    cases = sys.argv[3:] or ["full_disk", "locked", "corrupt", "foreign"]
+    cases = sys.argv[3:] or ["full_disk", "locked", "corrupt", "foreign", "fsize"]
     tmp = tempfile.mkdtemp(prefix="memtop-fault-")
     try:
         for c in cases:
