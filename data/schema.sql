@@ -12,6 +12,12 @@
 -- signed integer with the same bits. Times are nanoseconds since the epoch.
 -- Changing this file means adding a migration in src/store.c, never editing
 -- a released version in place.
+--
+-- PRAGMA application_id marks the file as memtop's ("mtop"): memtop opens
+-- only an empty database, one with this id, or a memtop database from
+-- before it (a user_version and memtop's tables), which it then stamps.
+
+PRAGMA application_id = 1836347248;
 
 CREATE TABLE mapping (
 	id INTEGER PRIMARY KEY,

@@ -2,6 +2,7 @@
  * subcommand (or, with profiles and no subcommand, the interactive UI). */
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,6 +35,9 @@ static const struct {
 int main(int argc, char **argv)
 {
 	setlocale(LC_CTYPE, "");
+	/* Past ulimit -f a write fails with EFBIG, reported like a full disk,
+	 * instead of the signal killing memtop without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	struct cli c = {.prog = "memtop"};
 	mt_query_opts_init(&c.q);
 	c.q.db = getenv("MEMTOP_DB");

@@ -80,6 +80,21 @@ head -c 3000 "$root/tests/data/c/leaker_tc" >"$tmp/bad"
 	{ echo "FAIL: memtop with a truncated --binary: $(cat "$tmp/err")"; exit 1; }
 echo "ok   corrupt binaries: no crash"
 
+# Issue 19: a --binary cut at 1,000 bytes (headers intact, sections gone) is
+# named in one warning, once also when two profiles use it (diff); the
+# whole file gets none.
+heap="$root/tests/data/c/tcmalloc.heap"
+head -c 1000 "$root/tests/data/c/leaker_tc" >"$tmp/cut"
+for cmd in "top -n 3" "tree" "diff $heap"; do
+	"$memtop" $cmd --binary "$tmp/cut" "$heap" >/dev/null 2>"$tmp/err" ||
+		{ echo "FAIL: $cmd --binary cut: $(cat "$tmp/err")"; exit 1; }
+	k=$(grep -c "cut: truncated ELF file (1000 bytes, its headers describe $(wc -c <"$root/tests/data/c/leaker_tc"))" "$tmp/err" || true)
+	[ "$k" = 1 ] || { echo "FAIL: $cmd --binary cut: $k warnings, want 1: $(cat "$tmp/err")"; exit 1; }
+done
+"$memtop" top --binary "$root/tests/data/c/leaker_tc" "$heap" >/dev/null 2>"$tmp/err"
+! grep -q "truncated" "$tmp/err" || { echo "FAIL: a whole binary called truncated"; exit 1; }
+echo "ok   a truncated --binary: one warning"
+
 # Binaries whose DWARF crashed Debian's libdwarf (found by fuzz_symbolize):
 # the header checks refuse the first, the child process absorbs the second;
 # both resolve without a crash.

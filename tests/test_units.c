@@ -1,6 +1,7 @@
 /* test_units.c - value labels and percentages, checked against strings
  * go tool pprof printed (tests/golden and pprof's measurement rules). */
 #include "harness.h"
+#include "base/sat.h"
 #include "base/units.h"
 
 static const char *lab(int64_t v, const char *from, const char *to)
@@ -44,5 +45,39 @@ int main(void)
 	CHECK_EQ_INT(mt_unit_kind("nanoseconds"), 't');
 	CHECK_EQ_INT(mt_unit_kind("bytes"), 'b');
 	CHECK_EQ_INT(mt_unit_kind("count"), 0);
+
+	/* The ends of int64 (issue 19): INT64_MIN once recursed until the
+	 * stack ran out; its magnitude is 2^63 bytes = 8192 PB. */
+	CHECK_EQ_STR(lab(INT64_MIN, "bytes", "auto"), "-8192PB");
+	CHECK_EQ_STR(lab(INT64_MAX, "bytes", "auto"), "8192PB");
+	CHECK_EQ_STR(lab(INT64_MIN, "count", "minimum"), "-9223372036854775808");
+	int64_t ends[] = {INT64_MIN, INT64_MAX, 1};
+	CHECK_EQ_STR(mt_select_unit(ends, 3, INT64_MAX, "bytes"), "B");
+	CHECK_EQ_STR(pct(INT64_MIN, INT64_MAX), "  100%");
+
+	/* Saturating arithmetic: exact in range, stuck at the ends past it. */
+	CHECK_EQ_INT(mt_sat_add(2, 3), 5);
+	CHECK_EQ_INT(mt_sat_add(-7, 3), -4);
+	CHECK_EQ_INT(mt_sat_add(INT64_MAX, 1), INT64_MAX);
+	CHECK_EQ_INT(mt_sat_add(INT64_MAX, INT64_MAX), INT64_MAX);
+	CHECK_EQ_INT(mt_sat_add(INT64_MIN, -1), INT64_MIN);
+	CHECK_EQ_INT(mt_sat_add(INT64_MIN, INT64_MAX), -1);
+	CHECK_EQ_INT(mt_sat_sub(0, INT64_MIN), INT64_MAX);
+	CHECK_EQ_INT(mt_sat_sub(-2, INT64_MAX), INT64_MIN);
+	CHECK_EQ_INT(mt_sat_sub(INT64_MAX, INT64_MAX), 0);
+	CHECK_EQ_INT(mt_sat_mul(INT64_MIN, -1), INT64_MAX);
+	CHECK_EQ_INT(mt_sat_mul(INT64_MAX, -2), INT64_MIN);
+	CHECK_EQ_INT(mt_sat_mul(-3, 4), -12);
+	CHECK_EQ_INT(mt_sat_abs(INT64_MIN), INT64_MAX);
+	CHECK_EQ_INT(mt_sat_abs(-5), 5);
+	CHECK_EQ_INT(mt_sat_neg(INT64_MIN), INT64_MAX);
+	CHECK_EQ_INT(mt_sat_div(INT64_MIN, -1), INT64_MAX);
+	CHECK_EQ_INT(mt_sat_div(7, 0), 7);
+	CHECK_EQ_INT(mt_sat_div(-7, 2), -3);
+	CHECK_EQ_INT(mt_sat_from_double(1e300), INT64_MAX);
+	CHECK_EQ_INT(mt_sat_from_double(-INFINITY), INT64_MIN);
+	CHECK_EQ_INT(mt_sat_from_double(NAN), 0);
+	CHECK_EQ_INT(mt_sat_from_double(9223372036854775807.0), INT64_MAX);
+	CHECK_EQ_INT(mt_sat_from_double(-2.9), -2);
 	TEST_MAIN_END();
 }

@@ -398,7 +398,11 @@ int ui_sparkline(struct ui *ui, int y, int x, int w, const int64_t *v, size_t n,
 	attrset(attr);
 	move(y, x);
 	for (size_t i = from; i < n; i++) {
-		int k = hi > lo ? (int)((double)(v[i] - lo) * 7.0 / (double)(hi - lo) + 0.5) : 3;
+		/* In double: hi - lo may not fit in int64. */
+		int k = hi > lo ? (int)(((double)v[i] - (double)lo) * 7.0 /
+					((double)hi - (double)lo) + 0.5)
+				: 3;
+		k = k < 0 ? 0 : k > 7 ? 7 : k;
 		addstr(ui->utf8 ? up[k] : asc[k]);
 	}
 	attrset(A_NORMAL);

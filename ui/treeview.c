@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
+
 static inline int64_t abs64(int64_t v)
 {
-	return v < 0 ? -v : v;
+	return mt_sat_abs(v);
 }
 
 void treeview_init(struct treeview *tv, struct calltree *t, int idx)
@@ -47,19 +49,29 @@ void treeview_set(struct treeview *tv, uint32_t n, bool open)
 	}
 }
 
-/* Depth-first: the children of n that have a value, with their open ones. */
+/* Depth-first: the children of n that have a value, with their open ones.
+ * A stack of next children, not recursion: a path may be 100,000 deep. */
 static void add_rows(struct treeview *tv, uint32_t n)
 {
 	const struct calltree *t = tv->t;
-	for (uint32_t c = t->v[n].child; c != MT_NONE; c = t->v[c].next) {
+	VEC(uint32_t) next = {0};
+	VEC_PUSH(next, t->v[n].child);
+	while (next.n) {
+		uint32_t c = next.v[next.n - 1];
+		if (c == MT_NONE) {
+			next.n--;
+			continue;
+		}
+		next.v[next.n - 1] = t->v[c].next;
 		if (calltree_cum(t, c, tv->idx) == 0 && calltree_flat(t, c, tv->idx) == 0)
 			continue;
 		if (tv->rows.n >= TREEVIEW_MAX_ROWS)
-			return;
+			break;
 		VEC_PUSH(tv->rows, c);
 		if (treeview_is_open(tv, c))
-			add_rows(tv, c);
+			VEC_PUSH(next, t->v[c].child);
 	}
+	free(next.v);
 }
 
 void treeview_rows(struct treeview *tv)
@@ -89,20 +101,31 @@ void treeview_select_node(struct treeview *tv, uint32_t n)
 		}
 }
 
-/* Opens n and its heavy descendants; counts the rows that adds. */
+/* Opens n and its heavy descendants, depth first (a stack of next
+ * children, not recursion); counts the rows that adds. */
 static bool open_heavy(struct treeview *tv, uint32_t n, int64_t min, size_t *budget)
 {
+	VEC(uint32_t) next = {0};
+	bool cut = false;
 	treeview_set(tv, n, true);
-	for (uint32_t c = tv->t->v[n].child; c != MT_NONE; c = tv->t->v[c].next) {
-		if (abs64(calltree_cum(tv->t, c, tv->idx)) < min)
+	VEC_PUSH(next, tv->t->v[n].child);
+	while (next.n) {
+		uint32_t c = next.v[next.n - 1];
+		if (c == MT_NONE || abs64(calltree_cum(tv->t, c, tv->idx)) < min) {
+			next.n--;
+			continue;
+		}
+		next.v[next.n - 1] = tv->t->v[c].next;
+		if (*budget == 0) {
+			cut = true;
 			break;
-		if (*budget == 0)
-			return true;
+		}
 		(*budget)--;
-		if (open_heavy(tv, c, min, budget))
-			return true;
+		treeview_set(tv, c, true);
+		VEC_PUSH(next, tv->t->v[c].child);
 	}
-	return false;
+	free(next.v);
+	return cut;
 }
 
 bool treeview_expand_all(struct treeview *tv, int64_t min)

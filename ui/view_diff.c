@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "query/diffmodel.h"
 #include "list.h"
 #include "view.h"
@@ -38,7 +39,7 @@ static void delta_pct(char *buf, size_t n, int64_t delta, int64_t ref)
 		snprintf(buf, n, "new");
 	else
 		snprintf(buf, n, "%+.2f%%",
-			 100.0 * (double)delta / (double)(ref < 0 ? -ref : ref));
+			 100.0 * (double)delta / (double)mt_sat_abs(ref));
 }
 
 static int bar_width(int cols) { return cols >= 120 ? 12 : cols >= 100 ? 8 : 0; }
@@ -47,7 +48,7 @@ static int bar_width(int cols) { return cols >= 120 ? 12 : cols >= 100 ? 8 : 0; 
 static void delta_bar(struct ui *ui, int y, int x, int w, int64_t d, int64_t max,
 		      bool sel)
 {
-	double fr = max ? (double)(d < 0 ? -d : d) / (double)max : 0;
+	double fr = max ? (double)mt_sat_abs(d) / (double)max : 0;
 	if (d != 0 && fr * w * 8 < 1)
 		fr = 1.0 / (8.0 * w); /* a change is never nothing */
 	ui_bar(ui, y, x, w, fr,
@@ -91,8 +92,8 @@ static void diff_draw(struct ui *ui, struct view *v)
 	char bt[32], nt[32], dt[40], dp[24], line[400];
 	model_fmt(md, bt, sizeof bt, d->base_total);
 	model_fmt(md, nt, sizeof nt, d->new_total);
-	fmt_delta(md, dt, sizeof dt, d->new_total - d->base_total);
-	delta_pct(dp, sizeof dp, d->new_total - d->base_total, d->base_total);
+	fmt_delta(md, dt, sizeof dt, mt_sat_sub(d->new_total, d->base_total));
+	delta_pct(dp, sizeof dp, mt_sat_sub(d->new_total, d->base_total), d->base_total);
 	snprintf(line, sizeof line, " base %s %s %s  new %s %s %s  delta %s (%s)%s",
 		 md->base_name, ui->g->vline, bt, md->name, ui->g->vline, nt, dt, dp,
 		 dm->normalized ? "  normalized" : "");
@@ -117,8 +118,9 @@ static void diff_draw(struct ui *ui, struct view *v)
 	int64_t maxd = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct mt_diff_row *r = &d->rows[i];
-		int64_t x = cum ? r->new_cum - r->base_cum : r->new_flat - r->base_flat;
-		x = x < 0 ? -x : x;
+		int64_t x = cum ? mt_sat_sub(r->new_cum, r->base_cum)
+				: mt_sat_sub(r->new_flat, r->base_flat);
+		x = mt_sat_abs(x);
 		maxd = x > maxd ? x : maxd;
 	}
 	for (int k = 0; k < dv->l.h; k++) {
@@ -134,12 +136,13 @@ static void diff_draw(struct ui *ui, struct view *v)
 		char b[32], n[32], dl[40], pc[24];
 		model_fmt(md, b, sizeof b, bv);
 		model_fmt(md, n, sizeof n, nv);
-		fmt_delta(md, dl, sizeof dl, nv - bv);
-		delta_pct(pc, sizeof pc, nv - bv, bv);
+		int64_t dlt = mt_sat_sub(nv, bv);
+		fmt_delta(md, dl, sizeof dl, dlt);
+		delta_pct(pc, sizeof pc, dlt, bv);
 		snprintf(line, sizeof line, "%10s %10s %11s ", b, n, dl);
 		ui_put(ui, yy, 0, xbar, line, a, true, false);
 		if (bw) {
-			delta_bar(ui, yy, xbar, bw, nv - bv, maxd, sel);
+			delta_bar(ui, yy, xbar, bw, dlt, maxd, sel);
 			ui_put(ui, yy, xbar + bw, 1, "", a, true, false);
 		}
 		snprintf(line, sizeof line, "%8s  ", pc);
@@ -311,7 +314,7 @@ static void dpeek_draw(struct ui *ui, struct view *v)
 	char bf[32], nf[32], df[40];
 	model_fmt(md, bf, sizeof bf, pv->self[0]);
 	model_fmt(md, nf, sizeof nf, pv->self[1]);
-	fmt_delta(md, df, sizeof df, pv->self[1] - pv->self[0]);
+	fmt_delta(md, df, sizeof df, mt_sat_sub(pv->self[1], pv->self[0]));
 	snprintf(line, sizeof line, " %s %s flat: base %s, new %s, delta %s%s", strtab_get(&ui->names, pv->name), ui->g->vline, bf, nf, df,
 		 dm && dm->normalized ? "  normalized" : "");
 	ui_put(ui, y, 0, ui->cols, line, ta, true, true);
@@ -347,8 +350,9 @@ static void dpeek_draw(struct ui *ui, struct view *v)
 		}
 		model_fmt(md, b, sizeof b, bv);
 		model_fmt(md, n, sizeof n, nv);
-		fmt_delta(md, dl, sizeof dl, nv - bv);
-		delta_pct(pc, sizeof pc, nv - bv, bv);
+		int64_t dlt = mt_sat_sub(nv, bv);
+		fmt_delta(md, dl, sizeof dl, dlt);
+		delta_pct(pc, sizeof pc, dlt, bv);
 		snprintf(line, sizeof line, "%10s %10s %11s %8s  %s ", b, n, dl, pc,
 			 mark);
 		ui_put(ui, yy, 0, xname, line, a, true, false);

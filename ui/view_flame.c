@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "query/diffmodel.h"
 #include "view.h"
 
@@ -42,7 +43,7 @@ struct flame_view {
 
 static inline int64_t abs64(int64_t v)
 {
-	return v < 0 ? -v : v;
+	return mt_sat_abs(v);
 }
 
 /* The tree shown: the model's, or the diff's (NULL without a base). */
@@ -117,9 +118,9 @@ static int diff_attr(struct ui *ui, const struct flame_view *fv, uint32_t n,
 {
 	const struct calltree *t = fv->t;
 	struct diffmodel *dm = ui->md->diff;
-	int64_t d = calltree_cum(t, n, DT_NEW) - calltree_cum(t, n, DT_BASE);
+	int64_t d = mt_sat_sub(calltree_cum(t, n, DT_NEW), calltree_cum(t, n, DT_BASE));
 	int64_t tot = dm->d.base_total > dm->d.new_total ? dm->d.base_total : dm->d.new_total;
-	double r = tot ? (double)(d < 0 ? -d : d) / (double)tot : 0;
+	double r = tot ? (double)mt_sat_abs(d) / (double)tot : 0;
 	*mark = NULL;
 	if (r < 0.001 || d == 0)
 		return ui_attr(ui, UC_DIFF_NEUTRAL);
@@ -211,7 +212,7 @@ static void layout(struct ui *ui, struct flame_view *fv, struct calltree *t,
 		 * their parent's: then they share its width. */
 		int64_t sum = 0;
 		for (uint32_t c = t->v[pd.node].child; c != MT_NONE; c = t->v[c].next)
-			sum += weight(fv, t, c, idx);
+			sum = mt_sat_add(sum, weight(fv, t, c, idx));
 		if (sum > pc)
 			pc = sum;
 		double x = pd.x0, gstart = -1;
@@ -233,7 +234,7 @@ static void layout(struct ui *ui, struct flame_view *fv, struct calltree *t,
 				if (gcount == 0)
 					gstart = x;
 				gcount++;
-				gcum += cc;
+				gcum = mt_sat_add(gcum, cc);
 			}
 			x += cw;
 		}
@@ -300,7 +301,7 @@ static void delta_pct(char *buf, size_t n, int64_t delta, int64_t ref)
 	else if (ref == 0)
 		snprintf(buf, n, "new");
 	else
-		snprintf(buf, n, "%+.2f%%", 100.0 * (double)delta / (double)(ref < 0 ? -ref : ref));
+		snprintf(buf, n, "%+.2f%%", 100.0 * (double)delta / (double)mt_sat_abs(ref));
 }
 
 /* The diff flame's status line: the selection's base, new and delta cum. */
@@ -318,8 +319,8 @@ static void diff_status(struct ui *ui, struct flame_view *fv)
 			const struct frame_box *cb = find_box(fv, c, false);
 			if (cb && cb->level == b->level)
 				continue;
-			bv += calltree_cum(t, c, DT_BASE);
-			nv += calltree_cum(t, c, DT_NEW);
+			bv = mt_sat_add(bv, calltree_cum(t, c, DT_BASE));
+			nv = mt_sat_add(nv, calltree_cum(t, c, DT_NEW));
 		}
 		snprintf(what, sizeof what, "%u frames under a cell, called by %s", b->merged,
 			 node_name(ui, fv, fv->sel));
@@ -331,9 +332,10 @@ static void diff_status(struct ui *ui, struct flame_view *fv)
 	model_fmt(md, bs, sizeof bs, bv);
 	model_fmt(md, ns, sizeof ns, nv);
 	char d0[32];
-	model_fmt(md, d0, sizeof d0, nv - bv);
-	snprintf(ds, sizeof ds, "%s%s", nv - bv > 0 ? "+" : "", d0);
-	delta_pct(dp, sizeof dp, nv - bv, bv);
+	int64_t dlt = mt_sat_sub(nv, bv);
+	model_fmt(md, d0, sizeof d0, dlt);
+	snprintf(ds, sizeof ds, "%s%s", dlt > 0 ? "+" : "", d0);
+	delta_pct(dp, sizeof dp, dlt, bv);
 	snprintf(info, sizeof info, " %s%s %s base %s %s new %s %s delta %s (%s) %s %s",
 		 fv->levels, what, ui->g->vline, bs, ui->g->vline, ns, ui->g->vline, ds, dp, ui->g->vline,
 		 fv->nzoom > 1 ? "Esc: zoom out" : "Enter: zoom, d: table");

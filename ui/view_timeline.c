@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/sat.h"
 #include "query/diffmodel.h"
 #include "query/gmodel.h"
 #include "list.h"
@@ -65,22 +66,22 @@ static void select_row(struct tl_view *tv, size_t i, bool move_cursor)
 
 static int64_t span(const struct tl_view *tv)
 {
-	int64_t s = tv->tm.tmax - tv->tm.tmin;
+	int64_t s = mt_sat_sub(tv->tm.tmax, tv->tm.tmin);
 	return s > 0 ? s : 1;
 }
 
 static int col_of(const struct tl_view *tv, int64_t t)
 {
 	int w = tv->cw > 1 ? tv->cw : 2;
-	double f = (double)(t - tv->tm.tmin) / (double)span(tv);
-	int c = (int)(f * (w - 1) + 0.5);
-	return c < 0 ? 0 : c >= w ? w - 1 : c;
+	double f = (double)mt_sat_sub(t, tv->tm.tmin) / (double)span(tv) * (w - 1) + 0.5;
+	return !(f >= 0) ? 0 : f >= w ? w - 1 : (int)f;
 }
 
 static int64_t time_of(const struct tl_view *tv, int col)
 {
 	int w = tv->cw > 1 ? tv->cw : 2;
-	return tv->tm.tmin + (int64_t)((double)span(tv) * col / (w - 1) + 0.5);
+	return mt_sat_add(tv->tm.tmin,
+			  mt_sat_from_double((double)span(tv) * col / (w - 1) + 0.5));
 }
 
 /* The snapshot nearest to t: of series si, or of any series (si < 0). */
@@ -205,10 +206,9 @@ static void draw_chart(struct ui *ui, struct tl_view *tv, int y, int rows,
 			double v = has[c] ? col[c] : prev;
 			prev = v;
 			/* The lowest value still shows: a sliver, not nothing. */
-			level =
-			    hi > lo
-				? 1 + (int)((v - lo) / (hi - lo) * (levels - 1) + 0.5)
-				: 1;
+			/* A stored point may be inf: NaN and overflow clamp. */
+			double f = hi > lo ? (v - lo) / (hi - lo) * (levels - 1) + 0.5 : 0;
+			level = 1 + (f >= 0 && f < levels ? (int)f : f >= levels ? levels - 1 : 0);
 		}
 		for (int r = 0; r < rows; r++) {
 			int fill = level - (rows - 1 - r) * 8;
@@ -234,7 +234,7 @@ static void draw_chart_row(struct ui *ui, struct tl_view *tv, int y, int rows, i
 	    .se = &(struct metrics_series){.v = (struct metrics_point *)pt, .n = n}};
 	double at = tl_chart_at(&c, tv->cursor);
 	if (sample_unit)
-		fmt_sample(v, sizeof v, (int64_t)at, unit);
+		fmt_sample(v, sizeof v, mt_sat_from_double(at), unit);
 	else
 		tl_fmt_value(v, sizeof v, at, unit);
 	/* Title above the value at the cursor when there are two rows. */
@@ -252,14 +252,14 @@ static void draw_chart_row(struct ui *ui, struct tl_view *tv, int y, int rows, i
 	if (rw < 4)
 		return;
 	if (sample_unit)
-		fmt_sample(t, sizeof t, (int64_t)hi, unit);
+		fmt_sample(t, sizeof t, mt_sat_from_double(hi), unit);
 	else
 		tl_fmt_value(t, sizeof t, hi, unit);
 	ui_put(ui, y, rx, rw, t, ui_attr(ui, UC_DIM), true, false);
 	if (rows < 2)
 		return;
 	if (sample_unit)
-		fmt_sample(t, sizeof t, (int64_t)lo, unit);
+		fmt_sample(t, sizeof t, mt_sat_from_double(lo), unit);
 	else
 		tl_fmt_value(t, sizeof t, lo, unit);
 	ui_put(ui, y + rows - 1, rx, rw, t, ui_attr(ui, UC_DIM), true, false);
@@ -311,11 +311,11 @@ static void draw_axis(struct ui *ui, struct tl_view *tv, int y, int lw)
 	}
 	attrset(A_NORMAL);
 	free(mark);
-	bool frac = tv->tm.tmax - tv->tm.tmin < 120 * (int64_t)1000000000;
+	bool frac = span(tv) < 120 * (int64_t)1000000000;
 	char a[48], b[48];
 	fmt_time(a, sizeof a, tv->tm.tmin, true, frac);
 	fmt_time(b, sizeof b, tv->tm.tmax,
-		 tv->tm.tmax - tv->tm.tmin >= 86400 * (int64_t)1000000000, frac);
+		 span(tv) >= 86400 * (int64_t)1000000000, frac);
 	int dim = ui_attr(ui, UC_DIM);
 	ui_put(ui, y + 1, tv->cx, w, a, dim, true, false);
 	if (ui_width(a) + ui_width(b) + 2 <= w)
@@ -456,8 +456,8 @@ static void draw_leaks(struct ui *ui, struct tl_view *tv, int y, int rows)
 			    sel);
 		fmt_sample(f, sizeof f, row->flat.first, tr->unit);
 		fmt_sample(l, sizeof l, row->flat.last, tr->unit);
-		int64_t sl = (int64_t)(row->flat.slope_per_hour +
-				       (row->flat.slope_per_hour < 0 ? -0.5 : 0.5));
+		int64_t sl = mt_sat_from_double(row->flat.slope_per_hour +
+						(row->flat.slope_per_hour < 0 ? -0.5 : 0.5));
 		fmt_sample(p, sizeof p, sl, tr->unit);
 		char pp[48];
 		snprintf(pp, sizeof pp, "%s%s", sl > 0 ? "+" : "", p);
@@ -519,7 +519,7 @@ static void tl_draw(struct ui *ui, struct view *v)
 		tv->cw = 8;
 
 	char ts[48], title[400];
-	bool frac = tv->tm.tmax - tv->tm.tmin < 120 * (int64_t)1000000000;
+	bool frac = span(tv) < 120 * (int64_t)1000000000;
 	fmt_time(ts, sizeof ts, tv->cursor, true, frac);
 	int n =
 	    snprintf(title, sizeof title, " %zu snapshot%s in %zu series %s cursor %s",

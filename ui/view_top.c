@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "list.h"
 #include "view.h"
 
@@ -34,7 +35,7 @@ static void top_reload(struct ui *ui, struct top_view *t)
 	mt_top_sort(&tmp, &md->rep.nodes, (enum mt_sort)t->sort);
 	int64_t s = 0;
 	for (size_t i = 0; i < t->n; i++) {
-		s += t->rows[i].flat;
+		s = mt_sat_add(s, t->rows[i].flat);
 		t->sum[i] = s;
 	}
 	t->idx = md->idx;
@@ -120,7 +121,7 @@ static void top_draw(struct ui *ui, struct view *v)
 		snprintf(line, sizeof line, "%10s %7s %7s %10s %7s ", fl, fp, sp, cu, cp);
 		ui_put(ui, yy, 0, XBAR, line, a, true, false);
 		if (bw) {
-			double fr = maxcum ? (double)(row->cum < 0 ? -row->cum : row->cum) /
+			double fr = maxcum ? (double)mt_sat_abs(row->cum) /
 						     (double)maxcum
 					   : 0;
 			ui_bar(ui, yy, XBAR, bw, fr, sel ? a : ui_attr(ui, UC_BAR));

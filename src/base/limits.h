@@ -4,8 +4,11 @@
 
 #include <stddef.h>
 
+#include "base/gz.h"
+
 struct mt_limits {
 	size_t max_inflate;   /* bytes after gzip */
+	size_t max_inflate_ratio; /* and per compressed byte (0: no such bound; gz.h) */
 	size_t max_file;      /* bytes read from a file */
 	size_t max_samples;   /* samples in one profile */
 	size_t max_frames;    /* locations in one sample */
@@ -19,7 +22,9 @@ struct mt_limits {
 /* Defaults: generous for real services, finite for hostile input. */
 #define MT_LIMITS_DEFAULT                                                      \
 	{                                                                      \
-		.max_inflate = (size_t)4 << 30, .max_file = (size_t)4 << 30,   \
+		.max_inflate = (size_t)4 << 30,                                \
+		.max_inflate_ratio = MT_INFLATE_RATIO,                         \
+		.max_file = (size_t)4 << 30,                                   \
 		.max_samples = 50000000, .max_frames = 100000,                 \
 		.max_string = 1 << 20, .max_goroutines = 10000000,            \
 	}

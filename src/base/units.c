@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/sat.h"
+
 struct unit {
 	const char *name;
 	const char *aliases[4];
@@ -80,18 +82,17 @@ static const struct unit *sniff(const struct unit_type *ut, const char *unit)
 	return NULL;
 }
 
-double mt_scale(int64_t value, const char *from, const char *to, const char **unit)
+/* The magnitude of value scaled (pprof scales -v as v, then negates); in
+ * double, so INT64_MIN has a magnitude too. */
+static double scale_abs(double value, const char *from, const char *to,
+			const char **unit)
 {
-	if (value < 0 && -value > 0) {
-		double v = mt_scale(-value, from, to, unit);
-		return -v;
-	}
 	for (size_t t = 0; t < NTYPES; t++) {
 		const struct unit_type *ut = &unit_types[t];
 		const struct unit *fu = sniff(ut, from);
 		if (!fu)
 			continue;
-		double v = (double)value * fu->factor;
+		double v = value * fu->factor;
 		if (strcmp(to, "minimum") == 0 || strcmp(to, "auto") == 0) {
 			double f = 0;
 			const char *name = NULL;
@@ -119,10 +120,17 @@ double mt_scale(int64_t value, const char *from, const char *to, const char **un
 	if (!strcmp(to, "count") || !strcmp(to, "sample") || !strcmp(to, "unit") ||
 	    !strcmp(to, "minimum") || !strcmp(to, "auto")) {
 		*unit = "";
-		return (double)value;
+		return value;
 	}
 	*unit = to;
-	return (double)value;
+	return value;
+}
+
+double mt_scale(int64_t value, const char *from, const char *to, const char **unit)
+{
+	if (value < 0)
+		return -scale_abs(-(double)value, from, to, unit);
+	return scale_abs((double)value, from, to, unit);
 }
 
 void mt_scaled_label(char *buf, size_t n, int64_t value, const char *from,
@@ -172,7 +180,7 @@ const char *mt_select_unit(const int64_t *mins, size_t n, int64_t total,
 {
 	int64_t minv = 0;
 	for (size_t i = 0; i < n; i++) {
-		int64_t v = mins[i] < 0 ? -mins[i] : mins[i];
+		int64_t v = mt_sat_abs(mins[i]);
 		if (v > 0 && (minv == 0 || v < minv))
 			minv = v;
 	}
@@ -183,8 +191,8 @@ const char *mt_select_unit(const int64_t *mins, size_t n, int64_t total,
 	mt_scale(minv, sample_unit, "minimum", &minu);
 	mt_scale(maxv, sample_unit, "minimum", &maxu);
 	u = minu;
-	if (strcmp(minu, maxu) != 0 && minv * 100 < maxv)
-		mt_scale(100 * minv, sample_unit, "minimum", &u);
+	if (strcmp(minu, maxu) != 0 && mt_sat_mul(minv, 100) < maxv)
+		mt_scale(mt_sat_mul(minv, 100), sample_unit, "minimum", &u);
 	return *u ? u : sample_unit;
 }
 

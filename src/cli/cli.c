@@ -23,11 +23,26 @@ void cli_err(const char *what, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* Prints the warnings a query gathered and drops them. */
+/* Whether msg was printed before by this process: a diff or --base
+ * symbolizes two profiles against the same binaries, and a warning about
+ * one of them is given once. */
+static bool warned_before(const char *msg)
+{
+	static VEC(uint64_t) seen;
+	uint64_t h = mt_hash(msg, strlen(msg), 19);
+	for (size_t i = 0; i < seen.n; i++)
+		if (seen.v[i] == h)
+			return true;
+	VEC_PUSH(seen, h);
+	return false;
+}
+
+/* Prints the warnings a query gathered (each once) and drops them. */
 static void print_warnings(struct mt_warnings *w)
 {
 	for (size_t i = 0; i < w->v.n; i++)
-		cli_err("warning", "%s", w->v.v[i]);
+		if (!warned_before(w->v.v[i]))
+			cli_err("warning", "%s", w->v.v[i]);
 	mt_warnings_done(w);
 	memset(w, 0, sizeof *w);
 }

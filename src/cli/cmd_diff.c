@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "profile/merge.h"
+#include "base/sat.h"
 #include "report/diff.h"
 #include "base/units.h"
 #include "cli.h"
@@ -23,7 +24,7 @@ static void delta_pct(char *buf, size_t n, int64_t delta, int64_t ref, bool is_n
 	else if (ref == 0)
 		snprintf(buf, n, is_new ? "new" : "inf");
 	else
-		snprintf(buf, n, "%+.2f%%", 100.0 * (double)delta / (double)(ref < 0 ? -ref : ref));
+		snprintf(buf, n, "%+.2f%%", 100.0 * (double)delta / (double)mt_sat_abs(ref));
 }
 
 int cmd_diff(struct cli *c)
@@ -90,13 +91,13 @@ int cmd_diff(struct cli *c)
 		for (size_t i = 0; i < rows; i++) {
 			vals[k++] = d.rows[i].base_flat;
 			vals[k++] = d.rows[i].new_flat;
-			vals[k++] = d.rows[i].new_flat - d.rows[i].base_flat;
+			vals[k++] = mt_sat_sub(d.rows[i].new_flat, d.rows[i].base_flat);
 		}
 		int64_t big = d.base_total > d.new_total ? d.base_total : d.new_total;
 		unit = mt_select_unit(vals, k, big, sunit);
 	}
 	char a[64], b[64], dl[80], pc[32];
-	int64_t dt = d.new_total - d.base_total;
+	int64_t dt = mt_sat_sub(d.new_total, d.base_total);
 	printf("Type: %s\n", stype);
 	mt_scaled_label(a, sizeof a, d.base_total, sunit, unit);
 	printf("Base: %s, total %s\n", base_name(bpath), a);
@@ -118,9 +119,10 @@ int cmd_diff(struct cli *c)
 		mt_scaled_label(a, sizeof a, bv, sunit, unit);
 		mt_scaled_label(b, sizeof b, nv, sunit, unit);
 		char sd[64];
-		mt_scaled_label(sd, sizeof sd, nv - bv, sunit, unit);
-		snprintf(dl, sizeof dl, "%s%s", nv - bv > 0 ? "+" : "", sd);
-		delta_pct(pc, sizeof pc, nv - bv, c->q.diff_base ? d.base_total : bv, bv == 0);
+		int64_t dv = mt_sat_sub(nv, bv);
+		mt_scaled_label(sd, sizeof sd, dv, sunit, unit);
+		snprintf(dl, sizeof dl, "%s%s", dv > 0 ? "+" : "", sd);
+		delta_pct(pc, sizeof pc, dv, c->q.diff_base ? d.base_total : bv, bv == 0);
 		printf("%10s %10s %10s %8s  %s\n", a, b, dl, pc, strtab_get(&d.names, r->name));
 	}
 	rc = EXIT_OK;

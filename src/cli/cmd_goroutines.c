@@ -194,7 +194,7 @@ int cmd_goroutines(struct cli *c)
 		in = data;
 	}
 	if (gz_is_gzip(in, n)) {
-		if (gz_inflate(in, n, c->q.lim.max_inflate, &raw, &rawn, &e)) {
+		if (goroutines_inflate(in, n, &c->q.lim, &raw, &rawn, &e)) {
 			cli_err(path, "%s", e.msg);
 			goto out;
 		}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/sat.h"
 #include "profile/merge.h"
 #include "report/top.h"
 #include "base/units.h"
@@ -92,7 +93,7 @@ int cmd_top(struct cli *c)
 	for (size_t i = 0; i < tp->n; i++) {
 		const struct mt_top_row *r = &tp->rows[i];
 		char fl[64], cu[64], fp[16], sp[16], cp[16];
-		sum += r->flat;
+		sum = mt_sat_add(sum, r->flat);
 		mt_scaled_label(fl, sizeof fl, r->flat, sunit, outunit);
 		mt_scaled_label(cu, sizeof cu, r->cum, sunit, outunit);
 		mt_percentage(fp, sizeof fp, r->flat, tp->total);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "report/graph.h"
 #include "profile/merge.h"
 #include "base/units.h"
@@ -34,8 +35,8 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 	mt_graph_build(&g, &rep.nodes);
 	/* pprof trims light edges for -tree (edgefraction 0.001 of the flat
 	 * sum); -peek shows them all (but none of weight 0). */
-	int64_t cut = symbol ? 0 : (int64_t)((double)t->flat_sum * 0.001);
-	mt_graph_trim(&g, rep.index, cut < 0 ? -cut : cut);
+	int64_t cut = symbol ? 0 : mt_sat_abs(mt_sat_from_double((double)t->flat_sum * 0.001));
+	mt_graph_trim(&g, rep.index, cut);
 	mt_graph_sort(&g, &rep.nodes, rep.index);
 	size_t rows = t->n;
 	if (c->q.nodecount > 0 && (size_t)c->q.nodecount < rows)
@@ -55,7 +56,7 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 	char a[64], b[64], pc[16], pc2[16], pc3[16];
 	int64_t shown = 0;
 	for (size_t i = 0; i < rows; i++)
-		shown += t->rows[i].flat;
+		shown = mt_sat_add(shown, t->rows[i].flat);
 	mt_scaled_label(a, sizeof a, shown, sunit, unit);
 	mt_scaled_label(b, sizeof b, t->total, sunit, unit);
 	mt_percentage(pc, sizeof pc, shown, t->total);
@@ -82,7 +83,7 @@ static int tree(struct cli *c, const char *path, const char *symbol)
 			printf("%50s %s |   %s%s\n", a, pc, mt_node_name(&rep.nodes, ed->src),
 			       mt_edge_inline(&g, g.in[k], rep.index) ? " (inline)" : "");
 		}
-		flat_sum += r->flat;
+		flat_sum = mt_sat_add(flat_sum, r->flat);
 		mt_scaled_label(a, sizeof a, r->flat, sunit, unit);
 		mt_scaled_label(b, sizeof b, r->cum, sunit, unit);
 		mt_percentage(pc, sizeof pc, r->flat, t->total);

@@ -139,7 +139,9 @@ static const struct opt opts[] = {
 	 "(tcmalloc and jemalloc heaps)"),
 	OPT("db", 0, "PATH", G_INPUT, OT_STR, AT(q.db),
 	 "the snapshot database (default $MEMTOP_DB, else "
-	 "$XDG_DATA_HOME/memtop/memtop.db); :memory: keeps nothing"),
+	 "$XDG_DATA_HOME/memtop/memtop.db); :memory: keeps nothing; files are made "
+	 "with mode 0600 and marked as memtop's (PRAGMA application_id): another "
+	 "program's SQLite database is refused and left unchanged"),
 	/* viewer */
 	OPT("script", 0, "FILE", G_VIEWER, OT_STR, AT(script),
 	 "run the viewer without a terminal on the keys in FILE (one per line; "
@@ -186,7 +188,9 @@ static const struct opt opts[] = {
 	 "the capture time to store (RFC 3339 or Unix seconds) instead of the profile's"),
 	/* limits */
 	OPT("max-inflate", 0, "BYTES", G_LIMITS, OT_LIMIT, AT(q.lim.max_inflate),
-	 "refuse gzip data inflating past BYTES (default 4G; suffixes k, M, G)"),
+	 "refuse gzip data inflating past BYTES (suffixes k, M, G); by default it may "
+	 "inflate to 100 times its size (at least 16M, at most 4G), and a stream whose "
+	 "first bytes cannot start a profile is refused before the rest is inflated"),
 	OPT("max-samples", 0, "N", G_LIMITS, OT_LIMIT, AT(q.lim.max_samples),
 	 "refuse profiles with more samples (default 50M)"),
 	OPT("max-frames", 0, "N", G_LIMITS, OT_LIMIT, AT(q.lim.max_frames),
@@ -428,6 +432,9 @@ static int set_option(struct cli *c, const struct opt *o, const char *arg)
 			return EXIT_USAGE;
 		}
 		*(size_t *)base = sz;
+		/* An explicit inflation limit in bytes replaces the ratio. */
+		if (o->off == offsetof(struct cli, q.lim.max_inflate))
+			c->q.lim.max_inflate_ratio = 0;
 		return -1;
 	}
 	case OT_PID: {

@@ -8,10 +8,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/gz.h"
 #include "base/progress.h"
 #include "base/util.h"
 #include "collect/url.h"
 #include "read/expvar.h"
+#include "read/reader.h"
+
+/* The start of a body that decides whether it can be what was asked for. */
+#define HEAD_BYTES ((size_t)64 << 10)
 
 enum mt_status collect_global_init(struct mt_err *e)
 {
@@ -111,7 +116,12 @@ struct body {
 	uint8_t *v;
 	size_t n, cap, max;
 	bool too_big;
-	struct xfer *x; /* shared by the transfers of one call */
+	struct xfer *x;   /* shared by the transfers of one call */
+	const char *kind; /* what was asked for (collect_kind), NULL: a profile */
+	CURL *curl;
+	size_t next_check; /* body size at which to look at its start again */
+	bool checked, bad;
+	struct mt_err err; /* why the start cannot be what was asked for */
 };
 
 /* What every transfer of one call shares: the stop flags and the bytes
@@ -127,21 +137,77 @@ static bool xfer_stopped(const struct xfer *x)
 	return (x->stop && *x->stop) || mt_progress_cancelled(x->pg);
 }
 
+/* Whether the start of the body can be what its kind is: a JSON object for
+ * expvar, anything for an index page, else a profile (inflated first if
+ * gzip). Sets *decided when it can tell: an inflated start shorter than
+ * HEAD_BYTES waits for more. */
+static bool head_ok(struct body *b, bool *decided)
+{
+	*decided = true;
+	if (b->kind && strcmp(b->kind, COLLECT_KIND_INDEX) == 0)
+		return true;
+	if (b->kind && strcmp(b->kind, "expvar") == 0) {
+		size_t i = 0;
+		while (i < b->n && (b->v[i] == ' ' || b->v[i] == '\t' || b->v[i] == '\n' ||
+				    b->v[i] == '\r'))
+			i++;
+		if (i < b->n && b->v[i] != '{') {
+			mt_errf(&b->err, MT_ERR_FORMAT, "not expvar JSON (no object at byte %zu)",
+				i);
+			return false;
+		}
+		*decided = i < b->n;
+		return true;
+	}
+	if (!gz_is_gzip(b->v, b->n))
+		return reader_check_head(b->v, b->n, &b->err) == MT_OK;
+	uint8_t *h;
+	size_t hn;
+	if (gz_head(b->v, b->n, HEAD_BYTES, &h, &hn, &b->err))
+		return false;
+	*decided = hn >= HEAD_BYTES;
+	bool ok = !*decided || reader_check_head(h, hn, &b->err) == MT_OK;
+	free(h);
+	return ok;
+}
+
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct body *b = arg;
 	size_t n = size * nmemb;
-	if (b->n + n > b->max) {
+	if (n > b->max - b->n) {
 		b->too_big = true;
 		return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
 	}
-	if (b->n + n + 1 > b->cap)
-		xgrow((void **)&b->v, &b->cap, b->n + n + 1, 1);
+	if (b->n + n + 1 > b->cap) {
+		/* Doubling, but never past the bound: an endless body stops
+		 * at max bytes, not at the next power of two above it. */
+		size_t top = b->max < SIZE_MAX ? b->max + 1 : SIZE_MAX;
+		size_t c = b->cap > 4096 ? b->cap : 4096;
+		while (c < b->n + n + 1)
+			c = c > top / 2 ? top : c * 2;
+		b->v = xrealloc(b->v, c);
+		b->cap = c;
+	}
 	memcpy(b->v + b->n, ptr, n);
 	b->n += n;
 	b->x->received += n;
 	if (mt_progress_at(b->x->pg, b->x->received))
 		return 0;
+	/* A body that cannot be a profile is refused from its first bytes,
+	 * before the rest of it is downloaded. */
+	if (!b->checked && b->n >= b->next_check) {
+		long status = 0;
+		curl_easy_getinfo(b->curl, CURLINFO_RESPONSE_CODE, &status);
+		bool decided = true;
+		/* An error page is reported as such, by its status. */
+		if (status >= 200 && status < 300 && !head_ok(b, &decided)) {
+			b->bad = true;
+			return 0;
+		}
+		b->checked = decided;
+		b->next_check = b->n * 2;
+	}
 	return n;
 }
 
@@ -152,8 +218,8 @@ static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
 }
 
 /* Sets up c to GET url into b within timeout_ms. */
-static void setup(CURL *c, const char *url, bool insecure, long timeout_ms, size_t max_body,
-		  struct body *b, char *errbuf, struct xfer *x)
+static void setup(CURL *c, const char *url, const char *kind, bool insecure, long timeout_ms,
+		  size_t max_body, struct body *b, char *errbuf, struct xfer *x)
 {
 	curl_easy_reset(c);
 	curl_easy_setopt(c, CURLOPT_URL, url);
@@ -180,6 +246,9 @@ static void setup(CURL *c, const char *url, bool insecure, long timeout_ms, size
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	b->max = max_body;
 	b->x = x;
+	b->kind = kind;
+	b->curl = c;
+	b->next_check = HEAD_BYTES;
 }
 
 /* The outcome of a finished transfer as one line in e; on success *out
@@ -193,7 +262,10 @@ static enum mt_status finish(CURL *c, CURLcode rc, struct body *b, const char *e
 	if (status_out)
 		*status_out = status;
 	enum mt_status st = MT_OK;
-	if (b->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+	if (b->bad) {
+		st = mt_errf(e, MT_ERR_FORMAT, "bad response (its first %zu bytes): %s", b->n,
+			     b->err.msg);
+	} else if (b->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		st = mt_errf(e, MT_ERR_LIMIT, "response larger than %zu bytes (--max-body)",
 			     b->max);
 	} else if (rc == CURLE_ABORTED_BY_CALLBACK ||
@@ -248,7 +320,7 @@ enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts
 	struct xfer x = {.stop = o->stop, .pg = o->progress};
 	struct body b = {0};
 	long tmo = (o->timeout_ms > 0 ? o->timeout_ms : 30000) + t->extra_ms;
-	setup(t->curl, t->fetch_url, t->insecure, tmo, max_body_of(o), &b, errbuf, &x);
+	setup(t->curl, t->fetch_url, t->kind, t->insecure, tmo, max_body_of(o), &b, errbuf, &x);
 	CURLcode rc = curl_easy_perform(t->curl);
 	return finish(t->curl, rc, &b, errbuf, tmo, &x, body, n, NULL, e);
 }
@@ -281,7 +353,8 @@ void collect_fetch_many(struct collect_req *r, size_t n, const struct collect_op
 			continue;
 		}
 		long tmo = r[i].timeout_ms > 0 ? r[i].timeout_ms : 65000;
-		setup(c[i], r[i].url, r[i].insecure, tmo, max_body_of(o), &b[i], errbuf[i], &x);
+		setup(c[i], r[i].url, r[i].kind, r[i].insecure, tmo, max_body_of(o), &b[i],
+		      errbuf[i], &x);
 		curl_easy_setopt(c[i], CURLOPT_PRIVATE, (void *)&r[i]);
 		curl_multi_add_handle(m, c[i]);
 	}

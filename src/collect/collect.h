@@ -61,8 +61,13 @@ enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts
 			     uint8_t **body, size_t *n, struct mt_err *e);
 
 /* One request of collect_fetch_many. */
+/* The kind of an index page (the pprof root): not checked as a profile. */
+#define COLLECT_KIND_INDEX "index"
+
 struct collect_req {
 	const char *url;   /* borrowed */
+	const char *kind;  /* collect_kind's, or COLLECT_KIND_INDEX; NULL: a profile.
+			    * A body whose start cannot be it is refused early. */
 	long timeout_ms;   /* the whole request (url_timeout_ms) */
 	bool insecure;
 	/* results */

@@ -12,6 +12,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/sat.h"
+
 struct keybuf {
 	uint8_t *b;
 	size_t n, cap;
@@ -103,7 +105,7 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 		const struct profile *s = srcs[i];
 		if (s->time_nanos && (!d->time_nanos || s->time_nanos < d->time_nanos))
 			d->time_nanos = s->time_nanos;
-		d->duration_nanos += s->duration_nanos;
+		d->duration_nanos = mt_sat_add(d->duration_nanos, s->duration_nanos);
 		if (s->period > d->period)
 			d->period = s->period;
 		for (size_t c = 0; c < s->comments.n; c++) {
@@ -280,7 +282,7 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 			}
 			int64_t *dv = d->values.v + (size_t)sid * nst;
 			for (size_t t = 0; t < nst; t++)
-				dv[t] += v[t] * scale[si];
+				dv[t] = mt_sat_add(dv[t], mt_sat_mul(v[t], scale[si]));
 			for (size_t t = 0; ex && t < nst; t++)
 				d->exact.v[(size_t)sid * nst + t] +=
 					profile_value_exact(s, i, t) * scale[si];
@@ -311,9 +313,9 @@ void profile_normalize(struct profile *p, const struct profile *base)
 		/* pprof sums the values as they are, not their absolutes. */
 		int64_t bt = 0, pt = 0;
 		for (size_t s = 0; s < base->samples.n; s++)
-			bt += profile_values(base, s)[t];
+			bt = mt_sat_add(bt, profile_values(base, s)[t]);
 		for (size_t s = 0; s < p->samples.n; s++)
-			pt += profile_values(p, s)[t];
+			pt = mt_sat_add(pt, profile_values(p, s)[t]);
 		ratio[t] = pt != 0 ? (double)bt / (double)pt : 0;
 		all_ones &= ratio[t] == 1;
 	}
@@ -329,7 +331,7 @@ void profile_normalize(struct profile *p, const struct profile *base)
 		bool nonzero = false;
 		for (size_t t = 0; t < nst; t++) {
 			if (ratio[t] != 1)
-				v[t] = (int64_t)llround((double)v[t] * ratio[t]);
+				v[t] = mt_sat_from_double(round((double)v[t] * ratio[t]));
 			if (x && ratio[t] != 1)
 				x[t] *= ratio[t];
 			nonzero |= v[t] != 0 || (x && x[t] != 0);

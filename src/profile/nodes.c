@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
+
 int mt_granularity_parse(const char *s)
 {
 	static const char *names[] = {
@@ -353,7 +355,7 @@ int64_t mt_profile_total(const struct profile *p, int index)
 	const int64_t *v = p->values.v + index;
 	mt_str base_key = strtab_find(&p->strs, "pprof::base", 11);
 	for (size_t s = 0; s < p->samples.n; s++, v += nst) {
-		int64_t a = *v < 0 ? -*v : *v;
+		int64_t a = mt_sat_abs(*v);
 		double fa = exact ? fabs(profile_value_exact(p, s, (size_t)index)) : 0;
 		bool is_base = false;
 		if (base_key != (mt_str)-1) {
@@ -362,10 +364,10 @@ int64_t mt_profile_total(const struct profile *p, int index)
 				is_base |= p->labels.v[sm->label0 + j].key == base_key;
 		}
 		if (is_base) {
-			diff_total += a;
+			diff_total = mt_sat_add(diff_total, a);
 			fdiff_total += fa;
 		} else {
-			total += a;
+			total = mt_sat_add(total, a);
 			ftotal += fa;
 		}
 	}

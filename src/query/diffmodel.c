@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "profile/merge.h"
 
 static void dm_clear(struct diffmodel *dm)
@@ -114,12 +115,13 @@ void diffmodel_graphs(struct diffmodel *dm)
 
 typedef VEC(struct diff_edge) edge_vec;
 
-static int64_t abs64(int64_t v) { return v < 0 ? -v : v; }
+static int64_t abs64(int64_t v) { return mt_sat_abs(v); }
 
 static int cmp_edge(const void *x, const void *y)
 {
 	const struct diff_edge *a = x, *b = y;
-	int64_t da = abs64(a->new_ - a->base), db = abs64(b->new_ - b->base);
+	int64_t da = abs64(mt_sat_sub(a->new_, a->base));
+	int64_t db = abs64(mt_sat_sub(b->new_, b->base));
 	if (da != db)
 		return da > db ? -1 : 1;
 	if (abs64(a->new_) != abs64(b->new_))
@@ -147,9 +149,9 @@ static void join_edges(edge_vec *out, const struct mt_graph *g, const struct mt_
 			VEC_PUSH(*out, de);
 		}
 		if (is_new)
-			out->v[j].new_ += w;
+			out->v[j].new_ = mt_sat_add(out->v[j].new_, w);
 		else
-			out->v[j].base += w;
+			out->v[j].base = mt_sat_add(out->v[j].base, w);
 	}
 }
 

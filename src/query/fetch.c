@@ -74,6 +74,7 @@ static void fetch_all(struct got *g, size_t n, const struct mt_query_opts *o)
 			secs = 30; /* net/http/pprof's default */
 		r[i] =
 		    (struct collect_req){.url = g[i].fetch_url,
+					 .kind = g[i].kind,
 					 .timeout_ms = url_timeout_ms(&o->fetch, secs),
 					 .insecure = g[i].r.insecure};
 	}
@@ -153,6 +154,7 @@ static enum mt_status fetch_index(const struct mt_url *u, const struct mt_query_
 				  uint8_t **body, size_t *n, struct mt_err *e)
 {
 	struct collect_req r = {.url = u->prefix,
+				.kind = COLLECT_KIND_INDEX,
 				.timeout_ms = url_timeout_ms(&o->fetch, 0),
 				.insecure = u->insecure};
 	struct collect_opts co = {.max_body = o->fetch.max_body,

@@ -8,6 +8,7 @@
 
 #include "base/gz.h"
 #include "store/series.h"
+#include "base/sat.h"
 #include "store/store.h"
 
 bool gmodel_is_goroutines(const struct profile *p)
@@ -66,7 +67,7 @@ static bool from_dump(struct gmodel *gm, const char *path, const struct mt_limit
 		goto fail;
 	in = data;
 	if (gz_is_gzip(in, n)) {
-		if (gz_inflate(in, n, lim->max_inflate, &raw, &rawn, &e))
+		if (goroutines_inflate(in, n, lim, &raw, &rawn, &e))
 			goto fail;
 		in = raw, n = rawn;
 	}
@@ -173,7 +174,8 @@ static void groups_of_profile(struct gmodel *gm, const struct profile *p)
 		while (k < gm->groups.n && gm->groups.v[k].key != g.key)
 			k++;
 		if (k < gm->groups.n) {
-			gm->groups.v[k].count += g.count; /* frames stay unused */
+			/* frames stay unused */
+			gm->groups.v[k].count = mt_sat_add(gm->groups.v[k].count, g.count);
 			gm->frames.n = g.f0;
 		} else {
 			VEC_PUSH(gm->groups, g);
@@ -295,7 +297,7 @@ static void apply_filters(struct gmodel *gm, const struct model *md)
 				     (md->filters.v[i].kind == MT_FILTER_FOCUS);
 		g->shown = ok;
 		if (ok) {
-			gm->shown_total += g->count;
+			gm->shown_total = mt_sat_add(gm->shown_total, g->count);
 			gm->nshown++;
 		}
 	}
@@ -352,7 +354,7 @@ struct gmodel *gmodel_get(struct model *md, const struct mt_limits *lim)
 	}
 	for (size_t k = 0; k < gm->groups.n; k++) {
 		const struct gm_group *g = &gm->groups.v[k];
-		gm->total += g->count;
+		gm->total = mt_sat_add(gm->total, g->count);
 		size_t i = 0;
 		while (i < gm->states.n && strcmp(gm->states.v[i].state, g->state) != 0)
 			i++;
@@ -360,7 +362,7 @@ struct gmodel *gmodel_get(struct model *md, const struct mt_limits *lim)
 			struct gm_state st = {g->state, 0, 0};
 			VEC_PUSH(gm->states, st);
 		}
-		gm->states.v[i].count += g->count;
+		gm->states.v[i].count = mt_sat_add(gm->states.v[i].count, g->count);
 		gm->states.v[i].groups++;
 	}
 	qsort(gm->states.v, gm->states.n, sizeof *gm->states.v, cmp_state);

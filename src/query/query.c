@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "profile/merge.h"
 #include "profile/tags.h"
 #include "read/reader.h"
@@ -389,16 +390,13 @@ enum mt_status mt_report_open(struct mt_report *r, const struct profile *p,
 void mt_report_trim(struct mt_report *r, double nodefraction, int nodecount, bool cum)
 {
 	struct mt_top *t = &r->top;
-	int64_t cutoff = (int64_t)((double)t->total * nodefraction);
-	if (cutoff < 0)
-		cutoff = -cutoff;
+	int64_t cutoff = mt_sat_abs(mt_sat_from_double((double)t->total * nodefraction));
 	r->cutoff = cutoff;
 	r->dropped = 0;
 	if (cutoff > 0) {
 		size_t k = 0;
 		for (size_t i = 0; i < t->n; i++) {
-			int64_t c = t->rows[i].cum < 0 ? -t->rows[i].cum : t->rows[i].cum;
-			if (c > cutoff)
+			if (mt_sat_abs(t->rows[i].cum) > cutoff)
 				t->rows[k++] = t->rows[i];
 		}
 		r->dropped = t->n - k;
@@ -410,7 +408,7 @@ void mt_report_trim(struct mt_report *r, double nodefraction, int nodecount, boo
 		t->n = (size_t)nodecount;
 	t->flat_sum = 0;
 	for (size_t i = 0; i < t->n; i++)
-		t->flat_sum += t->rows[i].flat;
+		t->flat_sum = mt_sat_add(t->flat_sum, t->rows[i].flat);
 }
 
 void mt_report_set_index(struct mt_report *r, int index)

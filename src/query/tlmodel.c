@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/sat.h"
 #include "base/units.h"
 #include "store/series.h"
 
@@ -106,7 +107,7 @@ static void drop_data(struct tlmodel *tm)
 static void add_abs(void *ctx, int64_t stack, int64_t value)
 {
 	(void)stack;
-	*(int64_t *)ctx += value < 0 ? -value : value;
+	*(int64_t *)ctx = mt_sat_add(*(int64_t *)ctx, mt_sat_abs(value));
 }
 
 /* Each snapshot's total of tm->type (stored for the default type, summed
@@ -299,7 +300,7 @@ double tl_chart_at(const struct tl_chart *c, int64_t t)
 	}
 	if (lo == c->se->n)
 		return v[lo - 1].value;
-	if (lo > 0 && t - v[lo - 1].time <= v[lo].time - t)
+	if (lo > 0 && mt_sat_sub(t, v[lo - 1].time) <= mt_sat_sub(v[lo].time, t))
 		return v[lo - 1].value;
 	return v[lo].value;
 }
@@ -307,7 +308,7 @@ double tl_chart_at(const struct tl_chart *c, int64_t t)
 void tl_fmt_value(char *buf, size_t n, double v, const char *unit)
 {
 	if (strcmp(unit, "bytes") == 0)
-		mt_scaled_label(buf, n, (int64_t)llround(v), "bytes", "auto");
+		mt_scaled_label(buf, n, mt_sat_from_double(round(v)), "bytes", "auto");
 	else if (strcmp(unit, "fraction") == 0)
 		snprintf(buf, n, "%.2f%%", v * 100);
 	else if (strcmp(unit, "%") == 0)

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/gz.h"
+
 void goroutines_init(struct mt_goroutines *d)
 {
 	memset(d, 0, sizeof *d);
@@ -297,6 +299,7 @@ static enum mt_status line(struct gparse *g, const char *p, const char *end)
 {
 	struct mt_goroutines *d = g->d;
 	enum mt_status st;
+again: /* once more after a line that ended a goroutine */
 	if (g->mode == GM_TOP) {
 		if (p < end && *p == 'g' && (st = header(g, p, end)) != MT_ERR_NOTFOUND)
 			return st;
@@ -364,7 +367,7 @@ static enum mt_status line(struct gparse *g, const char *p, const char *end)
 		    has_prefix(p, end, "..."))
 			return MT_OK;
 		close_goroutine(g, true);
-		return line(g, p, end);
+		goto again;
 	}
 	if (has_prefix(p, end, "created by "))
 		return g->mode == GM_STACK ? created_by(g, p, end)
@@ -381,7 +384,28 @@ static enum mt_status line(struct gparse *g, const char *p, const char *end)
 	if (g->need_loc || g->need_cloc)
 		return corrupt(g, p, "expected \"\\tfile:line\"");
 	close_goroutine(g, true);
-	return line(g, p, end);
+	goto again;
+}
+
+/* A dump is text: a NUL byte in its first 64 KiB means it is not one. */
+static enum mt_status dump_head(const uint8_t *d, size_t n, void *ctx, struct mt_err *e)
+{
+	(void)ctx;
+	const uint8_t *z = memchr(d, 0, n < 65536 ? n : 65536);
+	if (z)
+		return mt_errf(e, MT_ERR_FORMAT, "binary data, not a goroutine dump (a NUL "
+			       "byte at byte %zu)", (size_t)(z - d));
+	return MT_OK;
+}
+
+enum mt_status goroutines_inflate(const uint8_t *in, size_t n, const struct mt_limits *lim,
+				  uint8_t **out, size_t *outlen, struct mt_err *e)
+{
+	if (!lim)
+		lim = &mt_limits_default;
+	struct gz_opts o = {.max = lim->max_inflate, .ratio = lim->max_inflate_ratio,
+			    .head = dump_head};
+	return gz_inflate_opts(in, n, &o, out, outlen, e);
 }
 
 enum mt_status goroutines_parse(struct mt_goroutines *d, const uint8_t *data, size_t n,

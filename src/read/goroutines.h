@@ -83,6 +83,13 @@ void goroutines_done(struct mt_goroutines *d);
 enum mt_status goroutines_parse(struct mt_goroutines *d, const uint8_t *data, size_t n,
 				const struct mt_limits *lim, struct mt_err *e);
 
+/* Inflates a gzip dump within lim's bounds (gz.h) into a new buffer
+ * (*out, *outlen, owned by the caller), refusing one whose first bytes are
+ * binary (a goroutine header followed by zeros) before the rest is
+ * inflated. */
+enum mt_status goroutines_inflate(const uint8_t *in, size_t n, const struct mt_limits *lim,
+				  uint8_t **out, size_t *outlen, struct mt_err *e);
+
 /* Groups the parsed goroutines by state, frames and creator function, and
  * sorts the groups largest first (ties: state, then the leaf frame). */
 void goroutines_group(struct mt_goroutines *d);

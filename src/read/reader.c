@@ -112,6 +112,49 @@ enum mt_format reader_detect(const uint8_t *d, size_t n)
 	return MT_FMT_UNKNOWN;
 }
 
+/* How much of the start of an input decides whether it can be a profile:
+ * reader_detect looks no further. */
+#define HEAD_CHECK_BYTES 65536
+
+static enum mt_status not_a_profile(struct mt_err *e)
+{
+	return mt_errf(e, MT_ERR_FORMAT, "not a profile memtop can read (no known header, "
+		       "not profile.proto)");
+}
+
+/* Text formats are text: a NUL byte near the start (say, a goroutine
+ * header followed by a gigabyte of zeros) means binary data. */
+static enum mt_status text_check(enum mt_format f, const uint8_t *d, size_t n,
+				 struct mt_err *e)
+{
+	/* The binary formats: protobuf, gperftools' and Java's CPU profiles. */
+	if (f == MT_FMT_PPROF || f == MT_FMT_GPERF_CPU || f == MT_FMT_JAVA_CPU)
+		return MT_OK;
+	const uint8_t *z = memchr(d, 0, n < HEAD_CHECK_BYTES ? n : HEAD_CHECK_BYTES);
+	if (z)
+		return mt_errf(e, MT_ERR_FORMAT, "binary data in what starts as a %s "
+			       "(a NUL byte at byte %zu)", reader_format_name(f),
+			       (size_t)(z - d));
+	return MT_OK;
+}
+
+enum mt_status reader_check_head(const uint8_t *d, size_t n, struct mt_err *e)
+{
+	size_t k = n < HEAD_CHECK_BYTES ? n : HEAD_CHECK_BYTES;
+	if (k == 0)
+		return mt_errf(e, MT_ERR_FORMAT, "empty file");
+	enum mt_format f = reader_detect(d, k);
+	if (f == MT_FMT_UNKNOWN)
+		return not_a_profile(e);
+	return text_check(f, d, k, e);
+}
+
+static enum mt_status head_check(const uint8_t *d, size_t n, void *ctx, struct mt_err *e)
+{
+	(void)ctx;
+	return reader_check_head(d, n, e);
+}
+
 /* Loads from bytes the caller gives up (owned is freed here as soon as it
  * has been inflated) or lends (owned NULL). */
 static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
@@ -130,7 +173,10 @@ static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
 	struct mt_progress *pg = lim->progress;
 	if (gz_is_gzip(data, n)) {
 		mt_progress_phase(pg, MT_PHASE_INFLATE, n);
-		st = gz_inflate(data, n, lim->max_inflate, &raw, &rawlen, e);
+		struct gz_opts gz = {.max = lim->max_inflate,
+				     .ratio = lim->max_inflate_ratio,
+				     .head = head_check};
+		st = gz_inflate_opts(data, n, &gz, &raw, &rawlen, e);
 		/* The compressed bytes are no longer needed; on a big profile
 		 * freeing them now lowers the peak by their size. */
 		free(owned);
@@ -144,11 +190,14 @@ static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
 		free(raw);
 		free(owned);
 		if (f == MT_FMT_UNKNOWN)
-			return mt_errf(e, MT_ERR_FORMAT,
-				       "not a profile memtop can read (no known "
-				       "header, not profile.proto)");
+			return not_a_profile(e);
 		return mt_errf(e, MT_ERR_FORMAT, "%s profiles are not supported yet",
 			       reader_format_name(f));
+	}
+	if ((st = text_check(f, data, rawlen, e))) {
+		free(raw);
+		free(owned);
+		return st;
 	}
 	struct profile *p = profile_new();
 	mt_progress_phase(pg, MT_PHASE_PARSE, rawlen);

@@ -13,6 +13,12 @@
 /* Detects the format of (inflated) bytes. */
 enum mt_format reader_detect(const uint8_t *data, size_t n);
 
+/* Whether the first bytes of an (inflated) input can start a profile:
+ * MT_ERR_FORMAT for what reader_load_bytes would refuse from them alone
+ * (no known header and not profile.proto, or binary data in a text
+ * format). Lets a stream be refused before all of it is read or inflated. */
+enum mt_status reader_check_head(const uint8_t *data, size_t n, struct mt_err *e);
+
 /* A human name of a format ("pprof protobuf", "Go heap text", ...). */
 const char *reader_format_name(enum mt_format f);
 

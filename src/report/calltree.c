@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
+
 static inline int64_t abs64(int64_t v)
 {
-	return v < 0 ? -v : v;
+	return mt_sat_abs(v);
 }
 
 /* ---- frames ---------------------------------------------------------- */
@@ -32,7 +34,7 @@ void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
 	for (size_t s = 0; s < f->ns; s++) {
 		const int64_t *v = profile_values(p, s);
 		for (size_t c = 0; c < f->nst; c++)
-			f->total[c] += abs64(v[c]);
+			f->total[c] = mt_sat_add(f->total[c], abs64(v[c]));
 		for (size_t c = 0; ex && c < f->nst; c++)
 			ftotal[c] += fabs(profile_value_exact(p, s, c));
 		f->off[s] = fr.n;
@@ -108,7 +110,7 @@ static void tree_init(struct calltree *t, const struct ct_frames *f, bool bottom
 		t->perm[k++] = (uint32_t)s;
 		const int64_t *v = profile_values(f->p, s) + t->t0;
 		for (size_t c = 0; c < nt; c++)
-			t->cum[c] += v[c];
+			t->cum[c] = mt_sat_add(t->cum[c], v[c]);
 		for (size_t c = 0; ex && c < nt; c++)
 			fcum[c] += profile_value_exact(f->p, s, t->t0 + c);
 	}
@@ -237,13 +239,13 @@ void calltree_expand(struct calltree *t, uint32_t n)
 		const int64_t *v = profile_values(f->p, s) + t->t0;
 		int64_t *cum = t->cum + (size_t)c * t->nst;
 		for (size_t k = 0; k < nst; k++)
-			cum[k] += v[k];
+			cum[k] = mt_sat_add(cum[k], v[k]);
 		for (size_t k = 0; ex && k < nst; k++)
 			fcum[(c - first) * nst + k] += profile_value_exact(f->p, s, t->t0 + k);
 		if (len == d + 1) {
 			int64_t *flat = t->flat + (size_t)c * t->nst;
 			for (size_t k = 0; k < nst; k++)
-				flat[k] += v[k];
+				flat[k] = mt_sat_add(flat[k], v[k]);
 			for (size_t k = 0; ex && k < nst; k++)
 				fflat[(c - first) * nst + k] +=
 					profile_value_exact(f->p, s, t->t0 + k);
@@ -266,17 +268,37 @@ void calltree_expand(struct calltree *t, uint32_t n)
 	free(funcs.v);
 }
 
+/* Depth first with a stack of its own (nodes in the order a recursion would
+ * expand them): the depth is the input's, up to max_depth. */
 void calltree_expand_min(struct calltree *t, uint32_t n, int idx, int64_t min,
 			 unsigned max_depth)
 {
-	if (max_depth == 0 || abs64(calltree_cum(t, n, idx)) < min)
-		return;
-	calltree_expand(t, n);
-	for (uint32_t c = t->v[n].child; c != MT_NONE; c = t->v[c].next) {
-		if (abs64(calltree_cum(t, c, idx)) < min)
-			break; /* children are sorted by |cum| */
-		calltree_expand_min(t, c, idx, min, max_depth - 1);
+	struct pending {
+		uint32_t node;
+		unsigned depth; /* levels still allowed */
+	};
+	VEC(struct pending) st = {0};
+	VEC_PUSH(st, ((struct pending){n, max_depth}));
+	while (st.n) {
+		struct pending it = st.v[--st.n];
+		if (it.depth == 0 || abs64(calltree_cum(t, it.node, idx)) < min)
+			continue;
+		calltree_expand(t, it.node);
+		/* Children are sorted by |cum|: those at or above min are a
+		 * prefix, pushed last first so the first is expanded next. */
+		size_t from = st.n;
+		for (uint32_t c = t->v[it.node].child; c != MT_NONE; c = t->v[c].next) {
+			if (abs64(calltree_cum(t, c, idx)) < min)
+				break;
+			VEC_PUSH(st, ((struct pending){c, it.depth - 1}));
+		}
+		for (size_t i = from, j = st.n; j-- > i + 1; i++) {
+			struct pending x = st.v[i];
+			st.v[i] = st.v[j];
+			st.v[j] = x;
+		}
 	}
+	free(st.v);
 }
 
 void calltree_expand_all(struct calltree *t)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
+
 static void add(struct mt_diff *d, const struct mt_nodes *m, const struct mt_top *t,
 		bool is_new, size_t *cap)
 {
@@ -21,11 +23,11 @@ static void add(struct mt_diff *d, const struct mt_nodes *m, const struct mt_top
 		/* ids are dense in order of first appearance: row id - 1 */
 		struct mt_diff_row *dr = &d->rows[id - 1];
 		if (is_new) {
-			dr->new_flat += r->flat;
-			dr->new_cum += r->cum;
+			dr->new_flat = mt_sat_add(dr->new_flat, r->flat);
+			dr->new_cum = mt_sat_add(dr->new_cum, r->cum);
 		} else {
-			dr->base_flat += r->flat;
-			dr->base_cum += r->cum;
+			dr->base_flat = mt_sat_add(dr->base_flat, r->flat);
+			dr->base_cum = mt_sat_add(dr->base_cum, r->cum);
 		}
 	}
 }
@@ -57,18 +59,21 @@ static int cmp_i64(int64_t a, int64_t b)
 static int cmp_growth(const void *x, const void *y, void *d)
 {
 	const struct mt_diff_row *a = x, *b = y;
-	int c = cmp_i64(a->new_flat - a->base_flat, b->new_flat - b->base_flat);
+	int c = cmp_i64(mt_sat_sub(a->new_flat, a->base_flat),
+			mt_sat_sub(b->new_flat, b->base_flat));
 	if (!c)
-		c = cmp_i64(a->new_cum - a->base_cum, b->new_cum - b->base_cum);
+		c = cmp_i64(mt_sat_sub(a->new_cum, a->base_cum), mt_sat_sub(b->new_cum, b->base_cum));
 	return c ? c : by_name(a, b, d);
 }
 
 static int cmp_cum(const void *x, const void *y, void *d)
 {
 	const struct mt_diff_row *a = x, *b = y;
-	int c = cmp_i64(a->new_cum - a->base_cum, b->new_cum - b->base_cum);
+	int c = cmp_i64(mt_sat_sub(a->new_cum, a->base_cum),
+			mt_sat_sub(b->new_cum, b->base_cum));
 	if (!c)
-		c = cmp_i64(a->new_flat - a->base_flat, b->new_flat - b->base_flat);
+		c = cmp_i64(mt_sat_sub(a->new_flat, a->base_flat),
+			    mt_sat_sub(b->new_flat, b->base_flat));
 	return c ? c : by_name(a, b, d);
 }
 

@@ -2,6 +2,7 @@
  * stacks come from the one call-path trie (calltree.c) that the viewer's
  * flame graph and call tree show: nothing here aggregates on its own. */
 #include "report/export.h"
+#include "base/sat.h"
 #include "report/calltree.h"
 
 #include <inttypes.h>
@@ -26,11 +27,11 @@ static void stacks_build(struct stacks *st, const struct mt_nodes *m, int index,
 		return;
 	}
 	int64_t root = calltree_cum(&st->t, CT_ROOT, index);
-	double min = (double)(root < 0 ? -root : root) / px;
+	double min = (double)mt_sat_abs(root) / px;
 	/* Only what is wide enough to draw: breadth first, in id order. */
 	for (size_t n = 0; n < st->t.n; n++) {
 		int64_t c = calltree_cum(&st->t, (uint32_t)n, index);
-		if ((double)(c < 0 ? -c : c) >= min)
+		if ((double)mt_sat_abs(c) >= min)
 			calltree_expand(&st->t, (uint32_t)n);
 	}
 }
@@ -164,7 +165,7 @@ static void svg_box(FILE *f, const char *name, int64_t cum, const char *unit, in
 {
 	uint64_t h = mt_hash(name, package_len(name), 7);
 	int r = 200 + (int)(h % 56), g = 80 + (int)((h >> 8) % 130), b = (int)((h >> 16) % 60);
-	double pct = total ? 100.0 * (double)llabs(cum) / (double)total : 0;
+	double pct = total ? 100.0 * (double)mt_sat_abs(cum) / (double)total : 0;
 	fprintf(f, "<g><title>");
 	xml_text(f, name, 4096);
 	fprintf(f, " (%" PRId64 " %s, %.2f%%)</title>", cum, unit, pct);
@@ -197,12 +198,12 @@ void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
 	stacks_build(&st, m, index, span);
 	const struct calltree *t = &st.t;
 	int64_t total = calltree_cum(t, CT_ROOT, index);
-	double scale = total ? span / (double)llabs(total) : 0;
+	double scale = total ? span / (double)mt_sat_abs(total) : 0;
 	/* x of every node, in id order (a parent before its children). */
 	double *x = xcalloc(t->n + 1, sizeof *x);
 	uint32_t depth = 0;
 	for (uint32_t n = 0; n < t->n; n++) {
-		double w = (double)llabs(calltree_cum(t, n, index)) * scale;
+		double w = (double)mt_sat_abs(calltree_cum(t, n, index)) * scale;
 		if (w >= 1.0 && t->v[n].depth + 1 > depth)
 			depth = t->v[n].depth + 1;
 	}
@@ -219,7 +220,7 @@ void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
 	fprintf(f, " (%s)</text>\n<g transform=\"translate(10,0)\">\n",
 		profile_str(p, p->sample_types.v[index].type));
 	for (uint32_t n = 0; total && n < t->n; n++) {
-		double w = (double)llabs(calltree_cum(t, n, index)) * scale;
+		double w = (double)mt_sat_abs(calltree_cum(t, n, index)) * scale;
 		if (w < 1.0)
 			continue;
 		int y = height - (int)(t->v[n].depth + 1) * row - 4;
@@ -228,7 +229,7 @@ void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
 		/* Lay out the children; the narrow ones merge, never lost. */
 		double cx = x[n], small = 0;
 		for (uint32_t c = t->v[n].child; c != MT_NONE; c = t->v[c].next) {
-			double cw = (double)llabs(calltree_cum(t, c, index)) * scale;
+			double cw = (double)mt_sat_abs(calltree_cum(t, c, index)) * scale;
 			x[c] = cx;
 			if (cw < 1.0) {
 				small += cw;

@@ -1,5 +1,6 @@
 /* graph.c - edges from the shared sample walk, indexed both ways. */
 #include "report/graph.h"
+#include "base/sat.h"
 #include "base/u64map.h"
 
 #include <stdlib.h>
@@ -81,7 +82,7 @@ void mt_graph_build_into(struct mt_graph *g, const struct mt_nodes *m, const uin
 			stamps.v[*at] = mark;
 			int64_t *ew = w.v + (size_t)*at * nst;
 			for (size_t t = 0; t < nst; t++)
-				ew[t] += sv[t];
+				ew[t] = mt_sat_add(ew[t], sv[t]);
 			for (size_t t = 0; ex && t < nst; t++)
 				fw.v[(size_t)*at * nst + t] += profile_value_exact(p, s, t);
 			edges.v[*at].seen |= live;
@@ -111,7 +112,7 @@ void mt_graph_trim(struct mt_graph *g, int idx, int64_t cutoff)
 	size_t k = 0, nst = g->nst;
 	for (size_t i = 0; i < g->n; i++) {
 		int64_t x = mt_edge_weight(g, (uint32_t)i, idx);
-		if ((x < 0 ? -x : x) < cutoff || x == 0 || !mt_edge_seen(g, (uint32_t)i, idx))
+		if (mt_sat_abs(x) < cutoff || x == 0 || !mt_edge_seen(g, (uint32_t)i, idx))
 			continue;
 		g->e[k] = g->e[i];
 		memmove(g->w + k * nst, g->w + i * nst, nst * sizeof *g->w);
@@ -133,7 +134,7 @@ static int cmp_edge(const void *x, const void *y, void *ctx)
 	uint32_t ia = *(const uint32_t *)x, ib = *(const uint32_t *)y;
 	int64_t wa = mt_edge_weight(c->g, ia, c->idx), wb = mt_edge_weight(c->g, ib, c->idx);
 	if (wa != wb) {
-		int64_t aa = wa < 0 ? -wa : wa, bb = wb < 0 ? -wb : wb;
+		int64_t aa = mt_sat_abs(wa), bb = mt_sat_abs(wb);
 		if (aa != bb)
 			return aa > bb ? -1 : 1;
 	}
@@ -167,8 +168,7 @@ void mt_graph_done(struct mt_graph *g)
 static int cmp_peek(const void *x, const void *y, void *ctx)
 {
 	const struct mt_peek_edge *a = x, *b = y;
-	int64_t aa = a->weight < 0 ? -a->weight : a->weight;
-	int64_t bb = b->weight < 0 ? -b->weight : b->weight;
+	int64_t aa = mt_sat_abs(a->weight), bb = mt_sat_abs(b->weight);
 	if (aa != bb)
 		return aa > bb ? -1 : 1;
 	return strcmp(mt_node_name(ctx, a->node), mt_node_name(ctx, b->node));

@@ -1,5 +1,6 @@
 /* top.c - flat/cum aggregation over the shared sample walk. */
 #include "report/top.h"
+#include "base/sat.h"
 #include "report/graph.h"
 #include "base/u64map.h"
 
@@ -21,7 +22,7 @@ void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, in
  * by its summed divisors, and so is the total. */
 static int64_t divide(int64_t v, int64_t d)
 {
-	return d ? v / d : v;
+	return mt_sat_div(v, d);
 }
 
 /* Turns node-major sums of one type into the rows of a top table (ff, fc:
@@ -45,7 +46,7 @@ static void make_rows(struct mt_top *t, size_t nn, const int64_t *flat, const in
 			r->flat = divide(fl, fdiv[n]);
 			r->cum = divide(cu, cdiv[n]);
 		}
-		t->flat_sum += r->flat;
+		t->flat_sum = mt_sat_add(t->flat_sum, r->flat);
 	}
 }
 
@@ -92,13 +93,13 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 			stamp[n] = mark;
 			int64_t *c = cum + (size_t)n * w;
 			for (size_t j = 0; j < w; j++)
-				c[j] += vv[j];
+				c[j] = mt_sat_add(c[j], vv[j]);
 			for (size_t j = 0; ex && j < w; j++)
 				fcum[(size_t)n * w + j] += fvv[j];
 		}
 		int64_t *f = flat + (size_t)fr[0].node * w;
 		for (size_t j = 0; j < w; j++)
-			f[j] += vv[j];
+			f[j] = mt_sat_add(f[j], vv[j]);
 		for (size_t j = 0; ex && j < w; j++)
 			fflat[(size_t)fr[0].node * w + j] += fvv[j];
 	}
@@ -172,7 +173,7 @@ void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 		cutoff = -cutoff;
 	for (uint32_t j = 0; j < g.n; j++) {
 		int64_t w = mt_edge_weight(&g, j, index);
-		if (!mt_edge_seen(&g, j, index) || (w < 0 ? -w : w) < cutoff)
+		if (!mt_edge_seen(&g, j, index) || mt_sat_abs(w) < cutoff)
 			continue;
 		struct mt_top_row *r = &t->rows[row_of[g.e[j].dst]];
 		if (mt_edge_inline(&g, j, index))
@@ -187,7 +188,7 @@ void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 
 static inline int64_t abs64(int64_t v)
 {
-	return v < 0 ? -v : v;
+	return mt_sat_abs(v);
 }
 
 static int cmp_name(const struct mt_top_row *a, const struct mt_top_row *b,

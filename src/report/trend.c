@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "base/u64map.h"
 #include "base/util.h"
 #include "store/series.h"
@@ -23,18 +24,20 @@ void trend_fit(const int64_t *t, const int64_t *v, size_t n, struct trend_fit *f
 	f->first = v[0];
 	f->last = v[n - 1];
 	if (f->first)
-		f->growth_pct = (double)(f->last - f->first) / (double)llabs(f->first) * 100;
+		f->growth_pct = (double)mt_sat_sub(f->last, f->first) /
+				(double)mt_sat_abs(f->first) * 100;
 	/* Hours since the first snapshot keep the sums small and exact enough. */
 	double mx = 0, my = 0;
 	for (size_t i = 0; i < n; i++) {
-		mx += (double)(t[i] - t[0]) / 3.6e12;
+		mx += (double)mt_sat_sub(t[i], t[0]) / 3.6e12;
 		my += (double)v[i];
 	}
 	mx /= (double)n;
 	my /= (double)n;
 	double sxy = 0, sxx = 0, syy = 0;
 	for (size_t i = 0; i < n; i++) {
-		double dx = (double)(t[i] - t[0]) / 3.6e12 - mx, dy = (double)v[i] - my;
+		double dx = (double)mt_sat_sub(t[i], t[0]) / 3.6e12 - mx;
+		double dy = (double)v[i] - my;
 		sxy += dx * dy;
 		sxx += dx * dx;
 		syy += dy * dy;
@@ -108,7 +111,8 @@ static void scan_add(void *ctx, int64_t stack, int64_t value)
 		memset(sc->vals.v + sc->vals.n, 0, sc->nsnap * sizeof *sc->vals.v);
 		sc->vals.n += sc->nsnap;
 	}
-	sc->vals.v[(size_t)*k * sc->nsnap + sc->snap] += value;
+	int64_t *at = &sc->vals.v[(size_t)*k * sc->nsnap + sc->snap];
+	*at = mt_sat_add(*at, value);
 }
 
 /* Sorts leaks first, then by slope (steepest first), then by size. */
@@ -157,7 +161,7 @@ static void aggregate(struct trend *t)
 		const int64_t *v = t->svals + s * ns;
 		int64_t *fl = t->flat + (size_t)fr[0].node * ns;
 		for (size_t j = 0; j < ns; j++)
-			fl[j] += v[j];
+			fl[j] = mt_sat_add(fl[j], v[j]);
 		for (size_t i = 0; i < k; i++) {
 			uint32_t n = fr[i].node;
 			if (stamp[n] == s + 1)
@@ -165,7 +169,7 @@ static void aggregate(struct trend *t)
 			stamp[n] = (uint32_t)s + 1;
 			int64_t *c = t->cum + (size_t)n * ns;
 			for (size_t j = 0; j < ns; j++)
-				c[j] += v[j];
+				c[j] = mt_sat_add(c[j], v[j]);
 		}
 	}
 	free(fr);
@@ -198,7 +202,7 @@ enum mt_status trend_build(struct trend *t, struct store *s, const struct trend_
 	int64_t newest = sel[n - 1]->time;
 	size_t from = 0;
 	if (o->since_ns > 0)
-		while (from < n && sel[from]->time < newest - o->since_ns)
+		while (from < n && sel[from]->time < mt_sat_sub(newest, o->since_ns))
 			from++;
 	int index = -1;
 	if ((st = type_index(sel[n - 1], o->sample_index, &index, e)))
@@ -230,7 +234,7 @@ enum mt_status trend_build(struct trend *t, struct store *s, const struct trend_
 	t->totals = xcalloc(m + 1, sizeof *t->totals);
 	for (size_t k = 0; k < sc.ids.n; k++)
 		for (size_t j = 0; j < m; j++)
-			t->totals[j] += llabs(t->svals[k * m + j]);
+			t->totals[j] = mt_sat_add(t->totals[j], mt_sat_abs(t->svals[k * m + j]));
 	if ((st = mt_nodes_init(&t->nodes, t->stacks, o->gran, &(struct mt_filters){0}, e)))
 		goto out;
 	aggregate(t);

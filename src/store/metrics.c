@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "store/store.h"
 #include "store/store_int.h" /* the connection; series live in the same file */
 
@@ -253,12 +254,12 @@ bool metrics_fit(const struct metrics_point *v, size_t n, struct metrics_fit *f)
 	/* Seconds from the first point keep the sums well conditioned. */
 	double st = 0, sv = 0;
 	for (size_t i = 0; i < n; i++) {
-		st += (double)(v[i].time - v[0].time) / NS_PER_S;
+		st += (double)mt_sat_sub(v[i].time, v[0].time) / NS_PER_S;
 		sv += v[i].value;
 	}
 	double mt = st / (double)n, mv = sv / (double)n, stt = 0, stv = 0, svv = 0;
 	for (size_t i = 0; i < n; i++) {
-		double dt = (double)(v[i].time - v[0].time) / NS_PER_S - mt;
+		double dt = (double)mt_sat_sub(v[i].time, v[0].time) / NS_PER_S - mt;
 		double dv = v[i].value - mv;
 		stt += dt * dt;
 		stv += dt * dv;
@@ -275,7 +276,7 @@ bool metrics_fit(const struct metrics_point *v, size_t n, struct metrics_fit *f)
 
 static double fit_at(const struct metrics_fit *f, int64_t t)
 {
-	return f->a + f->slope * ((double)(t - f->t0) / NS_PER_S);
+	return f->a + f->slope * ((double)mt_sat_sub(t, f->t0) / NS_PER_S);
 }
 
 /* ------------------------------------------------------------------ */
@@ -358,7 +359,7 @@ static void keep(finding_vec *out, struct finding f, const char *what, const cha
 	fmt_value(a, sizeof a, f.first, unit);
 	fmt_value(b, sizeof b, f.last, unit);
 	fmt_value(rate, sizeof rate, f.slope_per_hour, unit);
-	fmt_span(span, sizeof span, f.to - f.from);
+	fmt_span(span, sizeof span, mt_sat_sub(f.to, f.from));
 	if (f.kind == FINDING_GC_CPU_HIGH) {
 		char peak[48];
 		fmt_value(peak, sizeof peak, f.peak, unit);
@@ -415,14 +416,16 @@ static bool sustained(const struct metrics_series *se, double scale,
 		size_t j = i;
 		while (j < se->n && se->v[j].value * scale > o->gc_cpu)
 			j++;
-		if (se->v[j - 1].time - se->v[i].time >
-		    (best1 > best0 ? se->v[best1 - 1].time - se->v[best0].time : -1)) {
+		if (mt_sat_sub(se->v[j - 1].time, se->v[i].time) >
+		    (best1 > best0 ? mt_sat_sub(se->v[best1 - 1].time, se->v[best0].time)
+				   : -1)) {
 			best0 = i;
 			best1 = j;
 		}
 		i = j;
 	}
-	if (best1 - best0 < 3 || se->v[best1 - 1].time - se->v[best0].time < o->sustained_ns)
+	if (best1 - best0 < 3 ||
+	    mt_sat_sub(se->v[best1 - 1].time, se->v[best0].time) < o->sustained_ns)
 		return false;
 	double peak = se->v[best0].value;
 	for (size_t i = best0; i < best1; i++)

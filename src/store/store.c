@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +20,8 @@
 #include "schema_sql.h" /* store_schema_sql, generated from data/schema.sql */
 
 #define SCHEMA_VERSION 4
+/* PRAGMA application_id of memtop's databases: "mtop" (data/schema.sql). */
+#define APPLICATION_ID 0x6d746f70
 #define BUSY_MS 10000
 /* Samples per chunk row: big enough that a row costs little per sample,
  * small enough that a reader decodes a chunk in cache. */
@@ -62,6 +65,19 @@ enum mt_status store_dberr(struct store *s, struct mt_err *e, const char *what)
 	if (code == SQLITE_CORRUPT)
 		return mt_errf(e, MT_ERR_CORRUPT, "%s: the database is damaged (%s)",
 			       what, sqlite3_errmsg(s->db));
+	/* SQLite's "disk I/O error" with the system's reason: a full disk, a
+	 * file size limit (ulimit -f: EFBIG), a read-only file system. */
+	int sys = sqlite3_system_errno(s->db);
+	bool io = code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN;
+	if (io && sys)
+		return mt_errf(e, MT_ERR_DB, "%s: %s (%s)", what, sqlite3_errmsg(s->db),
+			       strerror(sys));
+	/* A write cut short at the limit sets no errno. */
+	struct rlimit fsize;
+	if (io && getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY)
+		return mt_errf(e, MT_ERR_DB, "%s: %s (the file size limit, ulimit -f, is "
+			       "%llu bytes)", what, sqlite3_errmsg(s->db),
+			       (unsigned long long)fsize.rlim_cur);
 	return mt_errf(e, MT_ERR_DB, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -79,8 +95,13 @@ sqlite3_stmt *store_stmt(struct store *s, int i, const char *sql, struct mt_err 
 
 static enum mt_status exec(struct store *s, const char *sql, struct mt_err *e)
 {
-	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return store_dberr(s, e, sql);
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		/* The statement's first words, not the whole schema. */
+		char what[64];
+		snprintf(what, sizeof what, "running \"%.*s\"", (int)strcspn(sql, "(;\n"),
+			 sql);
+		return store_dberr(s, e, what);
+	}
 	return MT_OK;
 }
 
@@ -307,9 +328,52 @@ out:
 	return st;
 }
 
+/* An integer a query returns, or -1. */
+static int64_t query_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *q;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+/* Whether the database is memtop's to use, before anything is written to
+ * it: empty, stamped with memtop's application_id, or a memtop database
+ * from before the stamp (a schema version and memtop's tables; *stamp is
+ * set). Anything else belongs to someone else and is left as it is. */
+static enum mt_status check_owner(struct store *s, bool *stamp, struct mt_err *e)
+{
+	*stamp = false;
+	int64_t app = query_int(s, "PRAGMA application_id");
+	if (app == APPLICATION_ID)
+		return MT_OK;
+	int64_t objects = query_int(s, "SELECT count(*) FROM sqlite_master");
+	if (objects < 0)
+		return store_dberr(s, e, "reading the schema");
+	int64_t version = query_int(s, "PRAGMA user_version");
+	if (app == 0 && objects == 0 && version == 0)
+		return MT_OK;
+	int64_t ours = query_int(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+				    "AND name IN ('mapping', 'function', 'location', "
+				    "'stack', 'snapshot')");
+	if (app == 0 && version > 0 && ours == 5) {
+		*stamp = true;
+		return MT_OK;
+	}
+	if (app != 0)
+		return mt_errf(e, MT_ERR_DB, "not a memtop database (its application_id "
+			       "%#llx is another program's); left unchanged",
+			       (unsigned long long)app);
+	return mt_errf(e, MT_ERR_DB, "not a memtop database (its tables are another "
+		       "program's); left unchanged");
+}
+
 /* Creates the schema in an empty database, or brings an older one up to
  * date, in one transaction. */
-static enum mt_status migrate(struct store *s, struct mt_err *e)
+static enum mt_status migrate(struct store *s, bool stamp, struct mt_err *e)
 {
 	enum mt_status st;
 	sqlite3_stmt *q;
@@ -320,7 +384,7 @@ static enum mt_status migrate(struct store *s, struct mt_err *e)
 	    sqlite3_step(q) == SQLITE_ROW)
 		v = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
-	if (v == SCHEMA_VERSION)
+	if (v == SCHEMA_VERSION && !stamp)
 		return MT_OK;
 	v = 0;
 	if ((st = exec(s, "BEGIN IMMEDIATE", e)))
@@ -338,6 +402,11 @@ static enum mt_status migrate(struct store *s, struct mt_err *e)
 			     SCHEMA_VERSION);
 		goto fail;
 	}
+	/* A memtop database from before application_id: stamped now. */
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d", APPLICATION_ID);
+	if (stamp && (st = exec(s, sql, e)))
+		goto fail;
 	if (v == SCHEMA_VERSION)
 		return exec(s, "COMMIT", e);
 	if (v == 0 && (st = exec(s, store_schema_sql, e)))
@@ -347,7 +416,6 @@ static enum mt_status migrate(struct store *s, struct mt_err *e)
 		if ((mg->sql && (st = exec(s, mg->sql, e))) || (mg->fn && (st = mg->fn(s, e))))
 			goto fail;
 	}
-	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
 	if ((st = exec(s, sql, e)))
 		goto fail;
@@ -403,11 +471,14 @@ enum mt_status store_open(struct store **out, const char *path, bool create,
 	}
 	sqlite3_busy_timeout(s->db, BUSY_MS);
 	sqlite3_extended_result_codes(s->db, 0);
+	bool stamp;
+	if ((st = check_owner(s, &stamp, e)))
+		goto fail;
 	if (!mem && (st = exec(s, "PRAGMA journal_mode = WAL", e)))
 		goto fail;
 	if ((st = exec(s, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -" CACHE_KB ";"
 		       "PRAGMA foreign_keys = OFF", e)) ||
-	    (st = migrate(s, e)))
+	    (st = migrate(s, stamp, e)))
 		goto fail;
 	*out = s;
 	return MT_OK;

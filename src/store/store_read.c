@@ -479,7 +479,7 @@ static enum mt_status load_samples(struct ld *l, const mt_str *strs, size_t nstr
 	int rc;
 	while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int64_t n = sqlite3_column_int64(q, 0);
-		if (n < 0 || n > nsample - (int64_t)l->p->samples.n)
+		if (n < 0 || nsample < 0 || n > nsample - (int64_t)l->p->samples.n)
 			st = bad(l, "sample count");
 		else
 			st = load_chunk(l, (size_t)n, q, strs, nstrs);

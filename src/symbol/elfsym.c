@@ -276,6 +276,12 @@ enum mt_status elf_open_mem(struct mt_elf *elf, const uint8_t *d, size_t n,
 	if (phnum && (phentsize < 56 || !in_bounds(n, phoff, (uint64_t)phnum * phentsize)))
 		return mt_errf(e, MT_ERR_CORRUPT, "program headers out of bounds (at byte %llu)",
 			       (unsigned long long)phoff);
+	/* How long the file should be: its section headers and every loaded
+	 * segment inside it (sums of 64-bit fields from the file, saturated). */
+	elf->want = phoff + (uint64_t)phnum * phentsize; /* in bounds: checked above */
+	if (shnum && shoff < UINT64_MAX - (uint64_t)shnum * shentsize &&
+	    shoff + (uint64_t)shnum * shentsize > elf->want)
+		elf->want = shoff + (uint64_t)shnum * shentsize;
 	for (uint16_t i = 0; i < phnum; i++) {
 		const uint8_t *p = d + phoff + (uint64_t)i * phentsize;
 		if (rd32(p) != PT_LOAD_)
@@ -283,6 +289,8 @@ enum mt_status elf_open_mem(struct mt_elf *elf, const uint8_t *d, size_t n,
 		struct mt_elf_seg s = {.offset = rd64(p + 8), .vaddr = rd64(p + 16),
 				       .filesz = rd64(p + 32), .memsz = rd64(p + 40)};
 		VEC_PUSH(elf->segs, s);
+		if (s.offset < UINT64_MAX - s.filesz && s.offset + s.filesz > elf->want)
+			elf->want = s.offset + s.filesz;
 	}
 
 	struct shdr shstr;

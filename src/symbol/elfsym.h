@@ -57,6 +57,7 @@ struct mt_elf {
 	 * then ask addr2line for inlined frames (their end-of-list marker). */
 	bool nm_has_fini;
 	char build_id[81]; /* lower-case hex, "" when none */
+	uint64_t want;     /* bytes the headers describe: more than n, a cut file */
 	VEC(struct mt_elf_seg) segs;
 	VEC(struct mt_elf_sym) syms; /* sorted by addr */
 	VEC(struct mt_elf_sect) dbg; /* every section named as one of enum mt_dbg_sect */

@@ -30,6 +30,7 @@ struct bin {
 	char why[160]; /* why it could not be opened */
 	struct elf_file main, debug;
 	bool dwarf_tried, has_dwarf;
+	bool warned_cut; /* about a truncated file, once */
 	char dwarf_why[200]; /* why its DWARF was refused, "" if it was not */
 	int timeout_ms;      /* for reading the DWARF (mt_sym_opts) */
 	struct mt_dwarf dw;
@@ -104,11 +105,13 @@ void symbolizer_free(struct mt_symbolizer *s)
 	free(s);
 }
 
-/* Opens and maps an ELF file; on failure writes the reason into why. */
+/* Opens and maps an ELF file; on failure writes the reason into why. Only
+ * a regular file: the path comes from the profile, and a blocking open of a
+ * FIFO would wait forever for a writer. */
 static bool file_open(struct elf_file *f, const char *path, char *why, size_t nwhy)
 {
 	memset(f, 0, sizeof *f);
-	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (f->fd < 0) {
 		snprintf(why, nwhy, "%s", strerror(errno));
 		return false;
@@ -138,20 +141,33 @@ static bool file_open(struct elf_file *f, const char *path, char *why, size_t nw
 	return true;
 }
 
+/* Whether a build id can name a file: hex digits only (a GNU build id is
+ * 8 to 64 bytes), so one from a profile cannot climb out of the debug
+ * root ("../../tmp/x"). */
+static bool build_id_ok(const char *id)
+{
+	size_t n = strspn(id, "0123456789abcdefABCDEF");
+	return id[n] == 0 && n >= 4 && n <= 128;
+}
+
 /* The separate debug file of a build id under the debug root. */
 static bool open_by_build_id(const struct mt_symbolizer *s, const char *id,
 			     struct elf_file *f)
 {
-	char path[4096], why[160];
-	if (strlen(id) < 3)
+	char path[4096], why[160], low[129];
+	if (!build_id_ok(id))
 		return false;
-	snprintf(path, sizeof path, "%s/.build-id/%.2s/%s.debug", s->opts.debug_root, id,
-		 id + 2);
+	size_t n = strlen(id);
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)(id[i] >= 'A' && id[i] <= 'F' ? id[i] - 'A' + 'a' : id[i]);
+	snprintf(path, sizeof path, "%s/.build-id/%.2s/%s.debug", s->opts.debug_root, low,
+		 low + 2);
 	return file_open(f, path, why, sizeof why);
 }
 
 /* The cached binary at path (opened on first use), or NULL; build_id is the
- * mapping's, tried when the file itself cannot be opened. */
+ * mapping's, tried when the file itself cannot be opened. A path of
+ * "build-id:ID" names no file: only the debug root is tried. */
 static struct bin *bin_get(struct mt_symbolizer *s, const char *path, const char *build_id)
 {
 	for (size_t i = 0; i < s->bins.n; i++)
@@ -161,7 +177,12 @@ static struct bin *bin_get(struct mt_symbolizer *s, const char *path, const char
 	b->path = xstrdup(path);
 	b->timeout_ms = s->opts.dwarf_timeout_ms;
 	VEC_PUSH(s->bins, b);
-	if (!file_open(&b->main, path, b->why, sizeof b->why)) {
+	bool by_id = strncmp(path, "build-id:", 9) == 0;
+	if (by_id)
+		snprintf(b->why, sizeof b->why, "no file named, and no debug file %s",
+			 build_id_ok(build_id ? build_id : "") ? "under the debug root"
+							       : "(not a hex build id)");
+	if (by_id || !file_open(&b->main, path, b->why, sizeof b->why)) {
 		/* The debug file has the same program headers and symbols. */
 		if (!build_id || !*build_id || !open_by_build_id(s, build_id, &b->main))
 			return NULL;
@@ -452,6 +473,28 @@ static void drop_allocator_frames(struct profile *p)
 	}
 }
 
+/* Warns, once per binary, when its file (or its debug file) is shorter than
+ * its headers say: symbols and DWARF past the cut are lost, silently
+ * otherwise. */
+static void cut_warning(struct bin *b, struct mt_warnings *w)
+{
+	if (b->warned_cut)
+		return;
+	b->warned_cut = true;
+	const struct elf_file *f = b->main.elf.want > b->main.n     ? &b->main
+				   : b->debug.ok && b->debug.elf.want > b->debug.n ? &b->debug
+										  : NULL;
+	if (!f)
+		return;
+	char msg[1024];
+	snprintf(msg, sizeof msg,
+		 "%s%s: truncated ELF file (%zu bytes, its headers describe %llu): symbols "
+		 "past the cut are lost, frames may show as [%s]",
+		 f == &b->debug ? "the debug file of " : "", b->path, f->n,
+		 (unsigned long long)f->elf.want, base_name(b->path));
+	VEC_PUSH(w->v, xstrdup(msg));
+}
+
 enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 				 struct mt_warnings *w, struct mt_err *e)
 {
@@ -493,12 +536,13 @@ enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 		if (s->opts.binary && (!m || loc->mapping == 0 || !*file))
 			path = s->opts.binary;
 		struct bin *b = NULL;
+		char key[128];
 		if (*path && path[0] != '[')
 			b = bin_get(s, path, bid);
 		else if (*bid) {
-			char key[128];
 			snprintf(key, sizeof key, "build-id:%s", bid);
 			b = bin_get(s, key, bid);
+			path = key;
 		} else {
 			continue; /* nothing names a file: not worth a warning */
 		}
@@ -519,6 +563,7 @@ enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 			}
 			continue;
 		}
+		cut_warning(b, w);
 		size_t n = bin_resolve(b, to_vaddr(b, m, loc->address), fr, cheap);
 		if (b->dwarf_why[0]) {
 			bool seen = false;
@@ -551,12 +596,15 @@ enum mt_status symbolize_profile(struct mt_symbolizer *s, struct profile *p,
 		if (missing_bins > 1)
 			snprintf(more, sizeof more, " and %zu other binar%s", missing_bins - 1,
 				 missing_bins == 2 ? "y" : "ies");
+		/* A mapping without a file shows as <unknown>, not its key. */
+		bool by_id = strncmp(first_path, "build-id:", 9) == 0;
 		snprintf(msg, sizeof msg,
 			 "%zu address%s not symbolized: cannot open %s (%s)%s; frames show as "
-			 "[%s]%s",
+			 "%s%s%s%s",
 			 missing_locs, missing_locs == 1 ? "" : "es", first_path,
 			 first_missing && first_missing->why[0] ? first_missing->why : "unreadable",
-			 more, base_name(first_path),
+			 more, by_id ? "" : "[", by_id ? "<unknown>" : base_name(first_path),
+			 by_id ? "" : "]",
 			 s->opts.binary ? "" : " (give the executable with --binary PATH)");
 		VEC_PUSH(w->v, xstrdup(msg));
 	}

@@ -15,8 +15,13 @@
   every request; URLs inside a profile are never fetched (case collect), and
   a redirect to another server is not followed (case collect_redirect).
 
+- Issue 19: FIFOs named by a profile or --binary are never opened for
+  reading (case fifo); build ids from a profile name only hex files under
+  the debug root (case build_id).
+
 Usage: security.py MEMTOP REPO_ROOT [CASE...]
-CASE: exec dbmode collect (the default: all three), collect_redirect.
+CASE: exec dbmode collect fifo build_id (the default: all five),
+collect_redirect.
 """
 import http.server
 import os
@@ -26,6 +31,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pbenc  # noqa: E402
 
 MEMTOP, ROOT = os.path.abspath(sys.argv[1]), sys.argv[2]
 failures = []
@@ -242,8 +250,85 @@ def case_collect_redirect():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def run_bounded(args, d, timeout=20):
+    """Runs memtop with a deadline; (rc, stderr), rc None when it hung."""
+    try:
+        p = subprocess.run([MEMTOP] + args, capture_output=True, text=True, errors="replace",
+                           timeout=timeout, cwd=d,
+                           env=dict(os.environ, LC_ALL="C", MEMTOP_DB=":memory:"))
+        return p.returncode, p.stderr
+    except subprocess.TimeoutExpired:
+        return None, ""
+
+
+def case_fifo():
+    """Issue 19: a FIFO named by a profile's mapping, by --binary or as a
+    source file is skipped as not a regular file; a blocking open() would
+    wait forever for a writer (nothing here ever writes to it)."""
+    d = tempfile.mkdtemp(prefix="memtop-sec-")
+    try:
+        fifo = os.path.join(d, "fifo")
+        os.mkfifo(fifo)
+        prof = os.path.join(d, "mapped.pb")
+        with open(prof, "wb") as f:
+            f.write(pbenc.profile([([1, 2], 64)], ["a", "b"], mappings=[(fifo, "")],
+                                  lines=False))
+        src = os.path.join(d, "src.pb")
+        with open(src, "wb") as f:
+            f.write(pbenc.profile([([1, 2], 64)], ["main.a", "main.b"], file=fifo))
+        keys = os.path.join(d, "keys")
+        with open(keys, "w") as f:
+            f.write("2\n3\nq\n")
+        heap = os.path.join(os.path.abspath(ROOT), "tests", "data", "c", "tcmalloc.heap")
+        runs = [[c, prof] for c in ("top", "tree", "traces")] + [
+            ["peek", ".", prof], ["diff", prof, prof], ["list", ".", prof],
+            ["export", "--format", "svg", "-o", os.path.join(d, "o.svg"), prof],
+            ["--script", keys, prof],
+            ["top", "--binary", fifo, heap], ["tree", "--binary", fifo, heap],
+            ["list", "--binary", fifo, ".", heap], ["list", "main.a", src]]
+        for args in runs:
+            rc, err = run_bounded(args, d)
+            what = " ".join(a.replace(d + "/", "") for a in args)
+            check(rc in (0, 1), f"fifo: {what}: finishes (rc {rc}; {err.strip()[:200]!r})")
+        rc, err = run_bounded(["top", prof], d)
+        check("not a regular file" in err, f"fifo: top says why the mapping is skipped "
+                                           f"({err.strip()[:200]!r})")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def case_build_id():
+    """Issue 19: build ids from a profile name files only as hex digits under
+    the debug root: "../../../../tmp/x" is not a path to climb out of it, and
+    a mapping without a file is looked up by its build id only, never as a
+    file "build-id:ID" in the working directory."""
+    if not shutil.which("strace"):
+        print("skip build_id: strace not installed")
+        return
+    d = tempfile.mkdtemp(prefix="memtop-sec-")
+    try:
+        for bid, want in (("../../../../tmp/x", None), ("ABCDEF0123", "ab/cdef0123.debug"),
+                          ("abcdef0123", "ab/cdef0123.debug")):
+            prof = os.path.join(d, "p.pb")
+            with open(prof, "wb") as f:
+                f.write(pbenc.profile([([1, 2], 64)], ["a", "b"], mappings=[("", bid)],
+                                      lines=False))
+            rc, err, execs, opens = strace_run(["top", prof], d, os.path.join(d, "strace"))
+            check(rc == 0, f"build_id {bid}: top works ({err.strip()[:200]!r})")
+            bad = [o for o in opens if "tmp/x" in o or "build-id:" in o or "/../" in o]
+            check(not bad, f"build_id {bid}: no path made of it opened {bad[:2]}")
+            tried = [o for o in opens if "/usr/lib/debug/.build-id/" in o]
+            if want:
+                check(any(want in o for o in tried),
+                      f"build_id {bid}: the debug file {want} is looked for ({tried[:2]})")
+            else:
+                check(not tried, f"build_id {bid}: nothing under the debug root ({tried[:2]})")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
-    cases = sys.argv[3:] or ["exec", "dbmode", "collect"]
+    cases = sys.argv[3:] or ["exec", "dbmode", "collect", "fifo", "build_id"]
     for c in cases:
         globals()["case_" + c]()
     print(f"{len(failures)} failed")

@@ -6,10 +6,13 @@ Each case breaks the database or its file system the way production does
 and checks what issue 8 asks: memtop exits 1 with one line on stderr naming
 the database, never crashes, never leaves a partial snapshot, and the
 database stays sound (SQLite's own PRAGMA integrity_check is the oracle)
-and usable afterwards.
+and usable afterwards. Case foreign (issue 19): someone else's SQLite
+database is refused and left unchanged; case fsize: ulimit -f is an error,
+not a silent death by SIGXFSZ.
 
 Usage: store_faults.py MEMTOP REPO_ROOT [CASE...]
-CASE: full_disk locked corrupt (the default: all three) or locked_reader.
+CASE: full_disk locked corrupt foreign fsize (the default: all five) or
+locked_reader.
 """
 import json
 import os
@@ -23,6 +26,9 @@ import tempfile
 import time
 
 MEMTOP, ROOT = sys.argv[1], sys.argv[2]
+# The schema version memtop writes: the first line of data/schema.sql says it.
+with open(os.path.join(ROOT, "data", "schema.sql")) as _f:
+    SCHEMA = int(__import__("re").search(r"schema version (\d+)", _f.readline()).group(1))
 GO = os.path.join(ROOT, "tests", "data", "go")
 PROFILES = [os.path.join(GO, f) for f in
             ("heap.pb.gz", "allocs.pb.gz", "heap2.pb.gz", "goroutine.pb.gz",
@@ -261,8 +267,97 @@ def corrupt(tmp):
         print(f"     {kind}: {err.strip()}")
 
 
+def fsize(tmp):
+    """Issue 19: past the file size limit (ulimit -f) an import fails with
+    one line that says so, instead of SIGXFSZ killing memtop silently (rc
+    -25); the database keeps what was imported before and stays sound."""
+    db = os.path.join(tmp, "fsize.db")
+    rc, out, err = run(["import", "--db", db, PROFILES[0]])
+    check(rc == 0, f"fsize: first import ({err.strip()})")
+    before = snapshots(db)
+    size = os.path.getsize(db) + 4 * 1024
+
+    def limit():  # SIGXFSZ keeps its default action: memtop must handle it
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    failed = 0
+    for prof in PROFILES[1:4]:
+        rc, out, err = run(["import", "--db", db, prof], preexec=limit)
+        check(rc in (0, 1), f"fsize: import of {os.path.basename(prof)} is not killed "
+                            f"(rc {rc})")
+        if rc == 1:
+            failed += 1
+            one_line_error(rc, err, [db, prof], "fsize: import")
+            check("File too large" in err or "ulimit -f" in err,
+                  f"fsize: the error names the file size limit ({err.strip()!r})")
+    check(failed > 0, "fsize: imports ran into the limit")
+    integrity(db, "fsize")
+    after = snapshots(db)
+    check(len(after) == len(before) + 3 - failed,
+          f"fsize: exactly the imports that succeeded are listed ({len(after)})")
+    totals_ok(db, after, "fsize")
+
+
+def foreign(tmp):
+    """Issue 19: someone else's SQLite database is refused with one line and
+    left byte for byte as it was (no tables added, no user_version, no WAL),
+    also with a table named like one of memtop's; memtop's own databases,
+    stamped with PRAGMA application_id or from before the stamp, open."""
+    cases = {
+        "other.sqlite": ["CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)",
+                         "INSERT INTO users (name) VALUES ('ada')"],
+        "clash.sqlite": ["CREATE TABLE snapshot (x)", "INSERT INTO snapshot VALUES (1)"],
+        "appid.sqlite": ["PRAGMA application_id = 42"],
+        "version.sqlite": ["PRAGMA user_version = 7", "CREATE TABLE t (x)"],
+    }
+    for name, sql in cases.items():
+        db = os.path.join(tmp, name)
+        con = sqlite3.connect(db)
+        for q in sql:
+            con.execute(q)
+        con.commit()
+        con.close()
+        with open(db, "rb") as f:
+            before = f.read()
+        for args in (["ls"], ["import", PROFILES[0]], ["top", "@1"], ["leaks"], ["metrics"],
+                     ["rm", "1"]):
+            rc, out, err = run([args[0], "--db", db] + args[1:])
+            one_line_error(rc, err, db, f"{name}: {args[0]}")
+            check("not a memtop database" in err and "left unchanged" in err,
+                  f"{name}: {args[0]}: says it is not a memtop database ({err.strip()!r})")
+        with open(db, "rb") as f:
+            check(f.read() == before, f"{name}: the file is left byte for byte as it was")
+        check(not os.path.exists(db + "-wal") and not os.path.exists(db + "-shm"),
+              f"{name}: no WAL or shared-memory file made")
+
+    def pragmas(db):
+        con = sqlite3.connect(db)
+        try:
+            return (con.execute("PRAGMA application_id").fetchone()[0],
+                    con.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            con.close()
+
+    # A new database is stamped; one whose stamp was removed (made before
+    # it existed) opens and is stamped again, as is a version 1 database.
+    db = os.path.join(tmp, "mine.db")
+    rc, out, err = run(["import", "--db", db, PROFILES[0]])
+    check(rc == 0, f"foreign: a new database ({err.strip()})")
+    check(pragmas(db) == (0x6d746f70, SCHEMA), f"foreign: a new database is stamped {pragmas(db)}")
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA application_id = 0")
+    con.commit()
+    con.close()
+    old = os.path.join(tmp, "v1.db")
+    shutil.copy(os.path.join(ROOT, "tests", "data", "store", "v1.db"), old)
+    for d in (db, old):
+        n = len(snapshots(d))
+        check(n > 0, f"foreign: {os.path.basename(d)} from before the stamp lists {n} snapshots")
+        check(pragmas(d) == (0x6d746f70, SCHEMA),
+              f"foreign: {os.path.basename(d)} is stamped and current {pragmas(d)}")
+
+
 def main():
-    cases = sys.argv[3:] or ["full_disk", "locked", "corrupt"]
+    cases = sys.argv[3:] or ["full_disk", "locked", "corrupt", "foreign", "fsize"]
     tmp = tempfile.mkdtemp(prefix="memtop-fault-")
     try:
         for c in cases:
