@@ -26,6 +26,12 @@ static void gm_clear(struct gmodel *gm)
 	free(gm->states.v);
 	free(gm->snap_time);
 	free(gm->snap_id);
+	if (gm->diff) {
+		gg_diff_done(&gm->diff->d);
+		gg_done(&gm->diff->base);
+		free(gm->diff->rows.v);
+		free(gm->diff);
+	}
 	if (gm->set_ok)
 		gg_done(&gm->set);
 	memset(gm, 0, sizeof *gm);
@@ -179,6 +185,54 @@ static void apply_filters(struct gmodel *gm, const struct model *md)
 	for (size_t i = 0; i < md->filters.n; i++)
 		mt_regex_free(re[i]);
 	free(re);
+}
+
+/* The diff rows whose group (the new side's, else the base's) passes the
+ * filters of apply_filters. */
+static void diff_rows(struct gmodel *gm, const struct model *md, struct mt_regex **re)
+{
+	struct gm_diff *g = gm->diff;
+	const char *state = model_state_filter(md);
+	g->rows.n = 0;
+	for (size_t i = 0; i < g->d.rows.n; i++) {
+		const struct gg_diff_row *r = &g->d.rows.v[i];
+		const struct gg_set *s = r->new_ != MT_NONE ? &gm->set : &g->base;
+		const struct gg_group *sg = &s->groups.v[r->new_ != MT_NONE ? r->new_ : r->base];
+		const char *st = *sg->state ? sg->state : "profile";
+		bool ok = !state || strcmp(state, st) == 0;
+		for (size_t k = 0; ok && k < md->filters.n; k++)
+			if (re[k])
+				ok = gg_match(s, sg, re[k]) ==
+				     (md->filters.v[k].kind == MT_FILTER_FOCUS);
+		if (ok)
+			VEC_PUSH(g->rows, (uint32_t)i);
+	}
+}
+
+const struct gm_diff *gmodel_diff(struct model *md)
+{
+	struct gmodel *gm = gmodel_get(md, NULL);
+	if (!gm || !md->base || md->base->format != MT_FMT_GOROUTINE_DUMP ||
+	    md->p->format != MT_FMT_GOROUTINE_DUMP)
+		return NULL;
+	if (!gm->diff) {
+		struct mt_err e;
+		gm->diff = xcalloc(1, sizeof *gm->diff);
+		gg_build(&gm->diff->base, md->base, &e);
+		gg_diff_build(&gm->diff->d, &gm->diff->base, &gm->set);
+	}
+	struct mt_regex **re = xcalloc(md->filters.n + 1, sizeof *re);
+	for (size_t i = 0; i < md->filters.n; i++) {
+		struct mt_err e;
+		const struct model_filter *f = &md->filters.v[i];
+		if (f->kind == MT_FILTER_FOCUS || f->kind == MT_FILTER_IGNORE)
+			mt_regex_compile(&re[i], f->pattern, false, &e);
+	}
+	diff_rows(gm, md, re);
+	for (size_t i = 0; i < md->filters.n; i++)
+		mt_regex_free(re[i]);
+	free(re);
+	return gm->diff;
 }
 
 struct gmodel *gmodel_get(struct model *md, const struct mt_limits *lim)

@@ -6,6 +6,9 @@
  * across the stored goroutine snapshots of its series and, for dumps, how
  * long its goroutines have been there (report/gseries.h: "stuck since").
  *
+ * With a diff base that is a dump too (memtop BASE NEW), view 4 compares
+ * the two: groups only in the base, only in the new, in both (gm_diff).
+ *
  * Ownership: the model owns its gmodel (model->gor). Strings are borrowed
  * from the model's profile and the gmodel's set, and are valid until the
  * next gmodel_get that rebuilds.
@@ -49,8 +52,17 @@ struct gm_state {
 	uint32_t groups;
 };
 
+/* Two dumps compared (view 4): the base's groups and the rows of their
+ * diff that pass the model's filters, by growth. */
+struct gm_diff {
+	struct gg_set base;
+	struct gg_diff d;
+	VEC(uint32_t) rows; /* indices into d.rows */
+};
+
 struct gmodel {
 	unsigned generation;
+	struct gm_diff *diff; /* or NULL: built by gmodel_diff */
 	struct gg_set set;
 	bool set_ok;
 	VEC(struct gm_group) groups; /* largest first */
@@ -72,6 +84,10 @@ struct gmodel {
  * (with why in md->gor->err) when the input is not goroutines. */
 struct gmodel *gmodel_get(struct model *md, const struct mt_limits *lim);
 void gmodel_free(struct gmodel *gm);
+
+/* The model's two dumps compared (its base and its profile), rebuilt with
+ * the groups; NULL when the model has no base or either is not a dump. */
+const struct gm_diff *gmodel_diff(struct model *md);
 
 /* Whether a profile holds goroutines (a dump, or a goroutine profile). */
 bool gmodel_is_goroutines(const struct profile *p);

@@ -442,6 +442,41 @@ def check_since(dump, spec, root, errors):
         errors.append('there since: screen %s, goleak %s' % (got, want))
 
 
+def check_gdiff(dump, spec, root, errors):
+    """View 4 on two dumps of tests/go/goleak (spec: expect.txt,A,B for
+    rounds A and B) against what the program says it parked per round:
+    base and new counts per function, 'both', 'new' or 'base' by which side
+    has goroutines, and kept (the same ids in both) equal to the base count
+    for the groups whose goroutines never exit (the leak and the steady
+    workers). Only goroutine 1, which wrote the dumps, may add a row."""
+    path, a, b = spec.partition('=')[2].split(',')
+    a, b = int(a), int(b)
+    counts = {}
+    for line in open(os.path.join(root, path), encoding='utf-8'):
+        rnd, fn, state, n = line.rstrip('\n').split('\t')
+        counts.setdefault(fn, {})[int(rnd)] = int(n)
+    rows = {}
+    for l in dump:
+        m = re.match(r'^\s*(\d+)\s+(\d+)\s+([+-]\d+|[+-]\u2026)\s+(\S+)\s+(both|new|base)\s+(\S+)', l)
+        if m:
+            rows[m.group(6)] = (int(m.group(1)), int(m.group(2)), m.group(4), m.group(5))
+    for fn, c in counts.items():
+        bn, nn = c[a], c[b]
+        if not bn and not nn:
+            continue
+        where = 'both' if bn and nn else 'new' if nn else 'base'
+        kept = str(bn) if fn in ('main.leakyWaiter', 'main.steadyWorker') else None
+        got = rows.pop(fn, None)
+        want = (bn, nn, kept if kept is not None else (got[2] if got else None), where)
+        if where != 'both':
+            want = (bn, nn, '-', where)
+        if got != want:
+            errors.append('%s: screen %s, goleak rounds %d/%d %s' % (fn, got, a, b, want))
+    extra = [k for k in rows if not k.startswith('runtime/pprof.')]
+    if extra:
+        errors.append('rows goleak did not park: %s' % extra)
+
+
 CHECKS = {'top': None, 'peek': None, 'diff': check_diff, 'dpeek': check_dpeek,
           'dflame': check_dflame}
 
@@ -509,6 +544,8 @@ def main():
                     check_series(lines, oracle, root, errors)
                 elif kind == 'since':
                     check_since(lines, oracle, root, errors)
+                elif kind == 'gdiff':
+                    check_gdiff(lines, oracle, root, errors)
                 elif kind in CHECKS:
                     CHECKS[kind](lines, oracle, errors)
                 else:
