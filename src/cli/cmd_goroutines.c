@@ -261,7 +261,7 @@ static int since_open(struct cli *c, const char *path, const struct gg_set *s,
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	struct gs_opts o = {.cur = s, .cur_id = cur};
+	struct gs_opts o = {.cur = s, .cur_id = cur, .lifetimes_only = true};
 	if (gs_build(&sn->gs, st, se, &o, &e)) {
 		cli_err(c->q.db, "%s", e.msg);
 		goto out;

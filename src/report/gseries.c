@@ -259,19 +259,23 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct stor
 	sc.ent0 = xcalloc(m + 1, sizeof *sc.ent0);
 	struct store_scan fn = {.ctx = &sc, .strings = scan_strings, .sample = scan_sample};
 	enum mt_status st = MT_OK;
+	bool stored = o->cur_id > 0 && se->snaps[from + m - 1]->id == o->cur_id;
+	/* cur's own goroutines come from cur when only lifetimes are asked. */
+	size_t nscan = o->lifetimes_only && o->cur && stored ? m - 1 : m;
 	for (size_t i = 0; i < m && !st; i++) {
 		const struct store_entry *en = se->snaps[from + i];
 		gs->ids[i] = en->id;
 		gs->times[i] = en->time;
 		sc.snap = i;
 		sc.ent0[i] = sc.ents.n;
-		st = store_scan_samples(s, en->id, 0, &fn, e);
+		if (i < nscan)
+			st = store_scan_samples(s, en->id, 0, &fn, e);
 	}
 	sc.ent0[m] = sc.ents.n;
 	int64_t *sids = NULL;
 	if (st)
 		goto out;
-	gs->has_ids = sc.ents.n > 0;
+	gs->has_ids = sc.ents.n > 0 || (nscan < m && o->cur->has_ids);
 
 	/* The distinct stacks, decoded once. */
 	struct mt_u64map sk = {0};
@@ -341,6 +345,8 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct stor
 	free(counts);
 	mt_u64map_done(&bykey);
 
+	if (o->lifetimes_only)
+		goto lives;
 	/* Fits, and the growth order. */
 	gs->fit = xcalloc(ng + 1, sizeof *gs->fit);
 	gs->order = xmalloc((ng + 1) * sizeof *gs->order);
@@ -375,6 +381,7 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct stor
 	gs->creators = cr.v;
 	gs->ncreators = cr.n;
 
+lives:
 	/* Lifetimes. */
 	if (gs->has_ids && o->cur) {
 		const struct gg_set *c = o->cur;
@@ -390,7 +397,6 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct stor
 				cw[gr->m0 + i] = mb->wait > INT32_MAX ? INT32_MAX : (int32_t)mb->wait;
 			}
 		}
-		bool stored = o->cur_id > 0 && se->snaps[from + m - 1]->id == o->cur_id;
 		gs->cur_index = stored ? m - 1 : m;
 		lifetimes(gs, &sc, cid, ckey, cw, nc);
 		free(cid);

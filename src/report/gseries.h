@@ -42,6 +42,9 @@ struct gs_opts {
 	/* cur's snapshot when it is one of the series: the window ends
 	 * there; 0: cur comes after every stored snapshot. */
 	int64_t cur_id;
+	/* Only cur's lifetimes (goroutines --since): cur's own snapshot is
+	 * not scanned again, and counts, fits and creators are left empty. */
+	bool lifetimes_only;
 };
 
 /* Counts summed per creator function. */
