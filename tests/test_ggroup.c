@@ -42,7 +42,8 @@ static struct profile *from_text(const char *s)
 }
 
 /* The group named fn in state, or NULL. */
-static const struct gg_group *named(const struct gg_set *s, const char *state, const char *fn)
+static const struct gg_group *named(const struct gg_set *s, const char *state,
+				    const char *fn)
 {
 	for (size_t k = 0; k < s->groups.n; k++)
 		if (strcmp(s->groups.v[k].state, state) == 0 &&
@@ -51,7 +52,8 @@ static const struct gg_group *named(const struct gg_set *s, const char *state, c
 	return NULL;
 }
 
-static void check_named(const char *path, const char *state, const char *fn, int64_t count)
+static void check_named(const char *path, const char *state, const char *fn,
+			int64_t count)
 {
 	struct profile *p = load(path);
 	struct gg_set s;
@@ -84,7 +86,8 @@ static void test_names(void)
 	check_named(P("go1.22.txt"), "sync.RWMutex.RLock", "main.reader", 1);
 	/* Only runtime frames: the outermost one that is not goexit. */
 	check_named(P("go1.22.txt"), "force gc (idle)", "runtime.forcegchelper", 1);
-	check_named(P("go1.24.txt"), "chan receive (synctest)", "main.TestTimeout.func1", 2);
+	check_named(P("go1.24.txt"), "chan receive (synctest)",
+		    "main.TestTimeout.func1", 2);
 	check_named(P("go1.24.txt"), "synctest.Run", "main.TestTimeout", 1);
 #undef P
 	CHECK(gg_waiting_func("runtime.gopark"));
@@ -104,8 +107,10 @@ static void test_names(void)
 	CHECK_EQ_INT(gg_build(&s, p, &e), MT_OK);
 	CHECK_EQ_INT(s.total, 15);
 	CHECK(!s.has_ids);
-	CHECK(named(&s, "", "main.waitMutex") && named(&s, "", "main.waitMutex")->count == 2);
-	CHECK(named(&s, "", "main.waitRecv") && named(&s, "", "main.waitRecv")->count == 4);
+	CHECK(named(&s, "", "main.waitMutex") &&
+	      named(&s, "", "main.waitMutex")->count == 2);
+	CHECK(named(&s, "", "main.waitRecv") &&
+	      named(&s, "", "main.waitRecv")->count == 4);
 	for (size_t k = 0; k < s.groups.n; k++) {
 		const char *n = gg_name(&s, &s.groups.v[k]);
 		CHECK(strncmp(n, "runtime.", 8) != 0 && strncmp(n, "sync.", 5) != 0 &&
@@ -135,8 +140,9 @@ static void test_panic_expect(void)
 	CHECK(s.has_ids);
 	uint8_t *exp;
 	size_t en;
-	CHECK_EQ_INT(mt_read_file("tests/data/go/panic-expect.txt", &exp, &en, 1 << 20, &e),
-		     MT_OK);
+	CHECK_EQ_INT(
+	    mt_read_file("tests/data/go/panic-expect.txt", &exp, &en, 1 << 20, &e),
+	    MT_OK);
 	int lines = 0;
 	for (char *ln = strtok((char *)exp, "\n"); ln; ln = strtok(NULL, "\n")) {
 		char *col[7] = {0};
@@ -164,17 +170,20 @@ static void test_panic_expect(void)
 			const char *n = gg_name(&s, g);
 			size_t fl = strlen(col[1]);
 			if (strcmp(g->state, col[0]) || strcmp(g->creator, col[2]) ||
-			    (strcmp(n, col[1]) && !(strncmp(n, col[1], fl) == 0 && n[fl] == '.')))
+			    (strcmp(n, col[1]) &&
+			     !(strncmp(n, col[1], fl) == 0 && n[fl] == '.')))
 				continue;
 			hits++;
 			CHECK_EQ_INT(g->count, atoi(col[3]));
 			CHECK_EQ_INT(g->wait_min, atoi(col[4]));
 			CHECK_EQ_INT(g->wait_max, atoi(col[5]));
-			CHECK_EQ_INT(g->locked, strcmp(col[6], "true") == 0 ? g->count : 0);
+			CHECK_EQ_INT(g->locked,
+				     strcmp(col[6], "true") == 0 ? g->count : 0);
 			CHECK_EQ_INT(g->nm, g->count);
 		}
 		if (hits != 1)
-			fprintf(stderr, "  (%s %s by %s: %zu groups)\n", col[0], col[1], col[2], hits);
+			fprintf(stderr, "  (%s %s by %s: %zu groups)\n", col[0], col[1],
+				col[2], hits);
 		CHECK_EQ_INT(hits, 1);
 	}
 	CHECK(lines >= 10);
@@ -197,8 +206,8 @@ static void test_roundtrip(void)
 	CHECK_EQ_INT(store_open(&st, ":memory:", true, &e), MT_OK);
 	int64_t id = 0;
 	bool dup;
-	struct store_source src = {.source = "/x/go1.21.txt", .time_nanos = 1, .raw = raw,
-				   .nraw = n};
+	struct store_source src = {
+	    .source = "/x/go1.21.txt", .time_nanos = 1, .raw = raw, .nraw = n};
 	CHECK_EQ_INT(store_import(st, p, &src, &id, &dup, &e), MT_OK);
 	CHECK_EQ_INT(store_load(st, id, &q, &e), MT_OK);
 	store_close(st);
@@ -221,10 +230,12 @@ static void test_roundtrip(void)
 		CHECK_EQ_INT(x->elided_frames, y->elided_frames);
 		CHECK_EQ_STR(gg_name(&a, x), gg_name(&b, y));
 		for (uint32_t i = 0; i < x->nm && i < y->nm; i++) {
-			CHECK_EQ_INT(a.members.v[x->m0 + i].id, b.members.v[y->m0 + i].id);
+			CHECK_EQ_INT(a.members.v[x->m0 + i].id,
+				     b.members.v[y->m0 + i].id);
 			CHECK_EQ_INT(a.members.v[x->m0 + i].creator_id,
 				     b.members.v[y->m0 + i].creator_id);
-			CHECK_EQ_INT(a.members.v[x->m0 + i].wait, b.members.v[y->m0 + i].wait);
+			CHECK_EQ_INT(a.members.v[x->m0 + i].wait,
+				     b.members.v[y->m0 + i].wait);
 		}
 	}
 	/* By hand: 41 and 42 in one group (waits 30 and 29, creators 12 and
@@ -236,7 +247,8 @@ static void test_roundtrip(void)
 	CHECK(g && b.members.v[g->m0].id == 41 && b.members.v[g->m0].creator_id == 12 &&
 	      b.members.v[g->m0 + 1].creator_id == 13);
 	g = named(&b, "select", "main.walk");
-	CHECK(g && g->elided && g->elided_frames == 120 && g->elided_at == 2 && g->nf == 4);
+	CHECK(g && g->elided && g->elided_frames == 120 && g->elided_at == 2 &&
+	      g->nf == 4);
 	gg_done(&a);
 	gg_done(&b);
 	profile_free(p);
@@ -248,7 +260,8 @@ static void test_ignore_and_diff(void)
 {
 	char path[] = "/tmp/memtop-ignore-XXXXXX";
 	int fd = mkstemp(path);
-	const char *text = "# known\n\nmain\\.recvWorker\n  top:^main\\.sendWorker$  \n";
+	const char *text =
+	    "# known\n\nmain\\.recvWorker\n  top:^main\\.sendWorker$  \n";
 	CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text));
 	close(fd);
 	struct gg_ignore ig;
@@ -312,12 +325,14 @@ static void test_ignore_and_diff(void)
 	static const struct {
 		const char *name;
 		int64_t base, new_, kept;
-	} want[] = {{"main.park", 2, 3, 2}, {"main.z", 0, 1, 0},
-		    {"main.main", 1, 1, 1}, {"main.s", 1, 0, 0}};
+	} want[] = {{"main.park", 2, 3, 2},
+		    {"main.z", 0, 1, 0},
+		    {"main.main", 1, 1, 1},
+		    {"main.s", 1, 0, 0}};
 	for (size_t i = 0; i < d.rows.n && i < 4; i++) {
 		const struct gg_diff_row *r = &d.rows.v[i];
-		const struct gg_group *g = r->new_ != MT_NONE ? &ns.groups.v[r->new_]
-							       : &bs.groups.v[r->base];
+		const struct gg_group *g =
+		    r->new_ != MT_NONE ? &ns.groups.v[r->new_] : &bs.groups.v[r->base];
 		CHECK_EQ_STR(gg_name(r->new_ != MT_NONE ? &ns : &bs, g), want[i].name);
 		CHECK_EQ_INT(r->base_count, want[i].base);
 		CHECK_EQ_INT(r->new_count, want[i].new_);
@@ -401,11 +416,12 @@ static void test_series(void)
 		char src[64];
 		snprintf(src, sizeof src, "/srv/dumps/g-%d.txt", i);
 		bool dup;
-		struct store_source ss = {.source = src,
-					  .time_nanos = (int64_t)(1700000000 + 3600 * i) * 1000000000,
-					  .force_time = true,
-					  .raw = (const uint8_t *)dumps[i],
-					  .nraw = strlen(dumps[i])};
+		struct store_source ss = {
+		    .source = src,
+		    .time_nanos = (int64_t)(1700000000 + 3600 * i) * 1000000000,
+		    .force_time = true,
+		    .raw = (const uint8_t *)dumps[i],
+		    .nraw = strlen(dumps[i])};
 		CHECK_EQ_INT(store_import(st, p, &ss, &ids[i], &dup, &e), MT_OK);
 		profile_free(p);
 	}
@@ -434,7 +450,8 @@ static void test_series(void)
 		for (int i = 0; i < 4; i++)
 			CHECK_EQ_INT(gs.counts[k * 4 + i], c[i]);
 		CHECK(gs.fit[k].leak);
-		CHECK(gs.fit[k].slope_per_hour > 0.999 && gs.fit[k].slope_per_hour < 1.001);
+		CHECK(gs.fit[k].slope_per_hour > 0.999 &&
+		      gs.fit[k].slope_per_hour < 1.001);
 		CHECK_EQ_INT(gs.order[0], k);
 		/* 10 since dump 0; 12, 13 since 1, 2; 11 and 14 new. */
 		CHECK_EQ_INT(gs.since_start[k], 1);

@@ -49,20 +49,33 @@ bool gg_waiting_func(const char *f)
 	 * library's internal ones (internal/poll), sync, syscall. A module
 	 * path has a dot in its first element, so "internal/" is std's. */
 	static const char *const pkgs[] = {
-	    "runtime.", "runtime/internal/", "internal/", "sync.", "sync/atomic.",
+	    "runtime.", "runtime/internal/",	  "internal/", "sync.", "sync/atomic.",
 	    "syscall.", "golang.org/x/sys/unix.",
 	};
 	/* Functions of packages whose other functions are worth a name. */
 	static const char *const funcs[] = {
-	    "time.Sleep", "time.sleep",
-	    "net.(*netFD).", "net.(*conn).", "net.(*pollDesc).",
-	    "net.(*TCPListener).accept", "net.(*TCPListener).Accept",
-	    "net.(*UnixListener).accept", "net.(*UnixListener).Accept",
-	    "net.(*UDPConn).readFrom", "net.(*UDPConn).ReadFrom",
-	    "os.(*File).Read", "os.(*File).read", "os.(*File).Write", "os.(*File).write",
+	    "time.Sleep",
+	    "time.sleep",
+	    "net.(*netFD).",
+	    "net.(*conn).",
+	    "net.(*pollDesc).",
+	    "net.(*TCPListener).accept",
+	    "net.(*TCPListener).Accept",
+	    "net.(*UnixListener).accept",
+	    "net.(*UnixListener).Accept",
+	    "net.(*UDPConn).readFrom",
+	    "net.(*UDPConn).ReadFrom",
+	    "os.(*File).Read",
+	    "os.(*File).read",
+	    "os.(*File).Write",
+	    "os.(*File).write",
 	    "os/signal.signal_recv",
-	    "io.ReadAtLeast", "io.ReadFull", "io.Copy", "io.copyBuffer",
-	    "bufio.(*Reader).", "testing/synctest.",
+	    "io.ReadAtLeast",
+	    "io.ReadFull",
+	    "io.Copy",
+	    "io.copyBuffer",
+	    "bufio.(*Reader).",
+	    "testing/synctest.",
 	};
 	for (size_t i = 0; i < sizeof pkgs / sizeof pkgs[0]; i++)
 		if (has_prefix(f, pkgs[i]))
@@ -91,7 +104,8 @@ const char *gg_name(const struct gg_set *s, const struct gg_group *g)
 	return g->nf ? s->frames.v[g->f0 + g->name].func : "";
 }
 
-bool gg_match(const struct gg_set *s, const struct gg_group *g, const struct mt_regex *re)
+bool gg_match(const struct gg_set *s, const struct gg_group *g,
+	      const struct mt_regex *re)
 {
 	for (uint32_t i = 0; i < g->nf; i++) {
 		const struct gg_frame *f = &s->frames.v[g->f0 + i];
@@ -104,19 +118,21 @@ bool gg_match(const struct gg_set *s, const struct gg_group *g, const struct mt_
 
 /* ---- groups of a profile ----------------------------------------------- */
 
-void gg_add_group(struct gg_set *s, const struct profile *p, size_t k, struct gg_group g)
+void gg_add_group(struct gg_set *s, const struct profile *p, size_t k,
+		  struct gg_group g)
 {
 	const struct mt_sample *sm = &p->samples.v[k];
 	g.f0 = (uint32_t)s->frames.n;
 	for (uint32_t i = 0; i < sm->nloc; i++) {
-		const struct mt_location *loc = &p->locations.v[p->sample_locs.v[sm->loc0 + i]];
+		const struct mt_location *loc =
+		    &p->locations.v[p->sample_locs.v[sm->loc0 + i]];
 		for (uint32_t j = 0; j < loc->nline; j++) {
 			const struct mt_line *ln = &p->lines.v[loc->line0 + j];
 			const struct mt_function *fn =
 			    ln->func == MT_NONE ? NULL : &p->functions.v[ln->func];
 			struct gg_frame f = {fn ? profile_str(p, fn->name) : "?",
-					     fn ? profile_str(p, fn->filename) : "", ln->line,
-					     j + 1 < loc->nline};
+					     fn ? profile_str(p, fn->filename) : "",
+					     ln->line, j + 1 < loc->nline};
 			VEC_PUSH(s->frames, f);
 		}
 	}
@@ -129,7 +145,8 @@ void gg_add_group(struct gg_set *s, const struct profile *p, size_t k, struct gg
 uint64_t gg_key(const struct gg_set *s, const struct gg_group *g)
 {
 	uint64_t h = mt_hash(g->state, strlen(g->state), 0x676f72);
-	h = mt_hash(g->creator, strlen(g->creator), h) ^ (g->elided ? 0x9e3779b97f4a7c15ULL : 0);
+	h = mt_hash(g->creator, strlen(g->creator), h) ^
+	    (g->elided ? 0x9e3779b97f4a7c15ULL : 0);
 	for (uint32_t i = 0; i < g->nf; i++) {
 		const struct gg_frame *f = &s->frames.v[g->f0 + i];
 		h = mt_hash(f->func, strlen(f->func), h);
@@ -150,8 +167,10 @@ static int cmp_group(const void *pa, const void *pb, void *ctx)
 	if (c)
 		return c;
 	if (a->nf && b->nf) {
-		const struct gg_frame *fa = &s->frames.v[a->f0], *fb = &s->frames.v[b->f0];
-		if ((c = strcmp(fa->func, fb->func)) || (c = strcmp(fa->file, fb->file)))
+		const struct gg_frame *fa = &s->frames.v[a->f0],
+				      *fb = &s->frames.v[b->f0];
+		if ((c = strcmp(fa->func, fb->func)) ||
+		    (c = strcmp(fa->file, fb->file)))
 			return c;
 		if (fa->line != fb->line)
 			return fa->line < fb->line ? -1 : 1;
@@ -197,7 +216,8 @@ void gg_finish(struct gg_set *s)
 /* The label keys of a dump's profile, as ids of its string table
  * ((mt_str)-1 when absent). */
 struct keys {
-	mt_str id, state, wait, locked, created_by, created_at, creator, elided, elided_n;
+	mt_str id, state, wait, locked, created_by, created_at, creator, elided,
+	    elided_n;
 };
 
 static mt_str find_key(const struct profile *p, const char *k)
@@ -258,10 +278,11 @@ static uint32_t *canonical_locations(const struct profile *p)
 		uint64_t h = l->nline;
 		for (uint32_t j = 0; j < l->nline; j++) {
 			const struct mt_line *ln = &p->lines.v[l->line0 + j];
-			uint64_t f = ln->func == MT_NONE
-					 ? UINT64_MAX
-					 : ((uint64_t)p->functions.v[ln->func].name << 32 |
-					    p->functions.v[ln->func].filename);
+			uint64_t f =
+			    ln->func == MT_NONE
+				? UINT64_MAX
+				: ((uint64_t)p->functions.v[ln->func].name << 32 |
+				   p->functions.v[ln->func].filename);
 			h = mt_hash_u64(h ^ f) + (uint64_t)ln->line;
 		}
 		hash[i] = h;
@@ -281,7 +302,8 @@ static uint32_t *canonical_locations(const struct profile *p)
 				if (a->func == b->func)
 					continue;
 				if (a->func == MT_NONE || b->func == MT_NONE ||
-				    p->functions.v[a->func].name != p->functions.v[b->func].name ||
+				    p->functions.v[a->func].name !=
+					p->functions.v[b->func].name ||
 				    p->functions.v[a->func].filename !=
 					p->functions.v[b->func].filename)
 					break;
@@ -319,8 +341,8 @@ static uint64_t skey_hash(const struct skey *k, const uint32_t *canon)
 
 static bool skey_eq(const struct skey *a, const struct skey *b, const uint32_t *canon)
 {
-	if (a->nloc != b->nloc || a->state != b->state || a->created_by != b->created_by ||
-	    a->elided != b->elided)
+	if (a->nloc != b->nloc || a->state != b->state ||
+	    a->created_by != b->created_by || a->elided != b->elided)
 		return false;
 	if (a->locs == b->locs)
 		return true;
@@ -355,9 +377,11 @@ static void read_comments(struct gg_set *s, const struct profile *p)
 	for (size_t i = 0; i < p->comments.n; i++) {
 		const char *c = profile_str(p, p->comments.v[i]);
 		if (strncmp(c, GOR_INCOMPLETE_COMMENT, ic) == 0)
-			sscanf(c + ic, "%zu (at byte %zu)", &s->incomplete, &s->incomplete_at);
-		else if (!s->reason && (has_prefix(c, "panic: ") || has_prefix(c, "fatal error: ") ||
-					has_prefix(c, "SIGQUIT")))
+			sscanf(c + ic, "%zu (at byte %zu)", &s->incomplete,
+			       &s->incomplete_at);
+		else if (!s->reason &&
+			 (has_prefix(c, "panic: ") || has_prefix(c, "fatal error: ") ||
+			  has_prefix(c, "SIGQUIT")))
 			s->reason = c;
 	}
 }
@@ -366,7 +390,8 @@ enum mt_status gg_build(struct gg_set *s, const struct profile *p, struct mt_err
 {
 	gg_init(s);
 	if (!gg_is_goroutines(p))
-		return mt_errf(e, MT_ERR_FORMAT, "a %s profile, not goroutines", profile_kind(p));
+		return mt_errf(e, MT_ERR_FORMAT, "a %s profile, not goroutines",
+			       profile_kind(p));
 	if (p->format == MT_FMT_GOROUTINE_DUMP)
 		read_comments(s, p);
 	struct keys k = {
@@ -396,8 +421,8 @@ enum mt_status gg_build(struct gg_set *s, const struct profile *p, struct mt_err
 	for (size_t i = 0; i < ns; i++) {
 		const struct mt_sample *sm = &p->samples.v[i];
 		read_labels(p, &k, i, &sl);
-		struct skey key = {p->sample_locs.v + sm->loc0, sm->nloc, sl.state, sl.created_by,
-				   sl.elided};
+		struct skey key = {p->sample_locs.v + sm->loc0, sm->nloc, sl.state,
+				   sl.created_by, sl.elided};
 		uint64_t h = skey_hash(&key, canon);
 		if ((keys.n + 1) * 2 > nslots) {
 			free(slots);
@@ -413,7 +438,8 @@ enum mt_status gg_build(struct gg_set *s, const struct profile *p, struct mt_err
 		size_t t = h & (nslots - 1);
 		uint32_t g = UINT32_MAX;
 		for (; slots[t]; t = (t + 1) & (nslots - 1))
-			if (hv.v[slots[t] - 1] == h && skey_eq(&keys.v[slots[t] - 1], &key, canon)) {
+			if (hv.v[slots[t] - 1] == h &&
+			    skey_eq(&keys.v[slots[t] - 1], &key, canon)) {
 				g = slots[t] - 1;
 				break;
 			}
@@ -457,7 +483,8 @@ enum mt_status gg_build(struct gg_set *s, const struct profile *p, struct mt_err
 			continue;
 		const char *f;
 		size_t fl;
-		split_at(profile_str(p, cat.v[g]), &f, &fl, &s->groups.v[g].creator_line);
+		split_at(profile_str(p, cat.v[g]), &f, &fl,
+			 &s->groups.v[g].creator_line);
 		cfile[g] = strtab_intern(&s->strs, f, fl);
 	}
 	for (size_t g = 0; g < s->groups.n; g++)
@@ -485,8 +512,10 @@ enum mt_status gg_build(struct gg_set *s, const struct profile *p, struct mt_err
 				continue;
 			struct gg_group *gr = &s->groups.v[gof[i]];
 			s->members.v[gr->m0 + gr->nm++] =
-			    (struct gg_member){.id = sl.id, .creator_id = sl.creator,
-					       .wait = sl.wait, .sample = (uint32_t)i,
+			    (struct gg_member){.id = sl.id,
+					       .creator_id = sl.creator,
+					       .wait = sl.wait,
+					       .sample = (uint32_t)i,
 					       .locked = sl.locked};
 		}
 	}
@@ -530,7 +559,8 @@ enum mt_status gg_ignore_load(struct gg_ignore *ig, const char *path,
 		if (st) {
 			free(data);
 			gg_ignore_done(ig);
-			return mt_errf(e, MT_ERR_USAGE, "%s:%zu: %s", path, lineno, inner.msg);
+			return mt_errf(e, MT_ERR_USAGE, "%s:%zu: %s", path, lineno,
+				       inner.msg);
 		}
 		if (top)
 			VEC_PUSH(ig->top, re);
@@ -547,7 +577,8 @@ static bool re_match(const struct mt_regex *re, const char *s)
 	return mt_regex_match(re, s, strlen(s));
 }
 
-bool gg_ignored(const struct gg_ignore *ig, const struct gg_set *s, const struct gg_group *g)
+bool gg_ignored(const struct gg_ignore *ig, const struct gg_set *s,
+		const struct gg_group *g)
 {
 	if (!ig)
 		return false;
@@ -611,7 +642,8 @@ static int64_t kept_ids(const struct gg_set *b, const struct gg_group *bb,
 	return kept;
 }
 
-void gg_diff_build(struct gg_diff *d, const struct gg_set *base, const struct gg_set *new_)
+void gg_diff_build(struct gg_diff *d, const struct gg_set *base,
+		   const struct gg_set *new_)
 {
 	memset(d, 0, sizeof *d);
 	d->base_total = base->total;
@@ -627,8 +659,8 @@ void gg_diff_build(struct gg_diff *d, const struct gg_set *base, const struct gg
 	for (size_t i = 0; i < new_->groups.n; i++) {
 		const struct gg_group *ng = &new_->groups.v[i];
 		uint32_t *v = mt_u64map_get(&bk, ng->key | 1);
-		struct gg_diff_row r = {.base = MT_NONE, .new_ = (uint32_t)i,
-					.new_count = ng->count};
+		struct gg_diff_row r = {
+		    .base = MT_NONE, .new_ = (uint32_t)i, .new_count = ng->count};
 		if (v && !seen[*v - 1]) {
 			const struct gg_group *bg = &base->groups.v[*v - 1];
 			seen[*v - 1] = 1;
@@ -644,7 +676,8 @@ void gg_diff_build(struct gg_diff *d, const struct gg_set *base, const struct gg
 	for (size_t i = 0; i < base->groups.n; i++) {
 		if (seen[i])
 			continue;
-		struct gg_diff_row r = {.base = (uint32_t)i, .new_ = MT_NONE,
+		struct gg_diff_row r = {.base = (uint32_t)i,
+					.new_ = MT_NONE,
 					.base_count = base->groups.v[i].count};
 		VEC_PUSH(d->rows, r);
 		d->only_base++;

@@ -50,15 +50,15 @@ struct gg_group {
 	int64_t count;
 	int64_t wait_min, wait_max; /* minutes; 0 when not shown */
 	size_t locked;
-	bool elided;		/* frames were elided */
-	uint32_t elided_at;	/* frames printed before the elision */
-	int64_t elided_frames;	/* how many, 0 when not said */
-	uint32_t f0, nf;	/* frames[f0 .. f0+nf), leaf first */
-	uint32_t name;		/* the frame that names the group (gg_name) */
-	uint32_t m0, nm;	/* members[m0 .. m0+nm), in dump order; 0 for a profile */
-	uint64_t key;		/* state, creator, elision and frames: the same
-				 * group in another input has the same key */
-	size_t first;		/* its first sample: ties keep input order */
+	bool elided;	       /* frames were elided */
+	uint32_t elided_at;    /* frames printed before the elision */
+	int64_t elided_frames; /* how many, 0 when not said */
+	uint32_t f0, nf;       /* frames[f0 .. f0+nf), leaf first */
+	uint32_t name;	       /* the frame that names the group (gg_name) */
+	uint32_t m0, nm; /* members[m0 .. m0+nm), in dump order; 0 for a profile */
+	uint64_t key;	 /* state, creator, elision and frames: the same
+			  * group in another input has the same key */
+	size_t first;	 /* its first sample: ties keep input order */
 };
 
 struct gg_state {
@@ -106,13 +106,15 @@ const char *gg_name(const struct gg_set *s, const struct gg_group *g);
 
 /* The goroutine focus rule of `memtop goroutines --focus` and the viewer's
  * filters: a frame's function or file matches re. */
-bool gg_match(const struct gg_set *s, const struct gg_group *g, const struct mt_regex *re);
+bool gg_match(const struct gg_set *s, const struct gg_group *g,
+	      const struct mt_regex *re);
 
 /* ---- building sets by hand (report/gseries.c) ---- */
 
 /* Appends group g with the frames of sample k of p (its stack, leaf first)
  * and computes its name frame; g's other fields are the caller's. */
-void gg_add_group(struct gg_set *s, const struct profile *p, size_t k, struct gg_group g);
+void gg_add_group(struct gg_set *s, const struct profile *p, size_t k,
+		  struct gg_group g);
 /* Computes keys, sorts the groups largest first and counts the states. */
 void gg_finish(struct gg_set *s);
 /* The key of group g of s (gg_group.key): a hash of its state, creator,
@@ -135,7 +137,8 @@ struct gg_ignore {
 /* Reads the suppressions file path; errors name the file and the line. */
 enum mt_status gg_ignore_load(struct gg_ignore *ig, const char *path,
 			      const struct mt_limits *lim, struct mt_err *e);
-bool gg_ignored(const struct gg_ignore *ig, const struct gg_set *s, const struct gg_group *g);
+bool gg_ignored(const struct gg_ignore *ig, const struct gg_set *s,
+		const struct gg_group *g);
 void gg_ignore_done(struct gg_ignore *ig);
 
 /* ---- two inputs compared ---- */
@@ -154,7 +157,8 @@ struct gg_diff {
 };
 
 /* Joins the groups of base and new by key. */
-void gg_diff_build(struct gg_diff *d, const struct gg_set *base, const struct gg_set *new_);
+void gg_diff_build(struct gg_diff *d, const struct gg_set *base,
+		   const struct gg_set *new_);
 void gg_diff_done(struct gg_diff *d);
 
 #endif

@@ -73,14 +73,16 @@ static void scan_strings(void *ctx, const char *const *strs, size_t n)
 static mt_str map_str(struct scan *sc, uint32_t i)
 {
 	if (sc->smap[i] == MT_NONE)
-		sc->smap[i] = strtab_intern(&sc->gs->strs, sc->strs[i], strlen(sc->strs[i]));
+		sc->smap[i] =
+		    strtab_intern(&sc->gs->strs, sc->strs[i], strlen(sc->strs[i]));
 	return sc->smap[i];
 }
 
 static uint64_t rg_hash(const struct rg *r)
 {
-	return mt_hash_u64(mt_hash_u64((uint64_t)r->stack) ^
-			   ((uint64_t)r->state << 33 | (uint64_t)r->creator << 1 | r->elided));
+	return mt_hash_u64(
+	    mt_hash_u64((uint64_t)r->stack) ^
+	    ((uint64_t)r->state << 33 | (uint64_t)r->creator << 1 | r->elided));
 }
 
 /* The raw group of r, added when new. */
@@ -102,7 +104,8 @@ static uint32_t rg_index(struct scan *sc, const struct rg *r)
 	for (; sc->slots[t]; t = (t + 1) & (sc->nslots - 1)) {
 		const struct rg *o = &sc->rgs.v[sc->slots[t] - 1];
 		if (sc->rh.v[sc->slots[t] - 1] == h && o->stack == r->stack &&
-		    o->state == r->state && o->creator == r->creator && o->elided == r->elided)
+		    o->state == r->state && o->creator == r->creator &&
+		    o->elided == r->elided)
 			return sc->slots[t] - 1;
 	}
 	VEC_PUSH(sc->rgs, *r);
@@ -114,8 +117,8 @@ static uint32_t rg_index(struct scan *sc, const struct rg *r)
 	return (uint32_t)sc->rgs.n - 1;
 }
 
-static void scan_sample(void *ctx, int64_t stack, int64_t value, const struct store_label *l,
-			size_t nl)
+static void scan_sample(void *ctx, int64_t stack, int64_t value,
+			const struct store_label *l, size_t nl)
 {
 	struct scan *sc = ctx;
 	struct rg r = {.stack = stack};
@@ -173,7 +176,8 @@ static int cmp_creator(const void *a, const void *b)
 }
 
 /* The snapshots of se in the window of o, by capture time. */
-static size_t window(const struct store_series *se, const struct gs_opts *o, size_t *from)
+static size_t window(const struct store_series *se, const struct gs_opts *o,
+		     size_t *from)
 {
 	size_t n = se->n;
 	if (o->cur_id > 0)
@@ -182,7 +186,8 @@ static size_t window(const struct store_series *se, const struct gs_opts *o, siz
 				n = i + 1;
 	size_t f = 0;
 	if (o->since_ns > 0 && n)
-		while (f < n && se->snaps[f]->time < se->snaps[n - 1]->time - o->since_ns)
+		while (f < n &&
+		       se->snaps[f]->time < se->snaps[n - 1]->time - o->since_ns)
 			f++;
 	if (o->max_snaps && n - f > o->max_snaps)
 		f = n - o->max_snaps;
@@ -218,7 +223,8 @@ static void lifetimes(struct gs_series *gs, struct scan *sc, const uint64_t *cid
 				continue;
 			struct run *x = &r[*v - 1];
 			uint64_t key = gs->set.groups.v[sc->rgs.v[en->rg].set].key;
-			if (x->last == (int32_t)i - 1 && x->key == key && en->wait >= x->wait)
+			if (x->last == (int32_t)i - 1 && x->key == key &&
+			    en->wait >= x->wait)
 				x->last = (int32_t)i;
 			else
 				x->first = x->last = (int32_t)i;
@@ -230,16 +236,17 @@ static void lifetimes(struct gs_series *gs, struct scan *sc, const uint64_t *cid
 	gs->first = xmalloc((ncur + 1) * sizeof *gs->first);
 	for (size_t j = 0; j < ncur; j++) {
 		const struct run *x = &r[j];
-		bool cont = x->last == (int32_t)gs->cur_index - 1 && x->key == ckey[j] &&
-			    cwait[j] >= x->wait;
+		bool cont = x->last == (int32_t)gs->cur_index - 1 &&
+			    x->key == ckey[j] && cwait[j] >= x->wait;
 		gs->first[j] = cont ? x->first : (int32_t)gs->cur_index;
 	}
 	free(r);
 	mt_u64map_done(&at);
 }
 
-enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct store_series *se,
-			const struct gs_opts *o, struct mt_err *e)
+enum mt_status gs_build(struct gs_series *gs, struct store *s,
+			const struct store_series *se, const struct gs_opts *o,
+			struct mt_err *e)
 {
 	memset(gs, 0, sizeof *gs);
 	strtab_init(&gs->strs);
@@ -247,7 +254,8 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct stor
 	size_t from, m = window(se, o, &from);
 	if (!m) {
 		gs_done(gs);
-		return mt_errf(e, MT_ERR_NOTFOUND, "no stored goroutine snapshots in that window");
+		return mt_errf(e, MT_ERR_NOTFOUND,
+			       "no stored goroutine snapshots in that window");
 	}
 	gs->source = xstrdup(se->key);
 	gs->kind = xstrdup(se->kind);
@@ -257,7 +265,8 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct stor
 	gs->totals = xcalloc(m, sizeof *gs->totals);
 	struct scan sc = {.gs = gs, .nsnap = m};
 	sc.ent0 = xcalloc(m + 1, sizeof *sc.ent0);
-	struct store_scan fn = {.ctx = &sc, .strings = scan_strings, .sample = scan_sample};
+	struct store_scan fn = {
+	    .ctx = &sc, .strings = scan_strings, .sample = scan_sample};
 	enum mt_status st = MT_OK;
 	bool stored = o->cur_id > 0 && se->snaps[from + m - 1]->id == o->cur_id;
 	/* cur's own goroutines come from cur when only lifetimes are asked. */
@@ -282,7 +291,8 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct stor
 	VEC(int64_t) stacks = {0};
 	bool added;
 	for (size_t g = 0; g < sc.rgs.n; g++) {
-		uint32_t *v = mt_u64map_put(&sk, (uint64_t)sc.rgs.v[g].stack + 1, &added);
+		uint32_t *v =
+		    mt_u64map_put(&sk, (uint64_t)sc.rgs.v[g].stack + 1, &added);
 		if (added) {
 			*v = (uint32_t)stacks.n;
 			VEC_PUSH(stacks, sc.rgs.v[g].stack);
@@ -305,7 +315,8 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct stor
 				      .elided = r->elided,
 				      .first = g};
 		size_t f0 = gs->set.frames.n;
-		gg_add_group(&gs->set, gs->stacks, *mt_u64map_get(&sk, (uint64_t)r->stack + 1), g0);
+		gg_add_group(&gs->set, gs->stacks,
+			     *mt_u64map_get(&sk, (uint64_t)r->stack + 1), g0);
 		struct gg_group *added_g = &gs->set.groups.v[gs->set.groups.n - 1];
 		added_g->key = gg_key(&gs->set, added_g);
 		uint32_t *v = mt_u64map_put(&bykey, added_g->key | 1, &added);
@@ -338,7 +349,8 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct stor
 		newpos[*v] = (uint32_t)g;
 	}
 	for (size_t g = 0; g < ng; g++)
-		memcpy(gs->counts + (size_t)newpos[g] * m, counts + g * m, m * sizeof *counts);
+		memcpy(gs->counts + (size_t)newpos[g] * m, counts + g * m,
+		       m * sizeof *counts);
 	for (size_t g = 0; g < sc.rgs.n; g++)
 		sc.rgs.v[g].set = newpos[sc.rgs.v[g].set];
 	free(newpos);
@@ -367,7 +379,8 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct stor
 		while (k < cr.n && strcmp(cr.v[k].name, c) != 0)
 			k++;
 		if (k == cr.n) {
-			struct gs_creator x = {.name = c, .counts = xcalloc(m, sizeof(int64_t))};
+			struct gs_creator x = {.name = c,
+					       .counts = xcalloc(m, sizeof(int64_t))};
 			VEC_PUSH(cr, x);
 		}
 		cr.v[k].groups++;
@@ -386,7 +399,8 @@ lives:
 	if (gs->has_ids && o->cur) {
 		const struct gg_set *c = o->cur;
 		size_t nc = c->members.n;
-		uint64_t *cid = xmalloc((nc + 1) * sizeof *cid), *ckey = xmalloc((nc + 1) * 8);
+		uint64_t *cid = xmalloc((nc + 1) * sizeof *cid),
+			 *ckey = xmalloc((nc + 1) * 8);
 		int32_t *cw = xmalloc((nc + 1) * sizeof *cw);
 		for (size_t g = 0; g < c->groups.n; g++) {
 			const struct gg_group *gr = &c->groups.v[g];
@@ -394,7 +408,9 @@ lives:
 				const struct gg_member *mb = &c->members.v[gr->m0 + i];
 				cid[gr->m0 + i] = mb->id;
 				ckey[gr->m0 + i] = gr->key;
-				cw[gr->m0 + i] = mb->wait > INT32_MAX ? INT32_MAX : (int32_t)mb->wait;
+				cw[gr->m0 + i] = mb->wait > INT32_MAX
+						     ? INT32_MAX
+						     : (int32_t)mb->wait;
 			}
 		}
 		gs->cur_index = stored ? m - 1 : m;
@@ -405,7 +421,8 @@ lives:
 	} else if (gs->has_ids) {
 		/* The newest snapshot's goroutines. */
 		size_t a = sc.ent0[m - 1], nc = sc.ent0[m] - a;
-		uint64_t *cid = xmalloc((nc + 1) * sizeof *cid), *ckey = xmalloc((nc + 1) * 8);
+		uint64_t *cid = xmalloc((nc + 1) * sizeof *cid),
+			 *ckey = xmalloc((nc + 1) * 8);
 		int32_t *cw = xmalloc((nc + 1) * sizeof *cw);
 		gs->cur_group = xmalloc((nc + 1) * sizeof *gs->cur_group);
 		for (size_t j = 0; j < nc; j++) {

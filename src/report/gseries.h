@@ -65,9 +65,9 @@ struct gs_series {
 	/* Every group of the window, largest in the newest snapshot first;
 	 * count is that of the newest. */
 	struct gg_set set;
-	int64_t *counts;       /* set.groups.n x nsnap */
-	struct trend_fit *fit; /* per group */
-	uint32_t *order;       /* groups by growth: leaks first, then slope */
+	int64_t *counts;	     /* set.groups.n x nsnap */
+	struct trend_fit *fit;	     /* per group */
+	uint32_t *order;	     /* groups by growth: leaks first, then slope */
 	struct gs_creator *creators; /* by growth */
 	size_t ncreators;
 	bool has_ids; /* dumps: lifetimes below */
@@ -75,7 +75,7 @@ struct gs_series {
 	/* Lifetimes of cur's goroutines (gs_opts.cur's members, in member
 	 * order; else the newest snapshot's, with their groups in cur_group). */
 	size_t ncur;
-	int32_t *first;      /* per goroutine: the snapshot index since which
+	int32_t *first;	     /* per goroutine: the snapshot index since which
 			      * it has been there; cur_index when it is new */
 	uint32_t *cur_group; /* per goroutine of the newest: its group, or NULL */
 	size_t cur_index;    /* cur's index, or nsnap when it is not stored */
@@ -87,8 +87,9 @@ struct gs_series {
 
 /* Builds the goroutine series of the snapshots of se (borrowed). An empty
  * window is MT_ERR_NOTFOUND. */
-enum mt_status gs_build(struct gs_series *gs, struct store *s, const struct store_series *se,
-			const struct gs_opts *o, struct mt_err *e);
+enum mt_status gs_build(struct gs_series *gs, struct store *s,
+			const struct store_series *se, const struct gs_opts *o,
+			struct mt_err *e);
 void gs_done(struct gs_series *gs);
 
 /* Whether a snapshot kind holds goroutines ("goroutine", "goroutine-dump"). */
