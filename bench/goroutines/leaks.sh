@@ -114,10 +114,12 @@ import json
 a = {r["command"]: r for r in json.load(open("leaks-200k.json"))["results"]}
 b = {r["command"]: r for r in json.load(open("leaks-100x20k.json"))["results"]}
 ms = lambda r: r["mean"] * 1e3
+cpu = lambda r: (r["user"] + r["system"]) * 1e3
+# Wall time is noisy on a shared machine: CPU time (user + system) too.
 def line(what, r, base=None):
-    s = "%-44s %8.1f ms +- %5.1f  user %6.1f ms" % (what, ms(r), r["stddev"] * 1e3, r["user"] * 1e3)
+    s = "%-42s %7.1f ms +- %5.1f  cpu %6.1f ms" % (what, ms(r), r["stddev"] * 1e3, cpu(r))
     if base:
-        s += "   %.2fx" % (r["mean"] / base["mean"])
+        s += "   wall %.2fx, cpu %.2fx" % (r["mean"] / base["mean"], cpu(r) / cpu(base))
     print(s)
 print("200k goroutines, 2 stored dumps (target: --since within 2x):")
 line("goroutines DUMP (file)", a["goroutines-file"])
