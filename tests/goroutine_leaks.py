@@ -220,6 +220,9 @@ try:
     check("main.pollLoop" in r.stdout and "main.parkForever" not in r.stdout.split(":\n", 1)[-1],
           f"check with one suppression: {r.stdout}")
     run(["check", "--db", db, "--max-goroutines-growth", "lots"], ok=(2,))
+    # Nothing of the kind to check is an error, not a pass.
+    r = run(["check", "--db", db, "--kind", "heap", "--max-goroutines-growth", "2"], ok=(1,))
+    check("no stored goroutine series" in r.stderr, f"check of no series: {r.stderr}")
     with open(ign, "w") as f:
         f.write("(unclosed\n")
     run(["check", "--db", db, "--max-goroutines-growth", "2", "--ignore-file", ign], ok=(2,))

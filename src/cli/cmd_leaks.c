@@ -797,9 +797,12 @@ int cmd_check(struct cli *c)
 			checked++;
 		}
 	}
-	if (!checked)
-		printf("memtop check: no stored series for %s\n",
-		       heap.arg ? "--max-growth" : "--max-goroutines-growth");
 	leaks_done(&L);
+	if (!checked) {
+		/* A CI job checking what was never stored is misconfigured. */
+		cli_err(c->q.db && *c->q.db ? c->q.db : "check", "no stored %s series to check",
+			heap.arg ? "profile" : "goroutine");
+		return EXIT_BAD;
+	}
 	return bad ? EXIT_LEAK : EXIT_OK;
 }
