@@ -86,8 +86,13 @@ try:
         dirs[name] = (d, files)
 
     def leaks(src, *extra):
+        """The one series of src, with the findings of the whole answer."""
         r = run(["leaks", "--db", db, "--source", src + "/", "--format", "json"] + list(extra))
-        return json.loads(r.stdout)
+        doc = json.loads(r.stdout)
+        check(len(doc["series"]) == 1, f"leaks --source {src}: {len(doc['series'])} series")
+        one = doc["series"][0]
+        one["findings"] = doc["findings"]
+        return one
 
     def against_pprof(doc, first, last, what):
         a, z = pprof_top(first), pprof_top(last)
@@ -161,7 +166,7 @@ try:
           f"findings {fdoc.get('findings')}")
     # With only findings for a kind without snapshots: they, and exit 0.
     r = run(["leaks", "--db", db, "--kind", "mutex", "--format", "json"])
-    check(json.loads(r.stdout)["rows"] == [] and json.loads(r.stdout)["findings"],
+    check(json.loads(r.stdout)["series"] == [] and json.loads(r.stdout)["findings"],
           f"--kind mutex with findings: {r.stdout!r}")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)

@@ -304,6 +304,25 @@ static void test_bad_input(void)
 	goroutines_done(&d);
 }
 
+/* The label of key k of sample i: its string, or its number in *num. */
+static const char *label(const struct profile *p, size_t i, const char *k, int64_t *num)
+{
+	const struct mt_sample *s = &p->samples.v[i];
+	for (uint32_t j = 0; j < s->nlabel; j++) {
+		const struct mt_label *l = &p->labels.v[s->label0 + j];
+		if (strcmp(profile_str(p, l->key), k) == 0) {
+			if (num)
+				*num = l->num;
+			return l->is_num ? "#" : profile_str(p, l->str);
+		}
+	}
+	return NULL;
+}
+
+/* The profile of a dump keeps everything: a sample per goroutine in dump
+ * order, each group's stack once, ids, states, waits, locks, creators (with
+ * their location and id), ancestors and elision in labels, the panic line
+ * in a comment. Read off `modern` by hand. */
 static void test_profile(void)
 {
 	struct profile *p = NULL;
@@ -320,15 +339,21 @@ static void test_profile(void)
 	CHECK_EQ_INT(p->sample_types.n, 1);
 	CHECK_EQ_STR(profile_str(p, p->sample_types.v[0].type), "goroutine");
 	CHECK_EQ_STR(profile_str(p, p->sample_types.v[0].unit), "count");
-	CHECK_EQ_INT(p->samples.n, 5);
-	int64_t total = 0;
-	for (size_t i = 0; i < p->samples.n; i++)
-		total += p->values.v[i];
-	CHECK_EQ_INT(total, 6);
-	/* The largest group: 3 frames in 2 locations, Lock inlined into
-	 * main.spawn.func1; labels state and wait. */
-	const struct mt_sample *s = &p->samples.v[0];
-	CHECK_EQ_INT(p->values.v[0], 2);
+	/* Goroutines 1, 18, 19, 20, 21, 22. */
+	CHECK_EQ_INT(p->samples.n, 6);
+	static const int64_t ids[] = {1, 18, 19, 20, 21, 22};
+	for (size_t i = 0; i < p->samples.n && i < 6; i++) {
+		int64_t id = -1;
+		CHECK_EQ_STR(label(p, i, "goid", &id), "#");
+		CHECK_EQ_INT(id, ids[i]);
+		CHECK_EQ_INT(p->values.v[i], 1);
+	}
+	CHECK_EQ_INT(p->comments.n, 1);
+	if (p->comments.n)
+		CHECK_EQ_STR(profile_str(p, p->comments.v[0]), "panic: boom [recovered]");
+	/* Goroutine 18: 3 frames in 2 locations, Lock inlined into
+	 * main.spawn.func1. */
+	const struct mt_sample *s = &p->samples.v[1];
 	CHECK_EQ_INT(s->nloc, 2);
 	const struct mt_location *l = &p->locations.v[p->sample_locs.v[s->loc0 + 1]];
 	CHECK_EQ_INT(l->nline, 2);
@@ -337,16 +362,193 @@ static void test_profile(void)
 	CHECK_EQ_STR(profile_str(p, p->functions.v[p->lines.v[l->line0 + 1].func].name),
 		     "main.spawn.func1");
 	CHECK_EQ_INT(p->lines.v[l->line0 + 1].line, 15);
-	CHECK_EQ_INT(s->nlabel, 2);
-	CHECK_EQ_STR(profile_str(p, p->labels.v[s->label0].key), "state");
-	CHECK_EQ_STR(profile_str(p, p->labels.v[s->label0].str), "chan receive");
-	CHECK_EQ_STR(profile_str(p, p->labels.v[s->label0 + 1].key), "wait");
-	CHECK_EQ_STR(profile_str(p, p->labels.v[s->label0 + 1].str), "3-12 minutes");
-	/* Group 20 shares the Lock+func1 location with group 18/19. */
-	CHECK_EQ_INT(p->sample_locs.v[p->samples.v[1].loc0 + 1],
-		     p->sample_locs.v[s->loc0 + 1]);
-	CHECK_EQ_INT(p->samples.v[1].nlabel, 1);
+	int64_t v = -1;
+	CHECK_EQ_STR(label(p, 1, "state", NULL), "chan receive");
+	CHECK_EQ_STR(label(p, 1, "wait", &v), "#");
+	CHECK_EQ_INT(v, 12);
+	CHECK_EQ_STR(label(p, 1, "created_by", NULL), "main.spawn");
+	CHECK_EQ_STR(label(p, 1, "created_at", NULL), "/home/u/app/main.go:14");
+	CHECK_EQ_STR(label(p, 1, "creator", &v), "#");
+	CHECK_EQ_INT(v, 5);
+	CHECK_EQ_STR(label(p, 1, "ancestor", &v), "#");
+	CHECK_EQ_INT(v, 5);
+	CHECK(!label(p, 1, "locked", NULL));
+	/* Goroutine 19: the same stack, shared; locked, creator 7. */
+	CHECK_EQ_INT(p->samples.v[2].loc0, s->loc0);
+	CHECK_EQ_STR(label(p, 2, "locked", NULL), "true");
+	CHECK_EQ_STR(label(p, 2, "creator", &v), "#");
+	CHECK_EQ_INT(v, 7);
+	CHECK(!label(p, 2, "ancestor", NULL));
+	/* Goroutine 20 (line 21): another group, the same Lock+func1
+	 * location; no wait shown. */
+	CHECK(p->samples.v[3].loc0 != s->loc0);
+	CHECK_EQ_INT(p->sample_locs.v[p->samples.v[3].loc0 + 1], p->sample_locs.v[s->loc0 + 1]);
+	CHECK(!label(p, 3, "wait", NULL));
+	/* Goroutine 21: two frames, then "...additional frames elided...". */
+	CHECK_EQ_STR(label(p, 4, "elided", &v), "#");
+	CHECK_EQ_INT(v, 2);
+	CHECK(!label(p, 4, "elided_frames", NULL));
+	CHECK_EQ_STR(label(p, 4, "created_at", NULL), "/home/u/app/main.go:30");
+	CHECK(!label(p, 4, "creator", NULL));
+	/* Goroutine 1 (locked, running) and 22 (no stack): no creator. */
+	CHECK_EQ_STR(label(p, 0, "locked", NULL), "true");
+	CHECK(!label(p, 0, "created_by", NULL));
+	CHECK_EQ_INT(p->samples.v[5].nloc, 0);
+	CHECK_EQ_STR(label(p, 5, "state", NULL), "running");
 	profile_free(p);
+}
+
+/* Dumps written from the runtime's printing code of each Go version
+ * (tests/data/go/tracebacks/goVERSION.txt; each file says what it
+ * follows), with their values read off by hand. */
+static void parse_file(struct mt_goroutines *d, const char *path)
+{
+	uint8_t *data = NULL;
+	size_t n = 0;
+	struct mt_err e = {{0}};
+	goroutines_init(d);
+	CHECK_EQ_INT(mt_read_file(path, &data, &n, 1 << 20, &e), MT_OK);
+	enum mt_status st = goroutines_parse(d, data, n, NULL, &e);
+	if (st)
+		fprintf(stderr, "  (%s: %s)\n", path, e.msg);
+	CHECK_EQ_INT(st, MT_OK);
+	goroutines_group(d);
+	free(data);
+}
+
+static const struct mt_goroutine *by_id(const struct mt_goroutines *d, uint64_t id)
+{
+	for (size_t i = 0; i < d->gs.n; i++)
+		if (d->gs.v[i].id == id)
+			return &d->gs.v[i];
+	CHECK(!"no such goroutine");
+	static const struct mt_goroutine none = {0};
+	return &none;
+}
+
+static void test_tracebacks(void)
+{
+	struct mt_goroutines d;
+	const struct mt_goroutine *g;
+	/* Go 1.17: "(scan)" is not part of the state; raw-word arguments. */
+	parse_file(&d, "tests/data/go/tracebacks/go1.17.txt");
+	CHECK_EQ_INT(d.gs.n, 5);
+	CHECK_EQ_INT(d.groups.n, 4);
+	CHECK_EQ_INT(d.groups.v[0].count, 2);
+	CHECK_EQ_INT(d.groups.v[0].wait_min, 5);
+	CHECK_EQ_INT(d.groups.v[0].wait_max, 7);
+	g = by_id(&d, 7);
+	CHECK_EQ_STR(goroutines_str(&d, g->state), "chan receive");
+	g = by_id(&d, 8);
+	CHECK_EQ_STR(goroutines_str(&d, g->state), "semacquire");
+	CHECK(g->locked);
+	CHECK_EQ_INT(g->wait_minutes, 2);
+	CHECK_EQ_INT(g->nframe, 4);
+	CHECK(d.frames.v[g->frame0 + 2].inlined);
+	g = by_id(&d, 9);
+	CHECK(g->elided);
+	CHECK_EQ_INT(g->elided_at, 3);
+	CHECK_EQ_INT(g->elided_n, 0);
+	CHECK(!g->has_creator_id);
+	goroutines_done(&d);
+
+	/* Go 1.18: "?" and "..." in arguments; a creator location without
+	 * "+0x" is the same go statement. */
+	parse_file(&d, "tests/data/go/tracebacks/go1.18.txt");
+	CHECK_EQ_INT(d.gs.n, 4);
+	CHECK_EQ_INT(d.groups.n, 3);
+	CHECK_EQ_INT(d.groups.v[0].count, 2);
+	g = by_id(&d, 19);
+	CHECK_EQ_STR(goroutines_str(&d, g->state), "IO wait");
+	CHECK_EQ_INT(g->nframe, 7);
+	CHECK_EQ_STR(goroutines_str(&d, d.frames.v[g->frame0 + 6].func), "main.readLoop");
+	CHECK_EQ_INT(g->created_line, 14);
+	g = by_id(&d, 20);
+	CHECK_EQ_STR(goroutines_str(&d, d.frames.v[g->frame0 + 1].func), "main.ticker");
+	CHECK(d.frames.v[g->frame0 + 1].inlined);
+	goroutines_done(&d);
+
+	/* Go 1.20: a panic; generic functions print "[...]". */
+	parse_file(&d, "tests/data/go/tracebacks/go1.20.txt");
+	CHECK_EQ_INT(d.gs.n, 3);
+	CHECK(d.reason && strcmp(goroutines_str(&d, d.reason), "panic: boom [recovered]") == 0);
+	g = by_id(&d, 1);
+	CHECK_EQ_STR(goroutines_str(&d, d.frames.v[g->frame0 + 1].func), "main.cache[...].get");
+	g = by_id(&d, 34);
+	CHECK_EQ_STR(goroutines_str(&d, g->created_by), "main.start[...]");
+	CHECK_EQ_INT(d.groups.v[0].count, 2);
+	goroutines_done(&d);
+
+	/* Go 1.21: creator ids, ancestors, "...N frames elided..." between
+	 * the inner and the outer frames. */
+	parse_file(&d, "tests/data/go/tracebacks/go1.21.txt");
+	CHECK_EQ_INT(d.gs.n, 4);
+	g = by_id(&d, 41);
+	CHECK(g->has_creator_id);
+	CHECK_EQ_INT(g->creator_id, 12);
+	CHECK_EQ_INT(g->nanc, 1);
+	CHECK_EQ_INT(d.ancestors.v[g->anc0], 12);
+	CHECK_EQ_INT(g->nframe, 1);
+	CHECK_EQ_INT(by_id(&d, 42)->creator_id, 13);
+	CHECK_EQ_INT(by_id(&d, 41)->group, by_id(&d, 42)->group);
+	g = by_id(&d, 43);
+	CHECK(g->elided);
+	CHECK_EQ_INT(g->elided_at, 2);
+	CHECK_EQ_INT(g->elided_n, 120);
+	CHECK_EQ_INT(g->nframe, 4);
+	CHECK_EQ_STR(goroutines_str(&d, d.frames.v[g->frame0 + 3].func), "main.start.func2");
+	CHECK_EQ_INT(g->creator_id, 1);
+	goroutines_done(&d);
+
+	/* Go 1.22: gp=, m=, mp= (m=nil) in headers, fp= sp= pc= after
+	 * locations, the sync wait reasons. */
+	parse_file(&d, "tests/data/go/tracebacks/go1.22.txt");
+	CHECK_EQ_INT(d.gs.n, 5);
+	CHECK_EQ_INT(d.groups.n, 5);
+	g = by_id(&d, 1);
+	CHECK_EQ_STR(goroutines_str(&d, g->state), "running");
+	CHECK_EQ_INT(g->nframe, 4);
+	CHECK_EQ_INT(d.frames.v[g->frame0 + 2].line, 271);
+	g = by_id(&d, 21);
+	CHECK_EQ_STR(goroutines_str(&d, g->state), "sync.Mutex.Lock");
+	CHECK_EQ_INT(g->wait_minutes, 2);
+	/* gopark, goparkunlock, semacquire1, runtime_SemacquireMutex,
+	 * lockSlow, Lock, locker, gowrap1, goexit */
+	CHECK_EQ_INT(g->nframe, 9);
+	CHECK_EQ_STR(goroutines_str(&d, by_id(&d, 22)->state), "sync.WaitGroup.Wait");
+	g = by_id(&d, 23);
+	CHECK_EQ_STR(goroutines_str(&d, g->state), "sync.RWMutex.RLock");
+	CHECK(g->locked);
+	CHECK_EQ_STR(goroutines_str(&d, by_id(&d, 2)->state), "force gc (idle)");
+	goroutines_done(&d);
+
+	/* Go 1.22 fatal error: gp= on the thrower, "runtime stack:" skipped. */
+	parse_file(&d, "tests/data/go/tracebacks/go1.22-fatal.txt");
+	CHECK_EQ_INT(d.gs.n, 2);
+	CHECK(d.reason && strcmp(goroutines_str(&d, d.reason),
+				 "fatal error: unexpected signal during runtime execution") == 0);
+	g = by_id(&d, 1);
+	CHECK_EQ_STR(goroutines_str(&d, g->state), "syscall");
+	CHECK_EQ_INT(g->nframe, 3);
+	g = by_id(&d, 5);
+	CHECK_EQ_INT(g->nframe, 0);
+	CHECK_EQ_STR(goroutines_str(&d, g->created_by), "main.start");
+	CHECK_EQ_INT(g->creator_id, 1);
+	goroutines_done(&d);
+
+	/* Go 1.24: ", synctest group N". */
+	parse_file(&d, "tests/data/go/tracebacks/go1.24.txt");
+	CHECK_EQ_INT(d.gs.n, 3);
+	g = by_id(&d, 7);
+	CHECK_EQ_STR(goroutines_str(&d, g->state), "chan receive (synctest)");
+	CHECK_EQ_INT(g->synctest, 6);
+	CHECK_EQ_INT(by_id(&d, 7)->group, by_id(&d, 8)->group);
+	g = by_id(&d, 6);
+	CHECK_EQ_STR(goroutines_str(&d, g->state), "synctest.Run");
+	CHECK_EQ_INT(g->wait_minutes, 1);
+	CHECK(g->locked);
+	CHECK_EQ_INT(g->synctest, 0);
+	goroutines_done(&d);
 }
 
 /* tests/data/go/README.md: leaky parks 4 chan receive (one created by
@@ -475,6 +677,7 @@ int main(void)
 	test_truncated();
 	test_bad_input();
 	test_profile();
+	test_tracebacks();
 	test_real_dump();
 	test_panic_dump();
 	TEST_MAIN_END();

@@ -3,13 +3,17 @@
  * growth, with the numbers of `memtop diff` (and so pprof -base); Enter
  * drills into where a function's growth comes from (its callers and
  * callees in both profiles, view_diff_peek_ops), d opens the diff flame
- * graph, A switches between absolute and normalized. */
+ * graph, A switches between absolute and normalized. Two goroutine dumps
+ * are compared by group instead (gm_diff, the rows of `memtop diff` on two
+ * dumps): only in the base, only in the new, in both, with how many of the
+ * same goroutines both hold; Enter opens the new group's stack. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/sat.h"
 #include "query/diffmodel.h"
+#include "query/gmodel.h"
 #include "list.h"
 #include "view.h"
 
@@ -18,6 +22,7 @@ static const char *const sort_names[] = {[MT_DIFF_GROWTH] = "delta flat",
 					 [MT_DIFF_FLAT] = "new flat"};
 
 struct diff_view {
+	char name[2048]; /* row_name's answer (goroutine groups) */
 	enum mt_diff_sort sort;
 	unsigned serial; /* of the diffmodel the rows are sorted for */
 	struct list l;
@@ -56,10 +61,120 @@ static void delta_bar(struct ui *ui, int y, int x, int w, int64_t d, int64_t max
 		   : ui_attr(ui, d > 0 ? UC_GROW_FG : UC_SHRINK_FG));
 }
 
+/* ---- two goroutine dumps ------------------------------------------------ */
+
+/* The group of diff row r (the new side's when it has one) and its set. */
+static const struct gg_group *grow_group(const struct gm_diff *gd, const struct gmodel *gm,
+					 const struct gg_diff_row *r, const struct gg_set **s)
+{
+	*s = r->new_ != MT_NONE ? &gm->set : &gd->base;
+	return &(*s)->groups.v[r->new_ != MT_NONE ? r->new_ : r->base];
+}
+
+static void gdiff_draw(struct ui *ui, struct diff_view *dv, const struct gm_diff *gd)
+{
+	struct model *md = ui->md;
+	const struct gmodel *gm = md->gor;
+	int y = ui->y0, ta = ui_attr(ui, UC_TITLE);
+	char line[700];
+	int64_t dt = gd->d.new_total - gd->d.base_total;
+	snprintf(line, sizeof line,
+		 " base %s %s %lld  new %s %s %lld goroutines (%+lld) %s groups: %zu in both, "
+		 "%zu new, %zu gone",
+		 md->base_name, ui->g->vline, (long long)gd->d.base_total, md->name, ui->g->vline,
+		 (long long)gd->d.new_total, (long long)dt, ui->g->vline, gd->d.both,
+		 gd->d.only_new, gd->d.only_base);
+	ui_put(ui, y, 0, ui->cols, line, ta, true, false);
+	ui_put(ui, y + 1, 0, ui->cols, "", ta, true, false);
+	ui_put_right(ui, y + 1, 0, 7, "base", ta);
+	ui_put_right(ui, y + 1, 8, 7, "new", ta);
+	ui_put_right(ui, y + 1, 16, 7, "\u25bcdelta" + (ui->utf8 ? 0 : 3), ta);
+	ui_put_right(ui, y + 1, 24, 6, "kept", ta);
+	ui_put(ui, y + 1, 32, 5, "in", ta, false, false);
+	ui_put(ui, y + 1, 38, ui->cols - 38, "group (state, created by)", ta, false, false);
+	dv->l.h = ui->h - 3;
+	dv->l.n = gd->rows.n;
+	list_fit(&dv->l);
+	for (int k = 0; k < dv->l.h; k++) {
+		size_t i = dv->l.top + (size_t)k;
+		if (i >= gd->rows.n)
+			break;
+		const struct gg_diff_row *r = &gd->d.rows.v[gd->rows.v[i]];
+		const struct gg_set *s;
+		const struct gg_group *g = grow_group(gd, gm, r, &s);
+		int yy = y + 2 + k;
+		bool sel = i == dv->l.sel;
+		int a = sel ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
+		char kept[24] = "-";
+		if (r->base != MT_NONE && r->new_ != MT_NONE && gm->set.has_ids)
+			snprintf(kept, sizeof kept, "%lld", (long long)r->kept);
+		const char *in = r->base == MT_NONE ? "new" : r->new_ == MT_NONE ? "base" : "both";
+		int64_t d = r->new_count - r->base_count;
+		snprintf(line, sizeof line, "%7lld %7lld %+7lld %6s  %-4s ", (long long)r->base_count,
+			 (long long)r->new_count, (long long)d, kept, in);
+		ui_put(ui, yy, 0, 38, line, a, true, false);
+		if (!sel && d) {
+			char dl[24];
+			snprintf(dl, sizeof dl, "%+7lld", (long long)d);
+			ui_put(ui, yy, 16, 7, dl, ui_attr(ui, d > 0 ? UC_GROW_FG : UC_SHRINK_FG),
+			       false, false);
+		}
+		int n = snprintf(line, sizeof line, "%s", gg_name(s, g));
+		if (*g->state)
+			n += snprintf(line + n, sizeof line - (size_t)n, " in %s", g->state);
+		if (*g->creator)
+			snprintf(line + n, sizeof line - (size_t)n, ", created by %s", g->creator);
+		ui_put(ui, yy, 38, ui->cols - 38, line, a, true, false);
+	}
+	if (!gd->rows.n)
+		ui_put(ui, y + 2, 2, ui->cols - 2, "no goroutine groups left under the filters",
+		       ui_attr(ui, UC_DIM), false, false);
+	snprintf(line, sizeof line,
+		 " %zu group%s, by growth %s row %zu/%zu %s Enter: the new group's stack, "
+		 "6: goroutines of the new dump",
+		 gd->rows.n, gd->rows.n == 1 ? "" : "s", ui->g->vline,
+		 gd->rows.n ? dv->l.sel + 1 : 0, gd->rows.n, ui->g->vline);
+	ui_put(ui, y + ui->h - 1, 0, ui->cols, line, ui_attr(ui, UC_DIM), true, false);
+}
+
+static enum view_result gdiff_request(struct ui *ui, struct diff_view *dv,
+				      const struct gm_diff *gd, enum request req)
+{
+	dv->l.n = gd->rows.n;
+	if (list_request(&dv->l, req))
+		return VIEW_DONE;
+	if (req != REQ_ENTER && req != REQ_RIGHT)
+		return req == REQ_SORT || req == REQ_DIFF_FLAME ? VIEW_DONE : VIEW_PASS;
+	if (!gd->rows.n)
+		return VIEW_DONE;
+	const struct gg_diff_row *r = &gd->d.rows.v[gd->rows.v[dv->l.sel]];
+	if (r->new_ == MT_NONE)
+		ui_message(ui, false, "only in the base: no goroutine of it is left");
+	else
+		ui_push(ui, VIEW_GSTACK, r->new_);
+	return VIEW_DONE;
+}
+
+/* What a search of a goroutine group looks at: state, creator, functions. */
+static const char *gdiff_row_name(struct ui *ui, struct diff_view *dv, const struct gm_diff *gd,
+				  size_t i)
+{
+	const struct gmodel *gm = ui->md->gor;
+	const struct gg_set *s;
+	const struct gg_group *g = grow_group(gd, gm, &gd->d.rows.v[gd->rows.v[i]], &s);
+	size_t k = (size_t)snprintf(dv->name, sizeof dv->name, "%s %s", g->state, g->creator);
+	for (uint32_t f = 0; f < g->nf && k < sizeof dv->name; f++)
+		k += (size_t)snprintf(dv->name + k, sizeof dv->name - k, " %s",
+				      s->frames.v[g->f0 + f].func);
+	return dv->name;
+}
+
 static bool diff_open(struct ui *ui, struct view *v, uintptr_t arg)
 {
 	struct diff_view *dv = v->priv;
 	dv->sort = MT_DIFF_GROWTH;
+	if (gmodel_diff(ui->md))
+		return true;
 	return diffmodel_get(ui->md) != NULL;
 }
 
@@ -79,6 +194,11 @@ static void diff_draw(struct ui *ui, struct view *v)
 {
 	struct diff_view *dv = v->priv;
 	struct model *md = ui->md;
+	const struct gm_diff *gd = gmodel_diff(md);
+	if (gd) {
+		gdiff_draw(ui, dv, gd);
+		return;
+	}
 	struct diffmodel *dm = diff_rows(ui, dv);
 	if (!dm) {
 		ui_put(ui, ui->y0 + 1, 2, ui->cols - 2, "the diff could not be built",
@@ -166,6 +286,9 @@ static void diff_draw(struct ui *ui, struct view *v)
 static enum view_result diff_request(struct ui *ui, struct view *v, enum request req)
 {
 	struct diff_view *dv = v->priv;
+	const struct gm_diff *gd = gmodel_diff(ui->md);
+	if (gd)
+		return gdiff_request(ui, dv, gd, req);
 	struct diffmodel *dm = diff_rows(ui, dv);
 	if (!dm)
 		return VIEW_PASS;
@@ -196,6 +319,11 @@ static enum view_result diff_request(struct ui *ui, struct view *v, enum request
 static struct list *diff_list(struct ui *ui, struct view *v)
 {
 	struct diff_view *dv = v->priv;
+	const struct gm_diff *gd = gmodel_diff(ui->md);
+	if (gd) {
+		dv->l.n = gd->rows.n;
+		return &dv->l;
+	}
 	struct diffmodel *dm = diff_rows(ui, dv);
 	dv->l.n = dm ? dm->d.n : 0;
 	return &dv->l;
@@ -203,6 +331,9 @@ static struct list *diff_list(struct ui *ui, struct view *v)
 
 static const char *diff_row_name(struct ui *ui, struct view *v, size_t i)
 {
+	const struct gm_diff *gd = gmodel_diff(ui->md);
+	if (gd)
+		return gdiff_row_name(ui, v->priv, gd, i);
 	struct diffmodel *dm = diff_rows(ui, v->priv);
 	return strtab_get(&dm->d.names, dm->d.rows[i].name);
 }
@@ -217,6 +348,8 @@ static uint32_t model_func(struct ui *ui, const char *name)
 static uint32_t diff_selected(struct ui *ui, struct view *v)
 {
 	struct diff_view *dv = v->priv;
+	if (gmodel_diff(ui->md))
+		return MT_NONE;
 	struct diffmodel *dm = diff_rows(ui, dv);
 	if (!dm || !dm->d.n)
 		return MT_NONE;
@@ -226,6 +359,15 @@ static uint32_t diff_selected(struct ui *ui, struct view *v)
 static void diff_click(struct ui *ui, struct view *v, int y, int x, bool dbl)
 {
 	struct diff_view *dv = v->priv;
+	const struct gm_diff *gd = gmodel_diff(ui->md);
+	if (gd) {
+		int r = y - ui->y0 - 2;
+		if (r >= 0 && dv->l.top + (size_t)r < gd->rows.n)
+			dv->l.sel = dv->l.top + (size_t)r;
+		if (dbl)
+			diff_request(ui, v, REQ_ENTER);
+		return;
+	}
 	struct diffmodel *dm = diff_rows(ui, dv);
 	int r = y - ui->y0 - 2;
 	if (!dm || r < 0 || dv->l.top + (size_t)r >= dm->d.n)

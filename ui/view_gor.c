@@ -4,7 +4,10 @@
  * the flame and tree views follow), d into the flame graph of a group's
  * state, Enter into a group's stack and goroutine ids (view_gstack_ops).
  * With stored snapshots of the same source, each group's count over time
- * as a sparkline, and sorting by growth (a group that only grows leaks). */
+ * as a sparkline, and sorting by growth (a group that only grows leaks);
+ * for stored dumps, how long its goroutines have been there ("stuck since"
+ * the oldest one's first stored dump, and how many since each earlier dump
+ * in the stack view). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +29,10 @@ const char *const ui_state_names[] = {
 };
 #define NSTATE_KEYS (REQ_STATE_SYSCALL - REQ_STATE_RECV + 1)
 
-enum gsort { GS_COUNT, GS_WAIT, GS_GROWTH };
+/* o cycles through them in this order, skipping what the input lacks. */
+enum gsort { GS_COUNT, GS_WAIT, GS_STUCK, GS_GROWTH, GS_NSORT };
 static const char *const gsort_names[] = {
-    [GS_COUNT] = "count", [GS_WAIT] = "wait", [GS_GROWTH] = "growth"};
+    [GS_COUNT] = "count", [GS_WAIT] = "wait", [GS_GROWTH] = "growth", [GS_STUCK] = "stuck"};
 
 struct gor_view {
 	char name[2048]; /* row_name's answer */
@@ -78,6 +82,21 @@ static int cmp_growth(const void *x, const void *y, void *ctx)
 	return cmp_rows(x, y, ctx);
 }
 
+/* Stuck longest first: the oldest first sight, then how many since then. */
+static int cmp_stuck(const void *x, const void *y, void *ctx)
+{
+	const struct gmodel *sort_gm = ctx;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	const struct gm_group *ga = &sort_gm->groups.v[a], *gb = &sort_gm->groups.v[b];
+	int32_t oa = ga->oldest < 0 ? INT32_MAX : ga->oldest;
+	int32_t ob = gb->oldest < 0 ? INT32_MAX : gb->oldest;
+	if (oa != ob)
+		return oa < ob ? -1 : 1;
+	if (ga->oldest >= 0 && ga->since[oa] != gb->since[ob])
+		return ga->since[oa] > gb->since[ob] ? -1 : 1;
+	return cmp_rows(x, y, ctx);
+}
+
 static void gor_rows(struct gor_view *gv, const struct gmodel *gm)
 {
 	uint32_t keep =
@@ -90,6 +109,7 @@ static void gor_rows(struct gor_view *gv, const struct gmodel *gm)
 		qsort_r(gv->rows.v, gv->rows.n, sizeof *gv->rows.v,
 			gv->sort == GS_WAIT     ? cmp_wait
 			: gv->sort == GS_GROWTH ? cmp_growth
+			: gv->sort == GS_STUCK	? cmp_stuck
 						: cmp_rows,
 			(void *)gm);
 	gv->l.n = gv->rows.n;
@@ -203,12 +223,15 @@ static void gor_draw(struct ui *ui, struct view *v)
 	ui_put(ui, y, 0, ui->cols, line, ta, true, false);
 	int srows = draw_states(ui, gm, y + 1, ui->h >= 30 ? 6 : ui->h >= 20 ? 5 : 3);
 	int yt = y + 1 + srows;
-	/* Columns: count, state, wait, [trend, growth], top frame, creator. */
+	/* Columns: count, state, wait, [trend, growth], [stuck since], top
+	 * frame, creator. */
 	bool trend = gm->nsnap >= 2;
 	int wide = ui->cols >= 100;
 	int xc = 0, xs = 8, xw = xs + (wide ? 19 : 16), xt = xw + (wide ? 12 : 9);
 	int tw = trend ? (wide ? 16 : 8) : 0;
-	int xf = xt + (trend ? tw + 8 : 0);
+	int xk = xt + (trend ? tw + 8 : 0);
+	int kw = gm->lifetimes ? (wide ? 12 : 10) : 0;
+	int xf = xk + kw;
 	int rest = ui->cols - xf;
 	int fw = rest * 11 / 20, xcr = xf + fw + 1;
 	ui_put(ui, yt, 0, ui->cols, "", ta, true, false);
@@ -222,6 +245,11 @@ static void gor_draw(struct ui *ui, struct view *v)
 	if (trend) {
 		snprintf(h, sizeof h, "%strend", gv->sort == GS_GROWTH ? mark : "");
 		ui_put(ui, yt, xt, tw + 8, h, ta, false, false);
+	}
+	if (kw) {
+		snprintf(h, sizeof h, "%s%s", gv->sort == GS_STUCK ? mark : "",
+			 wide ? "stuck since" : "stuck");
+		ui_put(ui, yt, xk, kw, h, ta, false, false);
 	}
 	ui_put(ui, yt, xf, fw, "top frame", ta, false, false);
 	ui_put(ui, yt, xcr, ui->cols - xcr, "created by", ta, false, false);
@@ -253,7 +281,15 @@ static void gor_draw(struct ui *ui, struct view *v)
 				 g->only_grows ? "!" : "");
 			ui_put(ui, yy, xt + tw + 1, 7, gr, a, true, false);
 		}
-		const char *top = g->nf ? gm->frames.v[g->f0 + g->top].func : "";
+		if (kw && g->oldest >= 0) {
+			/* "5 @2": five of its goroutines there since stored
+			 * snapshot @2, its oldest's first sight. */
+			char k[32];
+			snprintf(k, sizeof k, "%lld @%lld", (long long)g->since[g->oldest],
+				 (long long)gm->snap_id[g->oldest]);
+			ui_put(ui, yy, xk, kw - 1, k, a, true, false);
+		}
+		const char *top = g->nf ? gm->set.frames.v[g->f0 + g->top].func : "";
 		ui_put_name(ui, yy, xf, fw, top, a, sel);
 		ui_put_name(ui, yy, xcr, ui->cols - xcr, g->creator, a, sel);
 	}
@@ -321,7 +357,10 @@ static enum view_result gor_request(struct ui *ui, struct view *v, enum request 
 		set_state(ui, gm, NULL);
 		return VIEW_DONE;
 	case REQ_SORT:
-		gv->sort = (enum gsort)((gv->sort + 1) % (gm->nsnap >= 2 ? 3 : 2));
+		do
+			gv->sort = (enum gsort)((gv->sort + 1) % GS_NSORT);
+		while ((gv->sort == GS_STUCK && !gm->lifetimes) ||
+		       (gv->sort == GS_GROWTH && gm->nsnap < 2));
 		gor_rows(gv, gm);
 		list_select(&gv->l, 0);
 		ui_message(ui, false, "sorted by %s", gsort_names[gv->sort]);
@@ -372,7 +411,7 @@ static const char *gor_row_name(struct ui *ui, struct view *v, size_t i)
 	size_t k = (size_t)snprintf(gv->name, sizeof gv->name, "%s %s", g->state, g->creator);
 	for (uint32_t f = 0; f < g->nf && k < sizeof gv->name; f++)
 		k += (size_t)snprintf(gv->name + k, sizeof gv->name - k, " %s",
-				      gm->frames.v[g->f0 + f].func);
+				      gm->set.frames.v[g->f0 + f].func);
 	return gv->name;
 }
 
@@ -385,7 +424,7 @@ static uint32_t gor_selected(struct ui *ui, struct view *v)
 	const struct gm_group *g = &gm->groups.v[gv->rows.v[gv->l.sel]];
 	if (!g->nf)
 		return MT_NONE;
-	const char *name = gm->frames.v[g->f0 + g->top].func;
+	const char *name = gm->set.frames.v[g->f0 + g->top].func;
 	mt_str id = strtab_find(&ui->md->rep.nodes.names, name, strlen(name));
 	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
 }
@@ -458,19 +497,20 @@ static void gstack_draw(struct ui *ui, struct view *v)
 		n += snprintf(line + n, sizeof line - (size_t)n,
 			      " %s %zu locked to thread", ui->g->vline, g->locked);
 	ui_put(ui, y, 0, ui->cols, line, ta, true, false);
-	/* Goroutine ids (a dump keeps a few per group). */
-	if (g->nids) {
-		n = snprintf(line, sizeof line, " goroutine%s",
-			     g->nids == 1 ? "" : "s");
-		for (uint32_t i = 0; i < g->nids; i++)
+	/* Goroutine ids (a dump has them; the first few are shown). */
+	const struct gg_member *mb = gm->set.members.v;
+	if (g->nm) {
+		uint32_t shown = g->nm < 8 ? g->nm : 8;
+		n = snprintf(line, sizeof line, " goroutine%s", g->nm == 1 ? "" : "s");
+		for (uint32_t i = 0; i < shown; i++)
 			n += snprintf(line + n, sizeof line - (size_t)n, "%s %llu",
-				      i ? "," : "", (unsigned long long)g->ids[i]);
-		if ((int64_t)g->nids < g->count)
-			snprintf(line + n, sizeof line - (size_t)n, ", ... (%lld more)",
-				 (long long)(g->count - g->nids));
+				      i ? "," : "", (unsigned long long)mb[g->m0 + i].id);
+		if (g->nm > shown)
+			snprintf(line + n, sizeof line - (size_t)n, ", ... (%u more)",
+				 g->nm - shown);
 	} else {
 		snprintf(line, sizeof line, " no goroutine ids: %s",
-			 gm->from_dump ? "none shown" : "a profile does not keep them");
+			 gm->set.has_ids ? "none shown" : "a profile does not keep them");
 	}
 	ui_put(ui, y + 1, 0, ui->cols, line, A_NORMAL, true, false);
 	int yl = y + 2;
@@ -487,6 +527,21 @@ static void gstack_draw(struct ui *ui, struct view *v)
 		ui_put(ui, yl, n + sw, ui->cols - n - sw, line, A_NORMAL, true, false);
 		yl++;
 	}
+	if (gm->lifetimes) {
+		/* How many were already there 1, 2, ... stored dumps ago. */
+		if (g->oldest < 0) {
+			n = snprintf(line, sizeof line, " stuck: none, all new since @%lld",
+				     (long long)gm->snap_id[gm->cur_index - 1]);
+		} else {
+			n = snprintf(line, sizeof line, " there since:");
+			for (int32_t k = (int32_t)gm->cur_index - 1; k >= g->oldest; k--)
+				n += snprintf(line + n, sizeof line - (size_t)n, "%s @%lld %lld",
+					      k == (int32_t)gm->cur_index - 1 ? "" : ",",
+					      (long long)gm->snap_id[k], (long long)g->since[k]);
+		}
+		ui_put(ui, yl, 0, ui->cols, line, A_NORMAL, true, false);
+		yl++;
+	}
 	sv->l.h = y + ui->h - 1 - yl;
 	list_fit(&sv->l);
 	for (int k = 0; k < sv->l.h; k++) {
@@ -498,7 +553,7 @@ static void gstack_draw(struct ui *ui, struct view *v)
 		int a = sel ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
 		size_t fi = i / 2;
 		if (fi < g->nf) {
-			const struct gm_frame *f = &gm->frames.v[g->f0 + fi];
+			const struct gg_frame *f = &gm->set.frames.v[g->f0 + fi];
 			if (i % 2 == 0) {
 				snprintf(line, sizeof line, "  %s%s", f->func,
 					 f->inl ? " (inline)" : "");
@@ -568,7 +623,7 @@ static const char *gstack_row_name(struct ui *ui, struct view *v, size_t i)
 		return "";
 	const struct gm_group *g = &gm->groups.v[sv->group];
 	size_t fi = i / 2;
-	return fi < g->nf && i % 2 == 0 ? gm->frames.v[g->f0 + fi].func : "";
+	return fi < g->nf && i % 2 == 0 ? gm->set.frames.v[g->f0 + fi].func : "";
 }
 
 const struct view_ops view_gstack_ops = {

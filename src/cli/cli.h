@@ -38,11 +38,13 @@ struct cli {
 	const char *series, *source;
 	/* leaks, check, import --time */
 	const char *kind, *since, *max_growth, *time;
+	const char *max_gor_growth, *ignore_file; /* check, leaks */
 };
 
 /* Exit statuses of DESIGN.md. */
 enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
-/* memtop check: a function grew past --max-growth. */
+/* memtop check: a series grew past --max-growth or
+ * --max-goroutines-growth. */
 enum { EXIT_LEAK = 3 };
 
 /* Shows control characters of whatever goes to a terminal in caret

@@ -1,19 +1,25 @@
 /* cmd_goroutines.c - `memtop goroutines DUMP`: a goroutine dump (debug=2,
- * panic or SIGQUIT output; a file or a URL) grouped by state, stack and
- * creator, as text or JSON. */
-#include <errno.h>
-#include <fcntl.h>
+ * panic or SIGQUIT output, a file or a stored @ID) or a goroutine profile
+ * grouped by state, stack and creator (report/ggroup.h), as text or JSON;
+ * with --since, how long each group's goroutines have been there across the
+ * stored dumps of its series (report/gseries.h). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "read/goroutines.h"
-#include "base/gz.h"
 #include "base/regex.h"
+#include "report/ggroup.h"
+#include "report/gseries.h"
+#include "store/series.h"
+#include "store/store.h"
 #include "cli.h"
+
+/* How long each group's goroutines have been there (--since). */
+struct since {
+	struct gs_series gs;
+	size_t idx; /* the --since snapshot's index in gs */
+	bool on;
+};
 
 static bool compile(struct mt_regex **re, const char *pat)
 {
@@ -27,69 +33,86 @@ static bool compile(struct mt_regex **re, const char *pat)
 	return true;
 }
 
-/* Maps a regular file read-only (a dump can be hundreds of megabytes, and the
- * parser needs no copy nor a NUL); returns NULL for anything else, which is
- * then read the ordinary way. */
-static uint8_t *map_file(const char *path, size_t max, size_t *n)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	void *m = MAP_FAILED;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (!max || (uint64_t)st.st_size <= max))
-		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
-		return NULL;
-	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-	*n = (size_t)st.st_size;
-	return m;
-}
-
-static bool str_match(const struct mt_regex *re, const struct mt_goroutines *d,
-		      mt_str s)
-{
-	return mt_regex_match(re, goroutines_str(d, s), strtab_len(&d->strs, s));
-}
-
-/* Whether a group passes --state (its state) and --focus (a frame's function
- * or file, pprof's focus on the goroutine's own stack). */
-static bool keep(const struct mt_goroutines *d, const struct mt_ggroup *grp,
+/* Whether a group passes --state (its state) and --focus (the goroutine
+ * focus rule, gg_match). */
+static bool keep(const struct gg_set *s, const struct gg_group *g,
 		 const struct mt_regex *state, const struct mt_regex *focus)
 {
-	const struct mt_goroutine *gr = &d->gs.v[grp->first];
-	if (state && !str_match(state, d, gr->state))
+	if (state && !mt_regex_match(state, g->state, strlen(g->state)))
 		return false;
-	if (!focus)
-		return true;
-	for (uint32_t i = 0; i < gr->nframe; i++) {
-		const struct mt_gframe *f = &d->frames.v[gr->frame0 + i];
-		if (str_match(focus, d, f->func) || str_match(focus, d, f->file))
-			return true;
-	}
-	return false;
+	return !focus || gg_match(s, g, focus);
 }
 
-static void print_json(const struct mt_goroutines *d, const uint32_t *sel, size_t n,
-		       size_t total)
+/* For group g of s: how many of its goroutines have been there since the
+ * --since snapshot, and its oldest goroutine (member index, first seen). */
+static int64_t since_group(const struct since *sn, const struct gg_set *s,
+			   const struct gg_group *g, uint32_t *oldest)
 {
-	printf("{\"total\": %zu, \"groups\": [", total);
+	int64_t k = 0;
+	*oldest = UINT32_MAX;
+	int32_t best = INT32_MAX;
+	for (uint32_t i = 0; i < g->nm; i++) {
+		int32_t f = sn->gs.first[g->m0 + i];
+		k += f <= (int32_t)sn->idx;
+		if (f < best || (f == best && s->members.v[g->m0 + i].wait >
+						  s->members.v[g->m0 + *oldest].wait)) {
+			best = f;
+			*oldest = i;
+		}
+	}
+	return k;
+}
+
+static void print_json(const struct gg_set *s, const uint32_t *sel, size_t n, int64_t total,
+		       const struct since *sn)
+{
+	printf("{\"total\": %" PRId64 ", \"groups\": [", total);
 	for (size_t k = 0; k < n; k++) {
-		const struct mt_ggroup *grp = &d->groups.v[sel[k]];
-		const struct mt_goroutine *gr = &d->gs.v[grp->first];
+		const struct gg_group *g = &s->groups.v[sel[k]];
 		printf("%s\n  {\"state\": ", k ? "," : "");
-		mt_json_str(stdout, goroutines_str(d, gr->state));
-		printf(", \"count\": %zu, \"wait_minutes_min\": %" PRId64
-		       ", \"wait_minutes_max\": %" PRId64 ", \"frames\": [",
-		       grp->count, grp->wait_min, grp->wait_max);
-		for (uint32_t i = 0; i < gr->nframe; i++) {
-			const struct mt_gframe *f = &d->frames.v[gr->frame0 + i];
+		mt_json_str(stdout, g->state);
+		printf(", \"count\": %" PRId64 ", \"wait_minutes_min\": %" PRId64
+		       ", \"wait_minutes_max\": %" PRId64 ", \"name\": ",
+		       g->count, g->wait_min, g->wait_max);
+		mt_json_str(stdout, gg_name(s, g));
+		printf(", \"created_by\": ");
+		mt_json_str(stdout, g->creator);
+		if (*g->creator_file) {
+			printf(", \"created_at\": {\"file\": ");
+			mt_json_str(stdout, g->creator_file);
+			printf(", \"line\": %" PRId64 "}", g->creator_line);
+		}
+		if (s->has_ids) {
+			printf(", \"ids\": [");
+			for (uint32_t i = 0; i < g->nm; i++)
+				printf("%s%" PRIu64, i ? ", " : "", s->members.v[g->m0 + i].id);
+			printf("]");
+		}
+		if (sn->on && g->nm) {
+			uint32_t o;
+			int64_t k = since_group(sn, s, g, &o);
+			const struct gg_member *m = &s->members.v[g->m0 + o];
+			int32_t f = sn->gs.first[g->m0 + o];
+			char t[64] = "";
+			printf(", \"since\": {\"snapshot\": %" PRId64 ", \"dumps_ago\": %zu, "
+			       "\"count\": %" PRId64 "}, \"oldest\": {\"id\": %" PRIu64
+			       ", \"since\": ",
+			       sn->gs.ids[sn->idx], sn->gs.cur_index - sn->idx, k, m->id);
+			if ((size_t)f < sn->gs.cur_index) {
+				cli_rfc3339(t, sizeof t, sn->gs.times[f]);
+				printf("%" PRId64 ", \"time\": \"%s\"", sn->gs.ids[f], t);
+			} else {
+				printf("null, \"time\": null");
+			}
+			printf(", \"wait_minutes\": %" PRId64 "}", m->wait);
+		}
+		printf(", \"frames\": [");
+		for (uint32_t i = 0; i < g->nf; i++) {
+			const struct gg_frame *f = &s->frames.v[g->f0 + i];
 			printf("%s{\"function\": ", i ? ", " : "");
-			mt_json_str(stdout, goroutines_str(d, f->func));
+			mt_json_str(stdout, f->func);
 			printf(", \"file\": ");
-			mt_json_str(stdout, goroutines_str(d, f->file));
+			mt_json_str(stdout, f->file);
 			printf(", \"line\": %" PRId64 "}", f->line);
 		}
 		printf("]}");
@@ -99,53 +122,173 @@ static void print_json(const struct mt_goroutines *d, const uint32_t *sel, size_
 
 /* Groups sel[0..n) of the nsel that passed the filters, with total
  * goroutines among those. */
-static void print_text(const struct mt_goroutines *d, const uint32_t *sel, size_t n,
-		       size_t nsel, size_t total)
+static void print_text(const struct gg_set *s, const uint32_t *sel, size_t n, size_t nsel,
+		       int64_t total, const struct since *sn)
 {
-	if (d->reason)
-		printf("%s\n", goroutines_str(d, d->reason));
-	printf("%zu goroutine%s in %zu group%s", total, total == 1 ? "" : "s", nsel,
+	if (s->reason)
+		printf("%s\n", s->reason);
+	if (sn->on) {
+		char t[64];
+		cli_rfc3339(t, sizeof t, sn->gs.times[sn->idx]);
+		size_t ago = sn->gs.cur_index - sn->idx;
+		printf("Since @%" PRId64 " (%s, %zu dump%s before this one, of %zu stored of %s): "
+		       "goroutines there ever since, with the same stack and a wait that never "
+		       "went back\n",
+		       sn->gs.ids[sn->idx], t, ago, ago == 1 ? "" : "s", sn->gs.nsnap,
+		       sn->gs.source);
+	}
+	printf("%" PRId64 " goroutine%s in %zu group%s", total, total == 1 ? "" : "s", nsel,
 	       nsel == 1 ? "" : "s");
-	if (total != d->gs.n)
-		printf(" (of %zu goroutines)", d->gs.n);
+	if (total != s->total)
+		printf(" (of %" PRId64 " goroutines)", s->total);
 	if (n < nsel)
 		printf(", showing the top %zu", n);
 	printf("\n");
+	if (!s->has_ids && s->groups.n)
+		printf("A goroutine profile: stacks, without states, ids or creators.\n");
 	for (size_t k = 0; k < n; k++) {
-		const struct mt_ggroup *grp = &d->groups.v[sel[k]];
-		const struct mt_goroutine *gr = &d->gs.v[grp->first];
-		printf("\n%zu: %s", grp->count, goroutines_str(d, gr->state));
-		if (grp->wait_max > 0) {
-			if (grp->wait_min == grp->wait_max)
-				printf(", %" PRId64 " minutes", grp->wait_max);
+		const struct gg_group *g = &s->groups.v[sel[k]];
+		/* A profile's group has no state: its name says what it is. */
+		printf("\n%" PRId64 ": %s", g->count, *g->state ? g->state : gg_name(s, g));
+		if (g->wait_max > 0) {
+			if (g->wait_min == g->wait_max)
+				printf(", %" PRId64 " minutes", g->wait_max);
 			else
-				printf(", %" PRId64 "-%" PRId64 " minutes",
-				       grp->wait_min, grp->wait_max);
+				printf(", %" PRId64 "-%" PRId64 " minutes", g->wait_min,
+				       g->wait_max);
 		}
-		if (grp->locked)
-			printf(", %zu locked to thread", grp->locked);
-		printf(" [goroutine%s", grp->count == 1 ? "" : "s");
-		for (uint32_t i = 0; i < grp->nids; i++)
-			printf("%s %" PRIu64, i ? "," : "", grp->ids[i]);
-		printf("%s]\n", grp->count > grp->nids ? ", ..." : "");
-		for (uint32_t i = 0; i < gr->nframe; i++) {
-			const struct mt_gframe *f = &d->frames.v[gr->frame0 + i];
-			printf("    %s%s\n        %s:%" PRId64 "\n",
-			       goroutines_str(d, f->func),
-			       f->inlined ? " (inline)" : "",
-			       goroutines_str(d, f->file), f->line);
+		if (g->locked)
+			printf(", %zu locked to thread", g->locked);
+		if (g->nm) {
+			printf(" [goroutine%s", g->count == 1 ? "" : "s");
+			uint32_t shown = g->nm < 8 ? g->nm : 8;
+			for (uint32_t i = 0; i < shown; i++)
+				printf("%s %" PRIu64, i ? "," : "", s->members.v[g->m0 + i].id);
+			printf("%s]", g->nm > shown ? ", ..." : "");
 		}
-		if (gr->elided)
-			printf("    ...additional frames elided...\n");
-		if (gr->created_by) {
-			printf("    created by %s\n",
-			       goroutines_str(d, gr->created_by));
-			if (gr->created_file)
-				printf("        %s:%" PRId64 "\n",
-				       goroutines_str(d, gr->created_file),
-				       gr->created_line);
+		printf("\n");
+		if (sn->on && g->nm) {
+			uint32_t o;
+			int64_t k = since_group(sn, s, g, &o);
+			const struct gg_member *m = &s->members.v[g->m0 + o];
+			int32_t f = sn->gs.first[g->m0 + o];
+			printf("    %" PRId64 " of %u there since @%" PRId64 "; oldest: goroutine %" PRIu64,
+			       k, g->nm, sn->gs.ids[sn->idx], m->id);
+			if ((size_t)f < sn->gs.cur_index) {
+				char t[64];
+				cli_rfc3339(t, sizeof t, sn->gs.times[f]);
+				printf(", stuck since @%" PRId64 " (%s)", sn->gs.ids[f], t);
+			} else {
+				printf(", new in this dump");
+			}
+			if (m->wait)
+				printf(", waiting %" PRId64 " minutes", m->wait);
+			printf("\n");
+		}
+		for (uint32_t i = 0; i < g->nf; i++) {
+			const struct gg_frame *f = &s->frames.v[g->f0 + i];
+			if (g->elided && g->elided_at == i && i < g->nf)
+				printf("    ...%" PRId64 " frames elided...\n", g->elided_frames);
+			printf("    %s%s\n        %s:%" PRId64 "\n", f->func,
+			       f->inl ? " (inline)" : "", f->file, f->line);
+		}
+		if (g->elided && g->elided_at >= g->nf) {
+			if (g->elided_frames)
+				printf("    ...%" PRId64 " frames elided...\n", g->elided_frames);
+			else
+				printf("    ...additional frames elided...\n");
+		}
+		if (*g->creator) {
+			printf("    created by %s\n", g->creator);
+			if (*g->creator_file)
+				printf("        %s:%" PRId64 "\n", g->creator_file,
+				       g->creator_line);
 		}
 	}
+}
+
+/* The series of --since and how each goroutine of s has lived in it: the
+ * series holds snapshot @ID of "--since @ID", or the dump itself when it
+ * is stored (path "@N"), for "--since DURATION". Returns -1, or the exit
+ * status after printing the error. */
+static int since_open(struct cli *c, const char *path, const struct gg_set *s,
+		      struct since *sn)
+{
+	int64_t cur = 0, since = 0, dur = 0;
+	query_snapshot_ref(path, &cur);
+	bool byid = query_snapshot_ref(c->since, &since);
+	if (!byid && !cli_parse_duration(c->since, &dur)) {
+		cli_err("goroutines", "bad --since \"%s\" (@ID, or 90s, 30m, 12h, 7d)", c->since);
+		return EXIT_USAGE;
+	}
+	if (!byid && !cur) {
+		cli_err("goroutines", "--since %s needs a stored dump (@ID) to count back from; "
+				      "give --since @ID for a file", c->since);
+		return EXIT_USAGE;
+	}
+	if (!s->has_ids) {
+		cli_err(path, "a goroutine profile has no goroutine ids to follow: --since needs "
+			      "a dump (debug=2)");
+		return EXIT_USAGE;
+	}
+	struct store *st = cli_store_open(c, false);
+	if (!st)
+		return EXIT_BAD;
+	struct store_list l;
+	struct mt_err e = {{0}};
+	struct store_series *sv = NULL;
+	size_t nsv = 0;
+	int rc = EXIT_BAD;
+	if (store_list(st, &l, &e)) {
+		cli_err(c->q.db, "%s", e.msg);
+		store_close(st);
+		return EXIT_BAD;
+	}
+	store_series_group(&l, NULL, NULL, &sv, &nsv);
+	const struct store_series *se = store_series_of(sv, nsv, byid ? since : cur);
+	const struct store_series *cs = cur ? store_series_of(sv, nsv, cur) : se;
+	if (!se) {
+		cli_err(c->since, "no such snapshot in %s", store_path(st));
+		goto out;
+	}
+	if (cs != se) {
+		cli_err("goroutines", "%s and @%" PRId64 " are not of one series", path, since);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(se->kind, "goroutine-dump") != 0) {
+		cli_err(c->since, "is a %s snapshot, not a goroutine dump", se->kind);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	struct gs_opts o = {.cur = s, .cur_id = cur, .lifetimes_only = true};
+	if (gs_build(&sn->gs, st, se, &o, &e)) {
+		cli_err(c->q.db, "%s", e.msg);
+		goto out;
+	}
+	sn->on = true;
+	if (!byid) {
+		/* The first dump within DURATION before this one. */
+		int64_t t0 = sn->gs.times[sn->gs.nsnap - 1] - dur;
+		for (sn->idx = 0; sn->idx + 1 < sn->gs.nsnap && sn->gs.times[sn->idx] < t0;)
+			sn->idx++;
+	} else {
+		sn->idx = SIZE_MAX;
+		for (size_t i = 0; i < sn->gs.nsnap; i++)
+			if (sn->gs.ids[i] == since)
+				sn->idx = i;
+		if (sn->idx == SIZE_MAX || sn->idx > sn->gs.cur_index) {
+			cli_err(c->since, "was captured after %s", path);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	rc = -1;
+out:
+	store_series_free(sv, nsv);
+	store_list_done(&l);
+	store_close(st);
+	return rc;
 }
 
 int cmd_goroutines(struct cli *c)
@@ -161,79 +304,58 @@ int cmd_goroutines(struct cli *c)
 		return EXIT_USAGE;
 	}
 	int rc = EXIT_BAD;
-	struct mt_err e = {{0}};
-	uint8_t *data = NULL, *raw = NULL, *map = NULL;
-	size_t n = 0, rawn = 0, mapn = 0;
 	uint32_t *sel = NULL;
-	struct mt_goroutines d;
-	goroutines_init(&d);
-	const uint8_t *in;
-	if (query_is_url(path)) {
-		/* Fetched (and stored) by the query engine; a service root
-		 * or a goroutine URL without debug= gives the dump. */
-		struct mt_query_opts q = c->q;
-		struct mt_warnings w = {0};
-		struct profile *p = NULL;
-		q.service_kind = "goroutine-dump";
-		enum mt_status st = query_fetch(path, &q, &p, &data, &n, NULL, &w, &e);
-		for (size_t i = 0; i < w.v.n; i++)
-			cli_err("warning", "%s", w.v.v[i]);
-		mt_warnings_done(&w);
-		profile_free(p);
-		if (st) {
-			cli_err("", "%s", e.msg);
-			goto out;
-		}
-		in = data;
-	} else if ((map = map_file(path, c->q.lim.max_file, &mapn))) {
-		in = map, n = mapn;
-	} else if (mt_read_file(path, &data, &n, c->q.lim.max_file, &e)) {
-		cli_err(path, "%s", e.msg);
+	struct since sn = {0};
+	struct gg_set s;
+	gg_init(&s);
+	struct mt_err e = {{0}};
+	/* From a service or a goroutine URL, the dump (debug=2) is asked for. */
+	if (query_is_url(path))
+		c->q.service_kind = "goroutine-dump";
+	struct profile *p = cli_load(c, path);
+	if (!p)
 		goto out;
-	} else {
-		in = data;
-	}
-	if (gz_is_gzip(in, n)) {
-		if (goroutines_inflate(in, n, &c->q.lim, &raw, &rawn, &e)) {
-			cli_err(path, "%s", e.msg);
-			goto out;
-		}
-		in = raw, n = rawn;
-	}
-	if (goroutines_parse(&d, in, n, &c->q.lim, &e)) {
+	gg_done(&s);
+	if (gg_build(&s, p, &e)) {
 		cli_err(path, "%s", e.msg);
 		goto out;
 	}
-	if (d.incomplete)
+	if (c->since) {
+		int r = since_open(c, path, &s, &sn);
+		if (r >= 0) {
+			rc = r;
+			goto out;
+		}
+	}
+	if (s.incomplete)
 		cli_err(path,
 			"warning: %zu incomplete goroutine%s at the end ignored "
 			"(at byte %zu)",
-			d.incomplete, d.incomplete == 1 ? "" : "s", d.incomplete_at);
-	goroutines_group(&d);
+			s.incomplete, s.incomplete == 1 ? "" : "s", s.incomplete_at);
 
-	sel = xmalloc((d.groups.n + 1) * sizeof *sel);
-	size_t nsel = 0, total = 0;
-	for (size_t k = 0; k < d.groups.n; k++) {
-		if (!keep(&d, &d.groups.v[k], state, focus))
+	sel = xmalloc((s.groups.n + 1) * sizeof *sel);
+	size_t nsel = 0;
+	int64_t total = 0;
+	for (size_t k = 0; k < s.groups.n; k++) {
+		if (!keep(&s, &s.groups.v[k], state, focus))
 			continue;
 		sel[nsel++] = (uint32_t)k;
-		total += d.groups.v[k].count;
+		total += s.groups.v[k].count;
 	}
 	size_t shown = nsel;
 	if (c->q.nodecount > 0 && (size_t)c->q.nodecount < nsel)
 		shown = (size_t)c->q.nodecount;
 	if (c->format == CLI_JSON)
-		print_json(&d, sel, shown, total);
+		print_json(&s, sel, shown, total, &sn);
 	else
-		print_text(&d, sel, shown, nsel, total);
+		print_text(&s, sel, shown, nsel, total, &sn);
 	rc = EXIT_OK;
 out:
+	if (sn.on)
+		gs_done(&sn.gs);
 	free(sel);
-	free(data);
-	free(raw);
-	if (map)
-		munmap(map, mapn);
-	goroutines_done(&d);
+	gg_done(&s);
+	profile_free(p);
 	mt_regex_free(state);
 	mt_regex_free(focus);
 	return rc;

@@ -176,11 +176,20 @@ static const struct opt opts[] = {
 	 "leaks and check: the series of source S (a URL, or the directory of files); "
 	 "metrics: series whose source contains S"),
 	OPT("kind", 0, "KIND", G_LEAKS, OT_STR, AT(kind), "heap, allocs, goroutine, mutex, block, ..."),
-	OPT("since", 0, "DURATION", G_LEAKS, OT_STR, AT(since),
-	 "only the last DURATION before the newest snapshot (90s, 30m, 12h, 7d)"),
+	OPT("since", 0, "DURATION|@ID", G_LEAKS, OT_STR, AT(since),
+	 "leaks and check: only the last DURATION before the newest snapshot (90s, 30m, "
+	 "12h, 7d); goroutines: how many of each group's goroutines have been there since "
+	 "stored dump @ID (or DURATION before the dump), and the oldest"),
 	OPT("max-growth", 0, "PCT%|SIZE", G_LEAKS, OT_STR, AT(max_growth),
 	 "check: fail (exit 3) on a leak that grew more than PCT% of its first value, or "
 	 "SIZE (e.g. 10MB) in the sample type's unit"),
+	OPT("max-goroutines-growth", 0, "N|PCT%", G_LEAKS, OT_STR, AT(max_gor_growth),
+	 "check: fail (exit 3) on a goroutine group (state, stack, creator) that grew "
+	 "steadily by more than N goroutines, or PCT% of its first count"),
+	OPT("ignore-file", 0, "FILE", G_LEAKS, OT_STR, AT(ignore_file),
+	 "leaks and check: goroutine groups to leave out, one regular expression a line "
+	 "matched against each frame's function and the creator (\"top:REGEX\": the top "
+	 "function only), as goleak's IgnoreAnyFunction and IgnoreTopFunction"),
 	OPT("series", 0, "NAME", G_LEAKS, OT_STR, AT(series),
 	 "metrics: only this series (NAME. or NAME*: a prefix)"),
 	/* import */
@@ -224,11 +233,14 @@ static const char synopsis[] =
 	"       memtop rm ID...                    remove snapshots (and what only they used)\n"
 	"       memtop collect [OPTIONS] URL...    scrape pprof endpoints into the database\n"
 	"       memtop collect --watch DIR         import profiles a program writes into DIR\n"
-	"       memtop leaks [OPTIONS]             functions and stacks ranked by growth\n"
-	"                                          across stored snapshots\n"
-	"       memtop check --max-growth PCT%|SIZE [--since DURATION]\n"
-	"                                          exit 3 when a function leaks past it (CI)\n"
-	"       memtop goroutines [OPTIONS] DUMP   goroutines grouped by state and stack\n"
+	"       memtop leaks [OPTIONS]             every stored series ranked by growth:\n"
+	"                                          functions and stacks, goroutine groups\n"
+	"                                          and their creators\n"
+	"       memtop check --max-growth PCT%|SIZE [--max-goroutines-growth N|PCT%]\n"
+	"                    [--ignore-file FILE] [--since DURATION]\n"
+	"                                          exit 3 when a series leaks past it (CI)\n"
+	"       memtop goroutines [OPTIONS] DUMP   goroutines grouped by state, stack and\n"
+	"                                          creator; --since @ID: stuck since when\n"
 	"       memtop metrics [--series NAME] [--source S]\n"
 	"                                          time series stored beside the snapshots\n"
 	"                                          (expvar memstats, /proc of --pid, gctrace)\n"
@@ -244,7 +256,8 @@ static const char synopsis[] =
 static const char footer[] =
 	"\n"
 	"Exit status: 0 success, 1 bad input or failed operation, 2 bad usage,\n"
-	"3 memtop check found a function growing past --max-growth.\n";
+	"3 memtop check found a series growing past --max-growth or\n"
+	"--max-goroutines-growth.\n";
 
 /* "-i, --sample-index NAME|N" */
 static void opt_label(char *buf, size_t n, const struct opt *o)

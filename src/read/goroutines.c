@@ -180,11 +180,20 @@ static enum mt_status header(struct gparse *g, const char *p, const char *end)
 		} else if (s != st0 && (size_t)(c - s) == 16 &&
 			   memcmp(s, "locked to thread", 16) == 0) {
 			gr.locked = true;
+		} else if (s != st0 && (size_t)(c - s) > 15 &&
+			   memcmp(s, "synctest group ", 15) == 0) {
+			const char *q = s + 15;
+			if (!parse_u64(&q, c, UINT64_MAX, &gr.synctest) || q != c)
+				return corrupt(g, line, "bad synctest group");
 		} else {
 			st1 = c;
 		}
 		s = c < se ? c + 2 : se;
 	}
+	/* " (scan)": the garbage collector was scanning the stack, a moment's
+	 * state that would split a group in two. */
+	if (st1 - st0 > 7 && memcmp(st1 - 7, " (scan)", 7) == 0)
+		st1 -= 7;
 	gr.state = intern(g, st0, (size_t)(st1 - st0));
 	VEC_PUSH(d->gs, gr);
 	g->open = true;
@@ -372,10 +381,20 @@ again: /* once more after a line that ended a goroutine */
 	if (has_prefix(p, end, "created by "))
 		return g->mode == GM_STACK ? created_by(g, p, end)
 					   : corrupt(g, p, "second \"created by\"");
-	if (has_prefix(p, end, "...")) { /* ...additional frames elided... */
+	if (has_prefix(p, end, "...")) {
+		/* "...additional frames elided..." ends the frames (Go < 1.21);
+		 * "...N frames elided..." sits between the innermost and the
+		 * outermost ones (Go >= 1.21). */
 		if (g->need_loc)
 			return corrupt(g, p, "frame without a file:line");
-		d->gs.v[d->gs.n - 1].elided = true;
+		struct mt_goroutine *gr = &d->gs.v[d->gs.n - 1];
+		const char *q = p + 3;
+		uint64_t k = 0;
+		if (parse_u64(&q, end, UINT64_MAX, &k) && !has_prefix(q, end, " frames elided"))
+			k = 0;
+		gr->elided = true;
+		gr->elided_at = gr->nframe;
+		gr->elided_n = k;
 		return MT_OK;
 	}
 	if (g->mode == GM_STACK && end[-1] == ')' && memchr(p, '(', (size_t)(end - p)))
@@ -553,7 +572,14 @@ void goroutines_group(struct mt_goroutines *d)
 
 /* ---- the profile view of a dump ---- */
 
+/* A group's last "file:line" of its creator, interned. */
+struct cat {
+	mt_str file, str;
+	int64_t line;
+};
+
 struct pbuild {
+	struct cat *cat; /* per group */
 	const struct mt_goroutines *d;
 	struct profile *p;
 	mt_str *smap;	  /* d's string id -> p's, MT_NONE until used */
@@ -658,11 +684,74 @@ static uint32_t loc_index(struct pbuild *b, uint32_t line0)
 	return (uint32_t)p->locations.n - 1;
 }
 
-static void add_label(struct profile *p, const char *key, const char *val)
+/* The label keys, interned once. */
+struct lkeys {
+	mt_str id, state, wait, minutes, locked, yes, created_by, created_at, creator,
+	    elided, elided_n, ancestor, synctest;
+};
+
+static mt_str pkey(struct profile *p, const char *k)
 {
-	struct mt_label l = {.key = strtab_intern(&p->strs, key, strlen(key)),
-			     .str = strtab_intern(&p->strs, val, strlen(val))};
+	return strtab_intern(&p->strs, k, strlen(k));
+}
+
+static void str_label(struct profile *p, mt_str key, mt_str val)
+{
+	struct mt_label l = {.key = key, .str = val};
 	VEC_PUSH(p->labels, l);
+}
+
+static void num_label(struct profile *p, mt_str key, int64_t num, mt_str unit)
+{
+	struct mt_label l = {.key = key, .num = num, .unit = unit, .is_num = true};
+	VEC_PUSH(p->labels, l);
+}
+
+/* The labels of one goroutine (GOR_L_* in goroutines.h). */
+static void goroutine_labels(struct pbuild *b, const struct lkeys *k,
+			     const struct mt_goroutine *gr)
+{
+	struct profile *p = b->p;
+	const struct mt_goroutines *d = b->d;
+	num_label(p, k->id, (int64_t)gr->id, 0);
+	str_label(p, k->state, pstr(b, gr->state));
+	if (gr->wait_minutes > 0)
+		num_label(p, k->wait, gr->wait_minutes, k->minutes);
+	if (gr->locked)
+		str_label(p, k->locked, k->yes);
+	if (gr->created_by) {
+		str_label(p, k->created_by, pstr(b, gr->created_by));
+		if (gr->created_file) {
+			/* Members of a group mostly share the go statement: the
+			 * group remembers the last one interned. */
+			struct cat *c = &b->cat[gr->group];
+			if (!c->str || c->file != gr->created_file || c->line != gr->created_line) {
+				char buf[64];
+				const char *f = goroutines_str(d, gr->created_file);
+				size_t fl = strtab_len(&d->strs, gr->created_file);
+				int n = snprintf(buf, sizeof buf, ":%" PRId64, gr->created_line);
+				char *at = xmalloc(fl + (size_t)n + 1);
+				memcpy(at, f, fl);
+				memcpy(at + fl, buf, (size_t)n + 1);
+				c->str = strtab_intern(&p->strs, at, fl + (size_t)n);
+				c->file = gr->created_file;
+				c->line = gr->created_line;
+				free(at);
+			}
+			str_label(p, k->created_at, c->str);
+		}
+	}
+	if (gr->has_creator_id)
+		num_label(p, k->creator, (int64_t)gr->creator_id, 0);
+	if (gr->elided) {
+		num_label(p, k->elided, gr->elided_at, 0);
+		if (gr->elided_n)
+			num_label(p, k->elided_n, (int64_t)gr->elided_n, 0);
+	}
+	for (uint32_t i = 0; i < gr->nanc; i++)
+		num_label(p, k->ancestor, (int64_t)d->ancestors.v[gr->anc0 + i], 0);
+	if (gr->synctest)
+		num_label(p, k->synctest, (int64_t)gr->synctest, 0);
 }
 
 enum mt_status goroutines_parse_profile(const uint8_t *data, size_t n,
@@ -685,44 +774,68 @@ enum mt_status goroutines_parse_profile(const uint8_t *data, size_t n,
 	VEC_PUSH(p->sample_types, vt);
 	p->period_type = vt;
 	p->period = 1;
+	if (d.reason)
+		VEC_PUSH(p->comments, strtab_intern(&p->strs, goroutines_str(&d, d.reason),
+						    strtab_len(&d.strs, d.reason)));
+	if (d.incomplete) {
+		char c[160];
+		int cn = snprintf(c, sizeof c, GOR_INCOMPLETE_COMMENT "%zu (at byte %zu)",
+				  d.incomplete, d.incomplete_at);
+		VEC_PUSH(p->comments, strtab_intern(&p->strs, c, (size_t)cn));
+	}
+	struct lkeys k = {
+	    .id = pkey(p, GOR_L_ID),
+	    .state = pkey(p, GOR_L_STATE),
+	    .wait = pkey(p, GOR_L_WAIT),
+	    .minutes = pkey(p, "minutes"),
+	    .locked = pkey(p, GOR_L_LOCKED),
+	    .yes = pkey(p, "true"),
+	    .created_by = pkey(p, GOR_L_CREATED_BY),
+	    .created_at = pkey(p, GOR_L_CREATED_AT),
+	    .creator = pkey(p, GOR_L_CREATOR),
+	    .elided = pkey(p, GOR_L_ELIDED),
+	    .elided_n = pkey(p, GOR_L_ELIDED_N),
+	    .ancestor = pkey(p, GOR_L_ANCESTOR),
+	    .synctest = pkey(p, GOR_L_SYNCTEST),
+	};
 
 	struct pbuild b = {.d = &d, .p = p};
 	b.smap = xmalloc(d.strs.n * sizeof *b.smap);
 	memset(b.smap, 0xff, d.strs.n * sizeof *b.smap);
-	for (size_t k = 0; k < d.groups.n; k++) {
-		const struct mt_ggroup *grp = &d.groups.v[k];
-		const struct mt_goroutine *gr = &d.gs.v[grp->first];
-		struct mt_sample s = {.loc0 = (uint32_t)p->sample_locs.n,
-				      .label0 = (uint32_t)p->labels.n};
+	/* Each group's stack once: its members' samples share it. */
+	uint32_t *gloc = xmalloc((d.groups.n + 1) * 2 * sizeof *gloc);
+	b.cat = xcalloc(d.groups.n + 1, sizeof *b.cat);
+	for (size_t g = 0; g < d.groups.n; g++) {
+		const struct mt_goroutine *gr = &d.gs.v[d.groups.v[g].first];
+		gloc[2 * g] = (uint32_t)p->sample_locs.n;
 		/* Inlined frames (f(...)) share a location with the caller
 		 * they were inlined into, innermost first, as in profile.proto. */
 		uint32_t line0 = (uint32_t)p->lines.n;
 		for (uint32_t i = 0; i < gr->nframe; i++) {
 			const struct mt_gframe *fr = &d.frames.v[gr->frame0 + i];
-			struct mt_line ln = {.func = func_index(&b, fr),
-					     .line = fr->line};
+			struct mt_line ln = {.func = func_index(&b, fr), .line = fr->line};
 			VEC_PUSH(p->lines, ln);
 			if (fr->inlined && i + 1 < gr->nframe)
 				continue;
 			VEC_PUSH(p->sample_locs, loc_index(&b, line0));
 			line0 = (uint32_t)p->lines.n;
 		}
-		s.nloc = (uint32_t)(p->sample_locs.n - s.loc0);
-		add_label(p, "state", goroutines_str(&d, gr->state));
-		if (grp->wait_max > 0) {
-			char w[64];
-			if (grp->wait_min == grp->wait_max)
-				snprintf(w, sizeof w, "%" PRId64 " minutes",
-					 grp->wait_max);
-			else
-				snprintf(w, sizeof w, "%" PRId64 "-%" PRId64 " minutes",
-					 grp->wait_min, grp->wait_max);
-			add_label(p, "wait", w);
-		}
+		gloc[2 * g + 1] = (uint32_t)(p->sample_locs.n - gloc[2 * g]);
+	}
+	VEC_RESERVE(p->samples, d.gs.n);
+	VEC_RESERVE(p->values, d.gs.n);
+	for (size_t i = 0; i < d.gs.n; i++) {
+		const struct mt_goroutine *gr = &d.gs.v[i];
+		struct mt_sample s = {.loc0 = gloc[2 * gr->group],
+				      .nloc = gloc[2 * gr->group + 1],
+				      .label0 = (uint32_t)p->labels.n};
+		goroutine_labels(&b, &k, gr);
 		s.nlabel = (uint32_t)(p->labels.n - s.label0);
 		VEC_PUSH(p->samples, s);
-		VEC_PUSH(p->values, (int64_t)grp->count);
+		VEC_PUSH(p->values, 1);
 	}
+	free(gloc);
+	free(b.cat);
 	free(b.smap);
 	free(b.fslots);
 	free(b.lslots);

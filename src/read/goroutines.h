@@ -38,8 +38,12 @@ struct mt_goroutine {
 	mt_str state;	      /* "chan receive", without wait time and lock */
 	int64_t wait_minutes; /* 0 when the dump shows none */
 	bool locked;	      /* locked to thread */
-	bool elided;	      /* "...additional frames elided..." */
+	bool elided;	      /* "...additional frames elided..." (Go < 1.21) or
+			       * "...N frames elided..." (Go >= 1.21) */
 	bool has_creator_id;
+	uint32_t elided_at;   /* frames printed before the elision line */
+	uint64_t elided_n;    /* N of "...N frames elided...", 0 when not said */
+	uint64_t synctest;    /* ", synctest group N" (Go >= 1.24), 0 when none */
 	uint32_t frame0, nframe; /* frames[frame0 .. frame0+nframe), leaf first */
 	mt_str created_by, created_file; /* 0 when not shown (goroutine 1) */
 	int64_t created_line;
@@ -99,9 +103,30 @@ static inline const char *goroutines_str(const struct mt_goroutines *d, mt_str s
 	return strtab_get(&d->strs, s);
 }
 
-/* The reader of MT_FMT_GOROUTINE_DUMP: one sample per group, sample type
- * goroutine/count, string labels "state" and "wait" ("N minutes" or "N-M
- * minutes", only when the dump shows wait times). */
+/* Label keys of the profile of a dump (goroutines_parse_profile). */
+#define GOR_L_ID "goid"		   /* num: the goroutine id */
+#define GOR_L_STATE "state"	   /* str: "chan receive" */
+#define GOR_L_WAIT "wait"	   /* num, unit "minutes": only when shown */
+#define GOR_L_LOCKED "locked"	   /* str "true": locked to thread */
+#define GOR_L_CREATED_BY "created_by" /* str: the creator function */
+#define GOR_L_CREATED_AT "created_at" /* str: "file:line" of the go statement */
+#define GOR_L_CREATOR "creator"	   /* num: the creator's id (Go >= 1.21) */
+#define GOR_L_ELIDED "elided"	   /* num: frames printed before "...elided..." */
+#define GOR_L_ELIDED_N "elided_frames" /* num: N of "...N frames elided..." */
+#define GOR_L_ANCESTOR "ancestor"  /* num, repeated: tracebackancestors ids */
+#define GOR_L_SYNCTEST "synctest_group" /* num */
+/* The comment that tells goroutines cut off by the end of the input. */
+#define GOR_INCOMPLETE_COMMENT "memtop: incomplete goroutines at the end: "
+
+/* The reader of MT_FMT_GOROUTINE_DUMP, lossless: one sample per goroutine
+ * (value 1, sample type goroutine/count) in dump order, whose stack is its
+ * frames (goroutines of one group share their locations) and whose labels
+ * hold the rest (GOR_L_*: id, state, wait, lock, creator and its location
+ * and id, elision, ancestors). The panic line, and how many goroutines the
+ * end of the input cut off, are comments ("panic: ...";
+ * GOR_INCOMPLETE_COMMENT "N (at byte B)"). Groups are made again from the
+ * profile alone (report/ggroup.h), also when it comes back from the
+ * store. */
 enum mt_status goroutines_parse_profile(const uint8_t *data, size_t n,
 					struct profile *p, const struct mt_limits *lim,
 					struct mt_err *e);

@@ -1,9 +1,13 @@
 /* reader.c - format detection and dispatch to the parsers. */
 #include "read/reader.h"
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "read/goroutines.h"
 #include "base/gz.h"
@@ -227,11 +231,42 @@ enum mt_status reader_load_bytes(const uint8_t *data, size_t n,
 	return load(data, n, NULL, lim, out, e);
 }
 
+/* Maps a regular file read-only when that is safe for the parsers: its
+ * size is not a multiple of the page size, so the rest of the last page
+ * reads as zeros and data[n] is the NUL they may look at. A dump can be
+ * hundreds of megabytes; mapping spares the copy. NULL: read it instead. */
+static uint8_t *map_file(const char *path, size_t max, size_t *n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	void *m = MAP_FAILED;
+	long page = sysconf(_SC_PAGESIZE);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && page > 0 &&
+	    st.st_size % page != 0 && (!max || (uint64_t)st.st_size <= max))
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return NULL;
+	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	*n = (size_t)st.st_size;
+	return m;
+}
+
 enum mt_status reader_load_file(const char *path, const struct mt_limits *lim,
 				struct profile **out, struct mt_err *e)
 {
 	if (!lim)
 		lim = &mt_limits_default;
+	size_t mn = 0;
+	uint8_t *m = map_file(path, lim->max_file, &mn);
+	if (m) {
+		mt_progress_phase(lim->progress, MT_PHASE_READ, mn);
+		enum mt_status st = load(m, mn, NULL, lim, out, e);
+		munmap(m, mn);
+		return st;
+	}
 	uint8_t *data;
 	size_t n;
 	enum mt_status st =

@@ -95,6 +95,30 @@ enum mt_status store_scan_values(struct store *s, int64_t id, int index,
 				 void (*fn)(void *ctx, int64_t stack, int64_t value),
 				 void *ctx, struct mt_err *e);
 
+/* One label of store_scan_samples: key and str index the snapshot's label
+ * strings (given to the strings callback); str is 0 for a number. */
+struct store_label {
+	uint32_t key, str, unit;
+	int64_t num;
+	bool is_num;
+};
+
+/* What store_scan_samples calls: strings once per snapshot, before its
+ * samples, with its label strings (index 0 is ""); sample with each
+ * sample's stack id, its value of the sample type asked for, and its
+ * labels (borrowed for the call). */
+struct store_scan {
+	void *ctx;
+	void (*strings)(void *ctx, const char *const *strs, size_t n);
+	void (*sample)(void *ctx, int64_t stack, int64_t value, const struct store_label *l,
+		       size_t nl);
+};
+
+/* store_scan_values with the samples' labels: for scans of goroutine
+ * dumps, whose labels hold each goroutine's id, state and creator. */
+enum mt_status store_scan_samples(struct store *s, int64_t id, int index,
+				  const struct store_scan *fn, struct mt_err *e);
+
 /* A profile with one sample per stack of ids[0..n) (sample i is stack
  * ids[i]), with its locations, functions and mappings, and no sample types
  * or values. The caller owns *out. */

@@ -574,6 +574,109 @@ enum mt_status store_scan_values(struct store *s, int64_t id, int index,
 	return st;
 }
 
+enum mt_status store_scan_samples(struct store *s, int64_t id, int index,
+				  const struct store_scan *fn, struct mt_err *e)
+{
+	sqlite3_stmt *q;
+	enum mt_status st = MT_OK;
+	/* The snapshot's label strings, as pointers into a copy of the BLOB. */
+	if (sqlite3_prepare_v2(s->db, "SELECT strings, sample_types FROM snapshot WHERE id = ?",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_dberr(s, e, "reading a snapshot");
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		return rc == SQLITE_DONE ? mt_errf(e, MT_ERR_NOTFOUND, "no snapshot @%lld in %s",
+						   (long long)id, store_path(s))
+					 : store_dberr(s, e, "reading a snapshot");
+	}
+	size_t nb = (size_t)sqlite3_column_bytes(q, 0);
+	char *blob = xmalloc(nb + 1);
+	if (nb)
+		memcpy(blob, sqlite3_column_blob(q, 0), nb);
+	blob[nb] = 0;
+	int64_t nst = 0;
+	const uint8_t *tb = sqlite3_column_blob(q, 1);
+	for (int k = 0; k < sqlite3_column_bytes(q, 1); k++)
+		nst += tb[k] == 0;
+	nst /= 2; /* type NUL unit NUL */
+	sqlite3_finalize(q);
+	VEC(const char *) strs = {0};
+	for (size_t i = 0; i < nb;) {
+		const char *z = memchr(blob + i, 0, nb - i);
+		if (!z)
+			break;
+		VEC_PUSH(strs, blob + i);
+		i = (size_t)(z - blob) + 1;
+	}
+	if (!strs.n)
+		VEC_PUSH(strs, "");
+	if (index < 0 || index >= nst) {
+		st = mt_errf(e, MT_ERR_USAGE, "snapshot @%lld has %lld sample types", (long long)id,
+			     (long long)nst);
+		goto out;
+	}
+	if (fn->strings)
+		fn->strings(fn->ctx, strs.v, strs.n);
+	if (sqlite3_prepare_v2(s->db, "SELECT n, stacks, vals, labels FROM chunk WHERE "
+				      "snapshot = ? ORDER BY seq", -1, &q, NULL) != SQLITE_OK) {
+		st = store_dberr(s, e, "reading samples");
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	VEC(struct store_label) lab = {0};
+	while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(q, 0);
+		const uint8_t *sb = sqlite3_column_blob(q, 1), *vb = sqlite3_column_blob(q, 2),
+			      *lb = sqlite3_column_blob(q, 3);
+		struct cur cs = {sb, sb + sqlite3_column_bytes(q, 1), true};
+		struct cur cv = {vb, vb + sqlite3_column_bytes(q, 2), true};
+		struct cur cl = {lb, lb + sqlite3_column_bytes(q, 3), true};
+		for (int64_t i = 0; i < n && cs.ok && cv.ok && cl.ok; i++) {
+			int64_t stack = (int64_t)get_uv(&cs), v = 0;
+			for (int64_t j = 0; j < nst; j++) {
+				int64_t x = get_sv(&cv);
+				if (j == index)
+					v = x;
+			}
+			uint64_t nl = lb ? get_uv(&cl) : 0;
+			lab.n = 0;
+			for (uint64_t j = 0; cl.ok && j < nl; j++) {
+				struct store_label l = {0};
+				uint64_t k = get_uv(&cl);
+				l.is_num = get_uv(&cl) & 1;
+				if (l.is_num)
+					l.num = get_sv(&cl);
+				uint64_t s2 = get_uv(&cl);
+				if (!cl.ok || k >= strs.n || s2 >= strs.n) {
+					cl.ok = false;
+					break;
+				}
+				l.key = (uint32_t)k;
+				if (l.is_num)
+					l.unit = (uint32_t)s2;
+				else
+					l.str = (uint32_t)s2;
+				VEC_PUSH(lab, l);
+			}
+			if (cs.ok && cv.ok && cl.ok)
+				fn->sample(fn->ctx, stack, v, lab.v, lab.n);
+		}
+		if (!cs.ok || !cv.ok || !cl.ok)
+			st = mt_errf(e, MT_ERR_CORRUPT, "snapshot @%lld: bad samples in the "
+				     "database", (long long)id);
+	}
+	if (!st && rc != SQLITE_DONE)
+		st = store_dberr(s, e, "reading samples");
+	sqlite3_finalize(q);
+	free(lab.v);
+out:
+	free(strs.v);
+	free(blob);
+	return st;
+}
+
 enum mt_status store_load_stacks(struct store *s, const int64_t *ids, size_t n,
 				 struct profile **out, struct mt_err *e)
 {

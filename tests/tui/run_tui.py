@@ -282,13 +282,31 @@ def state_counts(dump, states):
     return got
 
 
+# The runtime and the standard library's waiting machinery (issue 16): a
+# group is named by its first frame outside them (main.waitMutex, not
+# sync.runtime_SemacquireMutex; main.sleeper, not time.Sleep).
+WAITING = ("runtime.", "runtime/internal/", "internal/", "sync.", "sync/atomic.",
+           "syscall.", "golang.org/x/sys/unix.", "time.Sleep", "time.sleep",
+           "net.(*netFD).", "net.(*conn).", "net.(*pollDesc).",
+           "net.(*TCPListener).accept", "net.(*TCPListener).Accept",
+           "net.(*UnixListener).accept", "net.(*UnixListener).Accept",
+           "net.(*UDPConn).readFrom", "net.(*UDPConn).ReadFrom",
+           "os.(*File).Read", "os.(*File).read", "os.(*File).Write", "os.(*File).write",
+           "os/signal.signal_recv", "io.ReadAtLeast", "io.ReadFull", "io.Copy",
+           "io.copyBuffer", "bufio.(*Reader).", "testing/synctest.")
+
+
 def top_frame(funcs):
-    """The frame view 6 shows as the top one: the first outside package
-    runtime (all of a profile's stacks start in runtime.gopark)."""
+    """The frame view 6 shows as the top one: the first outside the runtime
+    and the waiting machinery; when all are in them, the outermost one that
+    is not runtime.goexit."""
     for f in funcs:
-        if not f.startswith('runtime.'):
+        if not f.startswith(WAITING):
             return f
-    return funcs[0] if funcs else ''
+    for f in reversed(funcs):
+        if f != 'runtime.goexit':
+            return f
+    return ''
 
 
 def pprof_traces(path):
@@ -360,8 +378,12 @@ def check_gor(dump, spec, root, args, errors):
             state, _, creator, count, wmin, wmax = f[:6]
             wait = '' if wmax == '0' else ('%s min' % wmax if wmin == wmax else
                                            '%s-%s min' % (wmin, wmax))
+            # The group is named by the function the program says parked it
+            # (the running goroutine by a closure of it: main.main.func2).
+            fn = f[1]
             hit = [r for r in rows if same(r[1], state) and r[0] == int(count) and r[2] == wait
-                   and same(r[4], creator)]
+                   and same(r[4], creator)
+                   and (kind != 'expect' or same(r[3], fn) or r[3].startswith(fn + '.'))]
             if not hit:
                 errors.append('no row for %s' % f)
         if kind == 'expect' and sum(r[0] for r in rows) != wtotal:
@@ -412,6 +434,58 @@ def check_series(dump, spec, root, errors):
             errors.append('%s: screen %s, goleak %s' % (state, got, want))
     if '\u25bctrend' in '\n'.join(dump) and text and 'chan receive' not in text[0]:
         errors.append('sorted by growth, the leak is not first: %r' % text[0])
+
+
+def check_since(dump, spec, root, errors):
+    """The stack view of the leaking group over stored dumps: 'there since:
+    @k n' must be how many goroutines tests/go/goleak had parked in
+    main.leakyWaiter by round k (it never lets one go, and the dumps were
+    imported in round order, so snapshot @k is round k)."""
+    parked = {}
+    for line in open(os.path.join(root, spec.partition('=')[2]), encoding='utf-8'):
+        rnd, fn, state, n = line.rstrip('\n').split('\t')
+        if fn == 'main.leakyWaiter':
+            parked[int(rnd)] = int(n)
+    line = next((l for l in dump if l.startswith(' there since:')), '')
+    got = {int(k): int(n) for k, n in re.findall(r'@(\d+) (\d+)', line)}
+    want = {k: n for k, n in parked.items() if k < max(parked)}
+    if got != want:
+        errors.append('there since: screen %s, goleak %s' % (got, want))
+
+
+def check_gdiff(dump, spec, root, errors):
+    """View 4 on two dumps of tests/go/goleak (spec: expect.txt,A,B for
+    rounds A and B) against what the program says it parked per round:
+    base and new counts per function, 'both', 'new' or 'base' by which side
+    has goroutines, and kept (the same ids in both) equal to the base count
+    for the groups whose goroutines never exit (the leak and the steady
+    workers). Only goroutine 1, which wrote the dumps, may add a row."""
+    path, a, b = spec.partition('=')[2].split(',')
+    a, b = int(a), int(b)
+    counts = {}
+    for line in open(os.path.join(root, path), encoding='utf-8'):
+        rnd, fn, state, n = line.rstrip('\n').split('\t')
+        counts.setdefault(fn, {})[int(rnd)] = int(n)
+    rows = {}
+    for l in dump:
+        m = re.match(r'^\s*(\d+)\s+(\d+)\s+([+-]\d+|[+-]\u2026)\s+(\S+)\s+(both|new|base)\s+(\S+)', l)
+        if m:
+            rows[m.group(6)] = (int(m.group(1)), int(m.group(2)), m.group(4), m.group(5))
+    for fn, c in counts.items():
+        bn, nn = c[a], c[b]
+        if not bn and not nn:
+            continue
+        where = 'both' if bn and nn else 'new' if nn else 'base'
+        kept = str(bn) if fn in ('main.leakyWaiter', 'main.steadyWorker') else None
+        got = rows.pop(fn, None)
+        want = (bn, nn, kept if kept is not None else (got[2] if got else None), where)
+        if where != 'both':
+            want = (bn, nn, '-', where)
+        if got != want:
+            errors.append('%s: screen %s, goleak rounds %d/%d %s' % (fn, got, a, b, want))
+    extra = [k for k in rows if not k.startswith('runtime/pprof.')]
+    if extra:
+        errors.append('rows goleak did not park: %s' % extra)
 
 
 CHECKS = {'top': None, 'peek': None, 'diff': check_diff, 'dpeek': check_dpeek,
@@ -479,6 +553,10 @@ def main():
                     check_peek(lines, path, errors)
                 elif kind == 'series':
                     check_series(lines, oracle, root, errors)
+                elif kind == 'since':
+                    check_since(lines, oracle, root, errors)
+                elif kind == 'gdiff':
+                    check_gdiff(lines, oracle, root, errors)
                 elif kind in CHECKS:
                     CHECKS[kind](lines, oracle, errors)
                 else:

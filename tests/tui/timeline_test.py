@@ -201,8 +201,13 @@ def check_suspects(memtop, db, dump, files, errors):
     if not rows:
         errors.append('no leak suspects on screen')
         return
-    leaks = {r['name']: r for r in
-             json.loads(run([memtop, 'leaks', '--db', db, '--format', 'json']))['rows']}
+    # memtop leaks has a section per series: the heap one is the timeline's.
+    series = json.loads(run([memtop, 'leaks', '--db', db, '--format', 'json']))['series']
+    heap = [s for s in series if s['kind'] == 'heap']
+    if len(heap) != 1:
+        errors.append('memtop leaks: %d heap series, want 1' % len(heap))
+        return
+    leaks = {r['name']: r for r in heap[0]['rows']}
     first = run_tui.pprof_top_b(files[min(files)])
     last = run_tui.pprof_top_b(files[max(files)])
     if rows[0].group(2) != 'main.leakGrow' or rows[0].group(1) != '!':

@@ -1,0 +1,3 @@
+module memtop.test/gleak
+
+go 1.19
