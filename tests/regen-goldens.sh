@@ -168,3 +168,81 @@ text_golden mutex.list.txt tests/data/go/mutex.pb.gz "-list=^main\. -unit=ns -tr
 text_golden heap.list-crlf.txt "$heap" "-list=main\.leak|leakyCache -unit=B -source_path=tests/data/listsrc/crlf/leaky" "list --unit B --source-path tests/data/listsrc/crlf/leaky main\.leak|leakyCache"
 text_golden heap.list-long.txt "$heap" "-list=main\.leak|leakyCache -unit=B -source_path=tests/data/listsrc/long/leaky" "list --unit B --source-path tests/data/listsrc/long/leaky main\.leak|leakyCache"
 text_golden sample.list.txt ../shared/fixtures/pprof-testdata/sample.cpu "-list=. -unit=ns" "list --unit ns ."
+# Trimmed trees: pprof keeps -nodecount nodes (after -nodefraction) and
+# rebuilds its graph over them, so edges skip the dropped nodes and light
+# edges go (-edgefraction 0.001); -peek ignores all three. pprof's -tree
+# defaults (-nodecount=80, -nodefraction=0.005) are given to memtop
+# explicitly where they apply; memtop's own default keeps every node. The
+# -top with -nodecount=1 has no "(inline)": its graph has no caller left.
+text_golden heap.tree-n3.txt "$heap" "-tree -nodecount=3 -unit=B" "tree -n 3 --nodefraction 0.005 --unit B"
+text_golden heap.tree-n12.txt "$heap" "-tree -nodecount=12 -nodefraction=0 -unit=B" "tree -n 12 --unit B"
+text_golden heap.tree-focus.txt "$heap" "-tree -nodecount=5 -nodefraction=0.01 -focus=leakyCache -unit=B" "tree -n 5 --nodefraction 0.01 --focus leakyCache --unit B"
+text_golden cpu.tree-n6.txt tests/data/go/cpu.pb.gz "-tree -nodecount=6 -nodefraction=0 -unit=ns" "tree -n 6 --unit ns"
+text_golden cpu.tree-nf.txt tests/data/go/cpu.pb.gz "-tree -nodefraction=0.05 -unit=ns" "tree -n 80 --nodefraction 0.05 --unit ns"
+text_golden large.tree-cum.txt ../shared/fixtures/pprof-testdata/large.cpu "-tree -nodecount=10 -nodefraction=0 -cum -unit=ns" "tree -n 10 --cum --unit ns"
+text_golden mutex.tree-mean.txt tests/data/go/mutex.pb.gz "-tree -nodecount=4 -nodefraction=0.01 -mean -unit=ns" "tree -n 4 --nodefraction 0.01 --mean --unit ns"
+text_golden heap2.tree-diffbase.txt tests/data/go/heap2.pb.gz "-tree -nodefraction=0 -unit=B -diff_base=$heap" "tree --unit B --diff-base $heap"
+text_golden heap.peek-n1.txt "$heap" "-peek=leakyCache|newBuf -nodecount=1 -nodefraction=0.5 -unit=B" "peek -n 1 --nodefraction 0.5 --unit B leakyCache|newBuf"
+text_golden heap.top-n1.txt "$heap" "-top -nodecount=1 -nodefraction=0 -unit=B" "top -n 1 --unit B"
+
+# Filters that match nothing: pprof warns on stderr ("Focus expression
+# matched no samples") and still prints its report. nomatch.tsv lists, per
+# case, the profile, pprof's options, memtop's options and the warnings
+# pprof printed (";" between them, empty for none); tests/nomatch.py runs
+# memtop's reports with those options and requires the same warnings and
+# exit status 0. pprof applies focus, ignore, hide and show first, then the
+# tag filters to the samples left, then tagshow/taghide to the labels of
+# what is left: so a tag filter "matches no samples" also when the samples
+# it would match were focused away.
+nomatch="$out/nomatch.tsv"
+printf '# profile\tpprof options\tmemtop options\twarnings of go tool pprof\n' >"$nomatch"
+nomatch_golden() { # profile "pprof opts" "memtop opts"
+	local w
+	# shellcheck disable=SC2086
+	w=$(go tool pprof -top $2 "$1" 2>&1 >/dev/null | grep 'matched no samples' | paste -sd ';' || true)
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$w" >>"$nomatch"
+}
+cpu=tests/data/go/cpu.pb.gz
+nomatch_golden "$heap" "-focus=zzz" "--focus zzz"
+nomatch_golden "$heap" "-ignore=zzz" "--ignore zzz"
+nomatch_golden "$heap" "-hide=zzz" "--hide zzz"
+nomatch_golden "$heap" "-show=zzz" "--show zzz"
+nomatch_golden "$heap" "-tagfocus=zzz=1" "--tagfocus zzz=1"
+nomatch_golden "$heap" "-tagignore=zzz=1" "--tagignore zzz=1"
+nomatch_golden "$heap" "-tagshow=zzz" "--tagshow zzz"
+nomatch_golden "$heap" "-taghide=zzz" "--taghide zzz"
+nomatch_golden "$heap" "-tagroot=zzz" "--tagroot zzz"
+nomatch_golden "$heap" "-tagleaf=zzz" "--tagleaf zzz"
+nomatch_golden "$heap" "-focus=zzz -ignore=zzz -hide=zzz -show=zzz -tagfocus=a=b -tagignore=a=b -tagshow=zzz -taghide=zzz" "--focus zzz --ignore zzz --hide zzz --show zzz --tagfocus a=b --tagignore a=b --tagshow zzz --taghide zzz"
+nomatch_golden "$heap" "-focus=leakyCache -ignore=newBuf -hide=runtime -show=main -tagfocus=bytes=1kb: -tagignore=bytes=1gb: -tagshow=bytes -taghide=zzz" "--focus leakyCache --ignore newBuf --hide runtime --show main --tagfocus bytes=1kb: --tagignore bytes=1gb: --tagshow bytes --taghide zzz"
+nomatch_golden "$heap" "-show=main -hide=main" "--show main --hide main"
+nomatch_golden "$heap" "-tagfocus=bytes=100gb:" "--tagfocus bytes=100gb:"
+nomatch_golden "$heap" "-tagfocus=bytes=1mb: -focus=newBuf" "--tagfocus bytes=1mb: --focus newBuf"
+nomatch_golden "$cpu" "-tagfocus=worker=spin" "--tagfocus worker=spin"
+nomatch_golden "$cpu" "-tagfocus=worker=spin -focus=main.leak" "--tagfocus worker=spin --focus main.leak"
+nomatch_golden "$cpu" "-tagignore=worker=spin -focus=main.leak" "--tagignore worker=spin --focus main.leak"
+nomatch_golden "$cpu" "-tagshow=worker -focus=main.leak" "--tagshow worker --focus main.leak"
+nomatch_golden "$cpu" "-tagshow=worker -tagignore=worker=spin" "--tagshow worker --tagignore worker=spin"
+nomatch_golden "$cpu" "-taghide=worker -tagfocus=worker=zzz" "--taghide worker --tagfocus worker=zzz"
+nomatch_golden "$cpu" "-tagfocus=worker=spin -ignore=main" "--tagfocus worker=spin --ignore main"
+# and the report itself when nothing is left
+text_golden heap.top-nomatch.txt "$heap" "-top -nodefraction=0 -focus=zzz -unit=B" "top --focus zzz --unit B"
+text_golden heap.tree-nomatch.txt "$heap" "-tree -nodefraction=0 -tagfocus=bytes=100gb: -unit=B" "tree --tagfocus bytes=100gb: --unit B"
+
+# JSON of tree, peek and traces: tests/golden_json.py parses these text
+# goldens (exact values: -unit=B or -unit=ns) and requires memtop's
+# --format json of the same command to carry the same numbers, names and
+# (inline) marks. json.tsv names them.
+text_golden heap.traces-B.txt "$heap" "-traces -unit=B" "traces --unit B"
+text_golden heap.traces-focus.txt "$heap" "-traces -unit=B -focus=leakyCache -lines" "traces --unit B --focus leakyCache --granularity lines"
+text_golden cpu.traces-taghide.txt "$cpu" "-traces -unit=ns -taghide=worker" "traces --unit ns --taghide worker"
+text_golden mutex.traces-mean.txt tests/data/go/mutex.pb.gz "-traces -unit=ns -mean" "traces --unit ns --mean"
+jsons="$out/json.tsv"
+printf '# text goldens (of texts.tsv) whose numbers memtop --format json must carry\n' >"$jsons"
+for g in heap.tree.txt cpu.tree.txt sample.tree.txt heap.tree-n3.txt heap.tree-n12.txt \
+	heap.tree-focus.txt cpu.tree-n6.txt cpu.tree-nf.txt large.tree-cum.txt mutex.tree-mean.txt \
+	heap2.tree-diffbase.txt heap.peek.txt mutex.peek.txt large.peek.txt heap.peek-n1.txt \
+	goroutine.traces.txt heap.traces-B.txt heap.traces-focus.txt cpu.traces-taghide.txt \
+	mutex.traces-mean.txt; do
+	printf '%s\n' "$g" >>"$jsons"
+done

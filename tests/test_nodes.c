@@ -11,6 +11,7 @@
 #include "read/pprof_read.h"
 #include "base/regex.h"
 #include "report/top.h"
+#include "query/query.h"
 
 /* Strings: 0 "", 1 bytes, 2 count?, ... built below by index. */
 enum { S_EMPTY, S_SPACE, S_BYTES, S_MAIN, S_A, S_B, S_LEAF, S_FILE, S_LIB, S_INL, S_N };
@@ -162,7 +163,7 @@ int main(void)
 	CHECK_EQ_STR(mt_node_name(&m, t.rows[1].node), "main.a");
 	CHECK_EQ_STR(mt_node_name(&m, t.rows[2].node), "[libfoo.so.1]");
 	CHECK_EQ_STR(mt_node_name(&m, t.rows[3].node), "main.b");
-	mt_top_inline_labels(&t, &m, 0, t.n, 0.001);
+	mt_top_inline_labels(&t, &m, 0, NULL, (int64_t)((double)t.flat_sum * 0.001));
 	CHECK(row(&t, &m, "pkg.inlined")->inl);
 	CHECK(!row(&t, &m, "pkg.inlined")->noinl);
 	CHECK(!row(&t, &m, "main.a")->inl);
@@ -224,11 +225,21 @@ int main(void)
 			  "main.main;main.a;main.b;main.a 10\n"
 			  "main.main;main.a;[libfoo.so.1] 1\n");
 	free(buf);
-	/* The view profile of a hidden pkg.* keeps the numbers of the view. */
+	/* The profile of a view with pkg.* hidden (what export writes, as
+	 * pprof's -proto) keeps the numbers of the view, and its locations
+	 * their addresses. */
 	mt_top_done(&t);
 	mt_nodes_done(&m);
 	top_with(p, MT_GRAN_FUNCTIONS, NULL, NULL, "^pkg", NULL, &m, &t);
-	struct profile *vp = export_view_profile(&m);
+	struct mt_report rep;
+	struct mt_filter hide = {MT_FILTER_HIDE, "^pkg"};
+	CHECK(mt_report_build(&rep, p, 0, MT_GRAN_FUNCTIONS, false, &hide, 1, NULL) == MT_OK);
+	struct profile *vp = mt_report_profile(&rep);
+	mt_report_done(&rep);
+	for (size_t i = 0; i < vp->locations.n; i++)
+		for (size_t j = 0; j < p->locations.n; j++)
+			if (vp->locations.v[i].id == p->locations.v[j].id)
+				CHECK_EQ_INT(vp->locations.v[i].address, p->locations.v[j].address);
 	struct mt_nodes vm;
 	struct mt_top vt;
 	mt_nodes_init(&vm, vp, MT_GRAN_FUNCTIONS, NULL, NULL);

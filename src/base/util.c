@@ -227,32 +227,51 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void mt_json_str(FILE *f, const char *s)
+size_t mt_json_quote(char *out, const char *s)
 {
-	fputc('"', f);
+	char *o = out;
+	*o++ = '"';
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		const char *esc = NULL;
 		switch (*p) {
-		case '"': fputs("\\\"", f); p++; continue;
-		case '\\': fputs("\\\\", f); p++; continue;
-		case '\n': fputs("\\n", f); p++; continue;
-		case '\r': fputs("\\r", f); p++; continue;
-		case '\t': fputs("\\t", f); p++; continue;
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		}
+		if (esc) {
+			o += sprintf(o, "%s", esc);
+			p++;
+			continue;
 		}
 		if (*p < 0x20 || *p == 0x7f) {
-			fprintf(f, "\\u%04x", *p);
+			o += sprintf(o, "\\u%04x", *p);
 			p++;
 			continue;
 		}
 		size_t n = utf8_len(p);
 		if (!n) {
-			fputs("\\ufffd", f);
+			o += sprintf(o, "\\ufffd");
 			p++;
 			continue;
 		}
-		fwrite(p, 1, n, f);
+		memcpy(o, p, n);
+		o += n;
 		p += n;
 	}
-	fputc('"', f);
+	*o++ = '"';
+	*o = 0;
+	return (size_t)(o - out);
+}
+
+void mt_json_str(FILE *f, const char *s)
+{
+	size_t n = strlen(s);
+	char small[256], *q = 6 * n + 3 <= sizeof small ? small : xmalloc(6 * n + 3);
+	fwrite(q, 1, mt_json_quote(q, s), f);
+	if (q != small)
+		free(q);
 }
 
 /* Go's filepath.Clean on Unix, lexically. */

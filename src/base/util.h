@@ -74,5 +74,8 @@ char *mt_path_clean(const char *path);
  * characters escaped, and each byte that is not part of valid UTF-8 as
  * U+FFFD (as Go's encoding/json does), so the output is valid JSON. */
 void mt_json_str(FILE *f, const char *s);
+/* The same into out, which has room for 6 * strlen(s) + 3 bytes; returns
+ * the length written (out is NUL-terminated). */
+size_t mt_json_quote(char *out, const char *s);
 
 #endif

@@ -37,12 +37,19 @@ static bool warned_before(const char *msg)
 	return false;
 }
 
-/* Prints the warnings a query gathered (each once) and drops them. */
+/* Prints the warnings a query gathered (each once) and drops them.
+ * pprof's own warnings of a filter ("TagRoot expression matched no
+ * samples") go out as pprof words them, like those of cli_report_open. */
 static void print_warnings(struct mt_warnings *w)
 {
-	for (size_t i = 0; i < w->v.n; i++)
-		if (!warned_before(w->v.v[i]))
-			cli_err("warning", "%s", w->v.v[i]);
+	static const char pprof_tail[] = " expression matched no samples";
+	for (size_t i = 0; i < w->v.n; i++) {
+		const char *m = w->v.v[i];
+		size_t n = strlen(m), t = sizeof pprof_tail - 1;
+		bool pprof = n > t && strcmp(m + n - t, pprof_tail) == 0;
+		if (!warned_before(m))
+			cli_err(pprof ? "" : "warning", "%s", m);
+	}
 	mt_warnings_done(w);
 	memset(w, 0, sizeof *w);
 }
@@ -119,9 +126,8 @@ static void go_time(char *buf, size_t n, int64_t nanos)
 		 zone);
 }
 
-void cli_print_header(FILE *f, const struct cli *c, const struct profile *p,
-			 const char *stype, const char *sunit, const char *outunit,
-			 int64_t total)
+void cli_print_profile_labels(FILE *f, const struct profile *p, const char *stype,
+			      const char *sunit, const char *outunit, int64_t total)
 {
 	if (p->mappings.n) {
 		const char *file = profile_str(p, p->mappings.v[0].file);
@@ -157,6 +163,13 @@ void cli_print_header(FILE *f, const struct cli *c, const struct profile *p,
 		}
 		fprintf(f, "Duration: %s, Total samples = %s %s\n", d, t, ratio);
 	}
+}
+
+void cli_print_header(FILE *f, const struct cli *c, const struct profile *p,
+		      const char *stype, const char *sunit, const char *outunit,
+		      int64_t total)
+{
+	cli_print_profile_labels(f, p, stype, sunit, outunit, total);
 	bool any = false;
 	for (int k = 0; k < MT_FILTER_COUNT; k++) {
 		const char *v = c->q.filter[k];
@@ -168,6 +181,49 @@ void cli_print_header(FILE *f, const struct cli *c, const struct profile *p,
 		fprintf(f, "   %s=%.80s%s\n", mt_filter_name((enum mt_filter_kind)k), v,
 			strlen(v) > 80 ? "\xe2\x80\xa6" : "");
 	}
+}
+
+void cli_sample_type(const struct cli *c, const struct profile *p, int index, char *buf,
+		     size_t n)
+{
+	const char *t = profile_str(p, p->sample_types.v[index].type);
+	snprintf(buf, n, "%s%s", c->q.mean ? "mean_" : "", t);
+}
+
+const char *cli_report_unit(const struct cli *c, const struct mt_report *r)
+{
+	const struct mt_top *t = &r->top;
+	const char *unit = c->q.unit ? c->q.unit : "minimum";
+	if (strcmp(unit, "minimum") || !t->n)
+		return unit;
+	int64_t *mins = xmalloc(t->n * sizeof *mins);
+	for (size_t i = 0; i < t->n; i++)
+		mins[i] = t->rows[i].flat ? t->rows[i].flat : t->rows[i].cum;
+	const struct profile *p = r->p;
+	unit = mt_select_unit(mins, t->n, t->total, profile_str(p, p->sample_types.v[r->index].unit));
+	free(mins);
+	return unit;
+}
+
+void cli_print_shown(FILE *f, const struct mt_report *r, const char *sunit,
+		     const char *outunit)
+{
+	const struct mt_top *t = &r->top;
+	char a[64], b[64], pc[16];
+	mt_scaled_label(a, sizeof a, t->flat_sum, sunit, outunit);
+	mt_scaled_label(b, sizeof b, t->total, sunit, outunit);
+	mt_percentage(pc, sizeof pc, t->flat_sum, t->total);
+	fprintf(f, "Showing nodes accounting for %s, %s of %s total\n", a, pc + strspn(pc, " "),
+		b);
+	if (t->total == 0)
+		return;
+	if (r->dropped) {
+		mt_scaled_label(a, sizeof a, r->cutoff, sunit, outunit);
+		fprintf(f, "Dropped %zu node%s (cum <= %s)\n", r->dropped,
+			r->dropped > 1 ? "s" : "", a);
+	}
+	if (t->n > 0 && t->n < r->untrimmed)
+		fprintf(f, "Showing top %zu nodes out of %zu\n", t->n, r->untrimmed);
 }
 
 /* RFC 3339 in UTC, with the fraction of a second when there is one. */

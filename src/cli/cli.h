@@ -70,11 +70,31 @@ int cli_report_open(struct cli *c, const struct profile *p, const char *what,
 		    struct mt_report *r);
 void cli_report_close(struct mt_report *r);
 
+/* Prints pprof's ProfileLabels (File, Build ID, comments, Type, Time,
+ * Duration) in output unit outunit: the header of -traces. */
+void cli_print_profile_labels(FILE *f, const struct profile *p, const char *stype,
+			      const char *sunit, const char *outunit, int64_t total);
+
 /* Prints pprof's header lines of a report (File, Build ID, comments, Type,
  * Time, Duration, Active filters) in output unit outunit. */
 void cli_print_header(FILE *f, const struct cli *c, const struct profile *p,
 		      const char *stype, const char *sunit, const char *outunit,
 		      int64_t total);
+
+/* The report's sample type as pprof names it ("mean_delay" with --mean)
+ * into buf. */
+void cli_sample_type(const struct cli *c, const struct profile *p, int index, char *buf,
+		     size_t n);
+
+/* The output unit of a report's values: --unit, else pprof's
+ * selectOutputUnit over the (trimmed) rows; a static or borrowed string. */
+const char *cli_report_unit(const struct cli *c, const struct mt_report *r);
+
+/* pprof's lines after the header of a trimmed report: "Showing nodes
+ * accounting for ...", "Dropped N nodes (cum <= X)", "Showing top N nodes
+ * out of M". */
+void cli_print_shown(FILE *f, const struct mt_report *r, const char *sunit,
+		     const char *outunit);
 
 /* Formats nanos since the epoch as RFC 3339 in UTC, with the fraction of a
  * second when there is one. */

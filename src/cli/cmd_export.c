@@ -61,11 +61,12 @@ int cmd_export(struct cli *c)
 		const char *b = strrchr(path, '/');
 		export_svg(out, &rep.nodes, rep.index, b ? b + 1 : path);
 	} else {
-		/* Unfiltered, the profile itself (addresses, lines and inlining
-		 * kept); otherwise exactly what the view shows. */
-		bool plain = !rep.re[0] && !rep.re[1] && !rep.re[2] && !rep.re[3] &&
-			     c->q.gran == MT_GRAN_FUNCTIONS;
-		struct profile *vp = plain ? NULL : export_view_profile(&rep.nodes);
+		/* As pprof's -proto: the filtered profile, every location as it
+		 * was (the granularity is how one reads it back). */
+		bool plain = !rep.keep;
+		for (int k = 0; k < MT_FILTER_COUNT; k++)
+			plain &= !rep.re[k];
+		struct profile *vp = plain ? NULL : mt_report_profile(&rep);
 		uint8_t *bytes;
 		size_t n;
 		struct mt_err e;

@@ -22,30 +22,21 @@ int cmd_top(struct cli *c)
 	if (!p)
 		return EXIT_BAD;
 	int rc = EXIT_BAD;
-	int64_t *mins = NULL;
 	struct mt_report rep;
 	int st = cli_report_open(c, p, path, &rep);
 	if (st != EXIT_OK) {
 		profile_free(p);
 		return st;
 	}
-	/* pprof drops nodes whose cum is at most nodefraction of the total
+	/* pprof drops nodes whose cum is under nodefraction of the flat sum
 	 * (0 by default here, so nothing is hidden unless asked). */
 	mt_report_trim(&rep, c->q.nodefraction, c->q.nodecount, c->q.cum);
 	const struct mt_nodes *nodes = &rep.nodes;
 	struct mt_top *tp = &rep.top;
 	int index = rep.index;
-	size_t orig = rep.untrimmed, dropped = rep.dropped;
-	int64_t cutoff = rep.cutoff, flat_sum = tp->flat_sum;
-
-	const struct mt_value_type *vt = &p->sample_types.v[index];
-	char mean_type[128];
-	const char *stype = profile_str(p, vt->type);
-	if (c->q.mean) {
-		snprintf(mean_type, sizeof mean_type, "mean_%s", stype);
-		stype = mean_type;
-	}
-	const char *sunit = profile_str(p, vt->unit);
+	char stype[256];
+	cli_sample_type(c, p, index, stype, sizeof stype);
+	const char *sunit = profile_str(p, p->sample_types.v[index].unit);
 
 	if (c->format == CLI_JSON) {
 		printf("{\"sample_type\": ");
@@ -64,30 +55,12 @@ int cmd_top(struct cli *c)
 		goto out;
 	}
 
-	const char *outunit = c->q.unit ? c->q.unit : "minimum";
-	if (strcmp(outunit, "minimum") == 0 && tp->n) {
-		mins = xmalloc(tp->n * sizeof *mins);
-		for (size_t i = 0; i < tp->n; i++)
-			mins[i] = tp->rows[i].flat ? tp->rows[i].flat : tp->rows[i].cum;
-		outunit = mt_select_unit(mins, tp->n, tp->total, sunit);
-	}
-	mt_top_inline_labels(tp, nodes, index, tp->n, 0.001);
+	const char *outunit = cli_report_unit(c, &rep);
+	uint8_t *kept = mt_report_kept(&rep);
+	mt_top_inline_labels(tp, nodes, index, kept, mt_report_edge_cutoff(&rep, 0.001));
+	free(kept);
 	cli_print_header(stdout, c, p, stype, sunit, outunit, tp->total);
-	char a[64], b[64], pc[16];
-	mt_scaled_label(a, sizeof a, flat_sum, sunit, outunit);
-	mt_scaled_label(b, sizeof b, tp->total, sunit, outunit);
-	mt_percentage(pc, sizeof pc, flat_sum, tp->total);
-	printf("Showing nodes accounting for %s, %s of %s total\n", a,
-	       pc + strspn(pc, " "), b);
-	if (tp->total != 0) {
-		if (dropped) {
-			mt_scaled_label(a, sizeof a, cutoff, sunit, outunit);
-			printf("Dropped %zu node%s (cum <= %s)\n", dropped,
-			       dropped > 1 ? "s" : "", a);
-		}
-		if (tp->n > 0 && tp->n < orig)
-			printf("Showing top %zu nodes out of %zu\n", tp->n, orig);
-	}
+	cli_print_shown(stdout, &rep, sunit, outunit);
 	printf("%10s %5s%% %5s%% %10s %5s%%\n", "flat", "flat", "sum", "cum", "cum");
 	int64_t sum = 0;
 	for (size_t i = 0; i < tp->n; i++) {
@@ -105,7 +78,6 @@ int cmd_top(struct cli *c)
 	}
 	rc = EXIT_OK;
 out:
-	free(mins);
 	cli_report_close(&rep);
 	profile_free(p);
 	return rc;

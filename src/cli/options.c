@@ -79,9 +79,11 @@ static const struct opt opts[] = {
 	 "the sample type, by name (inuse_space, alloc_objects, delay, ...) or number "
 	 "(default: the profile's default type, else its last)"),
 	OPT("nodecount", 'n', "N", G_REPORT, OT_COUNT, AT(q.nodecount),
-	 "show at most N rows (0, the default, shows all)"),
+	 "show at most N rows (tree: nodes, as pprof's -nodecount; 0, the default, shows "
+	 "all; peek shows every match)"),
 	OPT("nodefraction", 0, "F", G_REPORT, OT_FRACTION, AT(q.nodefraction),
-	 "drop nodes whose cum is at most F of the total (default 0)"),
+	 "drop nodes whose |cum| is under F of the flat sum, as pprof's -nodefraction "
+	 "(default 0; peek keeps them)"),
 	OPT("cum", 0, NULL, G_REPORT, OT_FLAG, AT(q.cum), "sort by cumulative value"),
 	OPT("mean", 0, NULL, G_REPORT, OT_FLAG, AT(q.mean),
 	 "divide each value by the contentions of the same samples (mutex and block: "

@@ -251,7 +251,8 @@ enum mt_status mt_nodes_init(struct mt_nodes *m, const struct profile *p,
 			bool hidden = hide && (map_hide || (has_fn && line_matches(p, ln, hide, ch)));
 			bool shown = !show || map_show || !has_fn || line_matches(p, ln, show, cs);
 			/* pprof: show matched when a location keeps a line. */
-			m->matched |= (hidden ? MT_MATCH_HIDE : 0) | (show && shown ? MT_MATCH_SHOW : 0);
+			m->matched |= (hidden ? MT_MATCH_HIDE : 0) |
+				      (show && shown && !hidden ? MT_MATCH_SHOW : 0);
 			if (hidden || !shown) {
 				m->line_node[lx] = MT_NONE;
 				continue;

@@ -217,10 +217,13 @@ static void keep_focused(const struct profile *p, enum mt_granularity gran,
 }
 
 /* Applies the sample filters of the stack (tag filters, every focus but
- * the newest) into r->keep; NULL when there are none. */
+ * the newest) into r->keep; NULL when there are none. A tag filter
+ * matched when it matched a sample of named[] (NULL: any sample): pprof
+ * filters by tags the samples its focus, ignore, hide and show left. */
 static enum mt_status sample_filters(struct mt_report *r, enum mt_granularity gran,
 				     const struct mt_filter *f, size_t nf,
-				     ptrdiff_t last_focus, struct mt_err *e)
+				     ptrdiff_t last_focus, const uint8_t *named,
+				     struct mt_err *e)
 {
 	const struct profile *p = r->p;
 	const char **units = NULL;
@@ -259,7 +262,7 @@ static enum mt_status sample_filters(struct mt_report *r, enum mt_granularity gr
 		bool focus = f[i].kind == MT_FILTER_TAGFOCUS, any = false;
 		for (size_t s = 0; s < p->samples.n; s++) {
 			bool m = mt_tagfilter_match(&tf, p, s, units);
-			any |= m;
+			any |= m && (!named || named[s]);
 			if (m != focus)
 				r->keep[s] = 0;
 		}
@@ -271,9 +274,25 @@ static enum mt_status sample_filters(struct mt_report *r, enum mt_granularity gr
 	return MT_OK;
 }
 
+/* One byte per sample: whether m (its filters and keep mask) leaves it
+ * any frame. The caller frees it. */
+static uint8_t *survivors(const struct mt_nodes *m)
+{
+	const struct profile *p = m->p;
+	uint8_t *ok = xmalloc(p->samples.n + 1);
+	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
+	for (size_t s = 0; s < p->samples.n; s++)
+		ok[s] = mt_nodes_frames(m, s, fr) > 0;
+	free(fr);
+	return ok;
+}
+
 static void build_rows(struct mt_report *r)
 {
 	mt_top_build_mean(&r->top, &r->nodes, r->index, r->mean ? 0 : -1);
+	r->flat_total = 0;
+	for (size_t i = 0; i < r->top.n; i++)
+		r->flat_total += r->top.rows[i].raw_flat;
 	if (!r->mean)
 		r->top.total = r->total;
 	else
@@ -327,20 +346,28 @@ enum mt_status mt_report_build(struct mt_report *r, const struct profile *p, int
 			return st;
 		}
 	}
-	enum mt_status st = sample_filters(r, gran, f, nf, last_focus, e);
+	/* The nodes first, then the samples the tag filters keep: pprof
+	 * applies them in that order, which decides what "matched" means. */
+	struct mt_filters flt = {.focus = r->re[MT_FILTER_FOCUS],
+				 .ignore = r->re[MT_FILTER_IGNORE],
+				 .hide = r->re[MT_FILTER_HIDE],
+				 .show = r->re[MT_FILTER_SHOW]};
+	enum mt_status st = mt_nodes_init(&r->nodes, p, gran, &flt, e);
 	if (st) {
 		mt_report_done(r);
 		return st;
 	}
-	struct mt_filters flt = {.focus = r->re[MT_FILTER_FOCUS],
-				 .ignore = r->re[MT_FILTER_IGNORE],
-				 .hide = r->re[MT_FILTER_HIDE],
-				 .show = r->re[MT_FILTER_SHOW],
-				 .keep = r->keep};
-	if ((st = mt_nodes_init(&r->nodes, p, gran, &flt, e))) {
+	bool tags = false;
+	for (size_t i = 0; i < nf; i++)
+		tags |= f[i].kind == MT_FILTER_TAGFOCUS || f[i].kind == MT_FILTER_TAGIGNORE;
+	uint8_t *named = tags ? survivors(&r->nodes) : NULL;
+	st = sample_filters(r, gran, f, nf, last_focus, named, e);
+	free(named);
+	if (st) {
 		mt_report_done(r);
 		return st;
 	}
+	r->nodes.keep = r->keep;
 	static const struct {
 		int kind;
 		unsigned bit;
@@ -352,16 +379,25 @@ enum mt_status mt_report_build(struct mt_report *r, const struct profile *p, int
 		if (r->re[frame_bits[i].kind] && !(r->nodes.matched & frame_bits[i].bit))
 			r->nomatch |= 1u << frame_bits[i].kind;
 	if (r->re[MT_FILTER_TAGSHOW] || r->re[MT_FILTER_TAGHIDE]) {
-		/* pprof's FilterTagsByName: whether some label key matched. */
+		/* pprof's FilterTagsByName: whether some label key of a sample
+		 * the other filters kept matched. */
 		bool sm = false, hm = false;
-		for (size_t i = 0; i < p->labels.n; i++) {
-			const char *k = profile_str(p, p->labels.v[i].key);
-			size_t kl = strlen(k);
-			sm |= r->re[MT_FILTER_TAGSHOW] &&
-			      mt_regex_match(r->re[MT_FILTER_TAGSHOW], k, kl);
-			hm |= r->re[MT_FILTER_TAGHIDE] &&
-			      mt_regex_match(r->re[MT_FILTER_TAGHIDE], k, kl);
+		uint8_t *kept = survivors(&r->nodes);
+		for (size_t s = 0; s < p->samples.n; s++) {
+			if (!kept[s])
+				continue;
+			const struct mt_sample *sm_ = &p->samples.v[s];
+			for (uint32_t j = 0; j < sm_->nlabel; j++) {
+				mt_str key = p->labels.v[sm_->label0 + j].key;
+				const char *k = profile_str(p, key);
+				size_t kl = strtab_len(&p->strs, key);
+				sm |= r->re[MT_FILTER_TAGSHOW] &&
+				      mt_regex_match(r->re[MT_FILTER_TAGSHOW], k, kl);
+				hm |= r->re[MT_FILTER_TAGHIDE] &&
+				      mt_regex_match(r->re[MT_FILTER_TAGHIDE], k, kl);
+			}
 		}
+		free(kept);
 		if (r->re[MT_FILTER_TAGSHOW] && !sm)
 			r->nomatch |= 1u << MT_FILTER_TAGSHOW;
 		if (r->re[MT_FILTER_TAGHIDE] && !hm)
@@ -387,28 +423,133 @@ enum mt_status mt_report_open(struct mt_report *r, const struct profile *p,
 	return mt_report_build(r, p, index, o->gran, o->mean, f, nf, e);
 }
 
+static int64_t fraction_of(int64_t v, double f)
+{
+	int64_t c = (int64_t)((double)v * f);
+	return c < 0 ? -c : c;
+}
+
 void mt_report_trim(struct mt_report *r, double nodefraction, int nodecount, bool cum)
 {
 	struct mt_top *t = &r->top;
-	int64_t cutoff = mt_sat_abs(mt_sat_from_double((double)t->total * nodefraction));
-	r->cutoff = cutoff;
+	/* pprof's newTrimmedGraph: nodes with |cum| under the cutoff go,
+	 * then all but the first nodecount in the report's order. */
+	int64_t cutoff = fraction_of(r->flat_total, nodefraction);
+	r->cutoff = fraction_of(r->total, nodefraction);
 	r->dropped = 0;
+	r->trimmed = false;
 	if (cutoff > 0) {
 		size_t k = 0;
 		for (size_t i = 0; i < t->n; i++) {
-			if (mt_sat_abs(t->rows[i].cum) > cutoff)
+			if (mt_sat_abs(t->rows[i].raw_cum) >= cutoff)
 				t->rows[k++] = t->rows[i];
 		}
 		r->dropped = t->n - k;
+		r->trimmed = k < t->n;
 		t->n = k;
 	}
 	mt_top_sort(t, &r->nodes, cum ? MT_SORT_CUM : MT_SORT_FLAT);
 	r->untrimmed = t->n;
-	if (nodecount > 0 && (size_t)nodecount < t->n)
+	if (nodecount > 0 && (size_t)nodecount < t->n) {
 		t->n = (size_t)nodecount;
+		r->trimmed = true;
+	}
 	t->flat_sum = 0;
 	for (size_t i = 0; i < t->n; i++)
 		t->flat_sum = mt_sat_add(t->flat_sum, t->rows[i].flat);
+}
+
+uint8_t *mt_report_rows(const struct mt_report *r)
+{
+	uint8_t *rows = xcalloc(r->nodes.n ? r->nodes.n : 1, 1);
+	for (size_t i = 0; i < r->top.n; i++)
+		rows[r->top.rows[i].node] = 1;
+	return rows;
+}
+
+uint8_t *mt_report_kept(const struct mt_report *r)
+{
+	return r->trimmed ? mt_report_rows(r) : NULL;
+}
+
+int64_t mt_report_edge_cutoff(const struct mt_report *r, double edgefraction)
+{
+	return fraction_of(r->flat_total, edgefraction);
+}
+
+struct profile *mt_report_profile(const struct mt_report *r)
+{
+	const struct profile *p = r->p;
+	const struct mt_nodes *m = &r->nodes;
+	struct profile *d = profile_new();
+	/* The same string ids: every string, in order. */
+	for (size_t i = 1; i < p->strs.n; i++)
+		strtab_intern(&d->strs, profile_str(p, (mt_str)i), strtab_len(&p->strs, (mt_str)i));
+	d->format = MT_FMT_PPROF;
+	for (size_t i = 0; i < p->sample_types.n; i++)
+		VEC_PUSH(d->sample_types, p->sample_types.v[i]);
+	d->default_sample_type = p->default_sample_type;
+	d->period_type = p->period_type;
+	d->period = p->period;
+	d->time_nanos = p->time_nanos;
+	d->duration_nanos = p->duration_nanos;
+	d->drop_frames = p->drop_frames;
+	d->keep_frames = p->keep_frames;
+	for (size_t i = 0; i < p->comments.n; i++)
+		VEC_PUSH(d->comments, p->comments.v[i]);
+	for (size_t i = 0; i < p->mappings.n; i++)
+		VEC_PUSH(d->mappings, p->mappings.v[i]);
+	for (size_t i = 0; i < p->functions.n; i++)
+		VEC_PUSH(d->functions, p->functions.v[i]);
+	/* Locations keep the lines hide and show left them; one with none
+	 * left is hidden (MT_NONE in loc_of). */
+	uint32_t *loc_of = xmalloc((p->locations.n + 1) * sizeof *loc_of);
+	for (size_t li = 0; li < p->locations.n; li++) {
+		struct mt_location loc = p->locations.v[li];
+		loc_of[li] = MT_NONE;
+		if (loc.nline == 0) {
+			if (m->loc_node[li] == MT_NONE)
+				continue;
+		} else {
+			uint32_t first = (uint32_t)d->lines.n;
+			for (uint32_t j = 0; j < loc.nline; j++)
+				if (m->line_node[loc.line0 + j] != MT_NONE)
+					VEC_PUSH(d->lines, p->lines.v[loc.line0 + j]);
+			if (d->lines.n == first)
+				continue;
+			loc.line0 = first;
+			loc.nline = (uint32_t)d->lines.n - first;
+		}
+		loc_of[li] = (uint32_t)d->locations.n;
+		VEC_PUSH(d->locations, loc);
+	}
+	size_t nst = p->sample_types.n;
+	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
+	for (size_t s = 0; s < p->samples.n; s++) {
+		if (mt_nodes_frames(m, s, fr) == 0)
+			continue; /* focus, ignore, tag filters or nothing left */
+		const struct mt_sample *sm = &p->samples.v[s];
+		struct mt_sample ns = {.loc0 = (uint32_t)d->sample_locs.n,
+				       .label0 = (uint32_t)d->labels.n};
+		for (uint32_t i = 0; i < sm->nloc; i++) {
+			uint32_t l = loc_of[p->sample_locs.v[sm->loc0 + i]];
+			if (l != MT_NONE)
+				VEC_PUSH(d->sample_locs, l);
+		}
+		ns.nloc = (uint32_t)d->sample_locs.n - ns.loc0;
+		for (uint32_t j = 0; j < sm->nlabel; j++) {
+			const struct mt_label *l = &p->labels.v[sm->label0 + j];
+			if (mt_report_shows_label(r, profile_str(p, l->key)))
+				VEC_PUSH(d->labels, *l);
+		}
+		ns.nlabel = (uint32_t)d->labels.n - ns.label0;
+		VEC_PUSH(d->samples, ns);
+		for (size_t t = 0; t < nst; t++)
+			VEC_PUSH(d->values, profile_values(p, s)[t]);
+	}
+	free(fr);
+	free(loc_of);
+	return d;
 }
 
 void mt_report_set_index(struct mt_report *r, int index)

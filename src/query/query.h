@@ -143,10 +143,18 @@ struct mt_report {
 	/* Filter kinds that matched nothing (bit 1 << kind), for pprof's
 	 * "Focus expression matched no samples". */
 	unsigned nomatch;
-	/* Set by mt_report_trim: rows dropped under the cutoff, and rows
-	 * there were before nodecount cut the list. */
+	/* pprof's totalValue: the flat sum of every node before trimming
+	 * (before --mean's division); its node and edge cutoffs are
+	 * fractions of it. */
+	int64_t flat_total;
+	/* Set by mt_report_trim: rows dropped under the cutoff, rows there
+	 * were before nodecount cut the list, the cutoff as pprof's
+	 * "Dropped N nodes (cum <= X)" shows it (a fraction of total), and
+	 * whether nodes were dropped (pprof then rebuilds its graph over the
+	 * kept ones: mt_report_kept). */
 	size_t dropped, untrimmed;
 	int64_t cutoff;
+	bool trimmed;
 };
 
 /* Builds r over p (borrowed) for sample type index; f[0..nf) is the filter
@@ -161,11 +169,32 @@ enum mt_status mt_report_build(struct mt_report *r, const struct profile *p, int
 enum mt_status mt_report_open(struct mt_report *r, const struct profile *p,
 			      const struct mt_query_opts *o, struct mt_err *e);
 
-/* pprof's trimming of the rows: those whose |cum| is at most nodefraction
- * of the total go (r->dropped, r->cutoff), the rest are ordered by cum or
+/* pprof's trimming of the rows: those whose |cum| is under nodefraction of
+ * r->flat_total go (r->dropped, r->cutoff), the rest are ordered by cum or
  * flat, and the first nodecount (0: all) are kept (r->untrimmed: how many
- * there were). */
+ * there were). Call once after a build. */
 void mt_report_trim(struct mt_report *r, double nodefraction, int nodecount, bool cum);
+
+/* The nodes pprof's graph of the trimmed report holds: a mask with one
+ * byte per node, 1 for a row's node; NULL when nothing was trimmed (every
+ * node, also those without a row). The caller frees it. */
+uint8_t *mt_report_kept(const struct mt_report *r);
+
+/* A mask with one byte per node, 1 for a row's node (the nodes of pprof's
+ * graph). The caller frees it. */
+uint8_t *mt_report_rows(const struct mt_report *r);
+
+/* pprof's edge cutoff, edgefraction (its default: 0.001) of flat_total. */
+int64_t mt_report_edge_cutoff(const struct mt_report *r, double edgefraction);
+
+/* The profile r shows, as pprof writes it with -proto after its filters:
+ * the samples the filters keep, each location without the lines hide and
+ * show removed (and gone from the samples when none is left), the labels
+ * tagshow and taghide let through; addresses, lines, files, functions and
+ * mappings as they were. The granularity changes nothing (pprof's -proto
+ * keeps addresses), so it reads back at every granularity with the numbers
+ * of r's profile under the same filters. The caller owns the result. */
+struct profile *mt_report_profile(const struct mt_report *r);
 
 /* Switches the sample type and rebuilds the rows (filters unchanged). */
 void mt_report_set_index(struct mt_report *r, int index);

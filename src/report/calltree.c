@@ -15,7 +15,16 @@ static inline int64_t abs64(int64_t v)
 
 /* ---- frames ---------------------------------------------------------- */
 
-void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
+/* Whether sample s is worth nothing at type only (-1: never), its exact
+ * estimate included. */
+static inline bool zero_at(const struct profile *p, size_t s, int only, bool ex)
+{
+	return only >= 0 && profile_values(p, s)[only] == 0 &&
+	       !(ex && profile_value_exact(p, s, (size_t)only) != 0);
+}
+
+/* Frames of the samples with a non-zero value of type only (-1: all). */
+static void frames_init(struct ct_frames *f, const struct mt_nodes *m, int only)
 {
 	const struct profile *p = m->p;
 	memset(f, 0, sizeof *f);
@@ -27,9 +36,19 @@ void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
 	f->total = xcalloc(f->nst ? f->nst : 1, sizeof *f->total);
 	size_t max = mt_nodes_max_frames(m);
 	struct mt_frame *buf = xmalloc((max + 1) * sizeof *buf);
-	VEC(uint32_t) fr = {0};
-	VEC_RESERVE(fr, f->ns * 8 + 16);
+	/* Room for the most frames the samples can have, reserved once: a
+	 * big profile's frames do not fit a guess, and growing copies them
+	 * (untouched room costs address space only). */
 	bool ex = profile_has_exact(p);
+	size_t maxl = 1, bound = 16;
+	for (size_t l = 0; l < p->locations.n; l++)
+		if (p->locations.v[l].nline > maxl)
+			maxl = p->locations.v[l].nline;
+	for (size_t s = 0; s < f->ns; s++)
+		if (!zero_at(p, s, only, ex))
+			bound += p->samples.v[s].nloc;
+	VEC(uint32_t) fr = {0};
+	VEC_RESERVE(fr, bound * maxl);
 	double *ftotal = ex ? xcalloc(f->nst + 1, sizeof *ftotal) : NULL;
 	for (size_t s = 0; s < f->ns; s++) {
 		const int64_t *v = profile_values(p, s);
@@ -38,8 +57,9 @@ void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
 		for (size_t c = 0; ex && c < f->nst; c++)
 			ftotal[c] += fabs(profile_value_exact(p, s, c));
 		f->off[s] = fr.n;
+		if (zero_at(p, s, only, ex))
+			continue;
 		size_t k = mt_nodes_frames(m, s, buf);
-		VEC_RESERVE(fr, fr.n + k);
 		for (size_t i = 0; i < k; i++)
 			fr.v[fr.n + i] = buf[k - 1 - i].node;
 		fr.n += k;
@@ -50,6 +70,16 @@ void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
 		f->total[c] = profile_sum(ftotal[c]);
 	free(ftotal);
 	free(buf);
+}
+
+void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m)
+{
+	frames_init(f, m, -1);
+}
+
+void ct_frames_init_index(struct ct_frames *f, const struct mt_nodes *m, int idx)
+{
+	frames_init(f, m, idx);
 }
 
 void ct_frames_done(struct ct_frames *f)
@@ -75,6 +105,9 @@ static uint32_t node_add(struct calltree *t, uint32_t parent, uint32_t func)
 		       (t->cap - ocap) * t->nst * sizeof *t->flat);
 	}
 	uint32_t id = (uint32_t)t->n++;
+	/* A walk reuses the ids of subtrees it dropped. */
+	memset(t->cum + (size_t)id * t->nst, 0, t->nst * sizeof *t->cum);
+	memset(t->flat + (size_t)id * t->nst, 0, t->nst * sizeof *t->flat);
 	t->v[id] = (struct ct_node){
 		.func = func,
 		.parent = parent,
@@ -97,12 +130,15 @@ static void tree_init(struct calltree *t, const struct ct_frames *f, bool bottom
 	t->sorted_by = sort_idx;
 	t->perm = xmalloc((f->ns + 1) * sizeof *t->perm);
 	t->tmp = xmalloc((f->ns + 1) * sizeof *t->tmp);
+	t->fnb = xmalloc((f->ns + 1) * sizeof *t->fnb);
 	t->cnt = xcalloc(f->m->n + 1, sizeof *t->cnt);
-	t->child_of = xmalloc((f->m->n + 1) * sizeof *t->child_of);
-	uint32_t root = node_add(t, MT_NONE, MT_NONE);
-	uint32_t k = 0;
+	t->acc = xmalloc((f->m->n + 1) * 2 * t->nst * sizeof *t->acc);
 	/* Exact estimates (jemalloc) are summed beside, truncated once. */
 	bool ex = profile_has_exact(f->p);
+	if (ex)
+		t->facc = xmalloc((f->m->n + 1) * 2 * t->nst * sizeof *t->facc);
+	uint32_t root = node_add(t, MT_NONE, MT_NONE);
+	uint32_t k = 0;
 	double *fcum = ex ? xcalloc(nt + 1, sizeof *fcum) : NULL;
 	for (size_t s = 0; s < f->ns; s++) {
 		if (f->off[s] == f->off[s + 1])
@@ -140,8 +176,11 @@ void calltree_done(struct calltree *t)
 	free(t->flat);
 	free(t->perm);
 	free(t->tmp);
+	free(t->fnb);
 	free(t->cnt);
-	free(t->child_of);
+	free(t->acc);
+	free(t->facc);
+	free(t->funcs);
 	memset(t, 0, sizeof *t);
 }
 
@@ -184,6 +223,22 @@ static inline uint32_t frame_at(const struct calltree *t, uint32_t s, size_t d)
 	return t->bottom_up ? f->fr[f->off[s + 1] - 1 - d] : f->fr[f->off[s] + d];
 }
 
+/* Prefetches what expanding reads of sample s at depth d: its offsets
+ * (first), or its frame there and its values (later, once the offsets
+ * are in). */
+static inline void prefetch_sample(const struct calltree *t, uint32_t s, size_t d, bool first)
+{
+	const struct ct_frames *f = t->f;
+	if (first) {
+		__builtin_prefetch(&f->off[s]);
+		return;
+	}
+	size_t o = f->off[s] + d;
+	if (o < f->off[s + 1])
+		__builtin_prefetch(&f->fr[o]);
+	__builtin_prefetch(profile_values(f->p, s) + t->t0);
+}
+
 void calltree_expand(struct calltree *t, uint32_t n)
 {
 	if (t->v[n].expanded)
@@ -191,29 +246,93 @@ void calltree_expand(struct calltree *t, uint32_t n)
 	const struct ct_frames *f = t->f;
 	size_t d = t->v[n].depth, nst = t->nst;
 	uint32_t s0 = t->v[n].s0, s1 = t->v[n].s1;
-	VEC(uint32_t) funcs = {0};
-	/* Count the samples per function one level down; those that end here
-	 * stay first in the range. */
+	t->v[n].expanded = true;
+	if (s1 - s0 == 1) {
+		/* One sample: most nodes of a big tree are on the tail of one
+		 * stack, with one child or none. */
+		uint32_t s = t->perm[s0];
+		size_t len = f->off[s + 1] - f->off[s];
+		if (len <= d)
+			return;
+		uint32_t c = node_add(t, n, frame_at(t, s, d));
+		const int64_t *v = profile_values(f->p, s) + t->t0;
+		int64_t *cum = t->cum + (size_t)c * nst;
+		memcpy(cum, v, nst * sizeof *v);
+		for (size_t k = 0; t->facc && k < nst; k++)
+			cum[k] = profile_sum(profile_value_exact(f->p, s, t->t0 + k));
+		if (len == d + 1)
+			memcpy(t->flat + (size_t)c * nst, cum, nst * sizeof *cum);
+		t->v[c].s0 = s0;
+		t->v[c].s1 = s1;
+		t->v[n].child = c;
+		t->v[n].nchild = 1;
+		return;
+	}
+	/* The functions one level down, in order of first appearance (the
+	 * tree's scratch: expansions are many and mostly small). */
+	struct {
+		uint32_t *v;
+		size_t n, cap;
+	} funcs = {t->funcs, 0, t->funcs_cap};
+	/* One pass over the samples: each one's function one level down
+	 * (MT_NONE: it ends here), and per function its count, cum and
+	 * flat. */
 	uint32_t ends = 0;
 	for (uint32_t i = s0; i < s1; i++) {
+		/* A large range reads the samples' frames, offsets and values
+		 * all over memory: ask for them well ahead. */
+		if (i + 64 < s1)
+			prefetch_sample(t, t->perm[i + 64], d, true);
+		if (i + 32 < s1)
+			prefetch_sample(t, t->perm[i + 32], d, false);
 		uint32_t s = t->perm[i];
-		if (f->off[s + 1] - f->off[s] <= d) {
+		size_t len = f->off[s + 1] - f->off[s];
+		if (len <= d) {
+			t->fnb[i] = MT_NONE;
 			ends++;
 			continue;
 		}
 		uint32_t fn = frame_at(t, s, d);
-		if (t->cnt[fn]++ == 0)
+		t->fnb[i] = fn;
+		int64_t *acc = t->acc + (size_t)fn * 2 * nst;
+		double *facc = t->facc ? t->facc + (size_t)fn * 2 * nst : NULL;
+		if (t->cnt[fn]++ == 0) {
 			VEC_PUSH(funcs, fn);
+			memset(acc, 0, 2 * nst * sizeof *acc);
+			if (facc)
+				memset(facc, 0, 2 * nst * sizeof *facc);
+		}
+		const int64_t *v = profile_values(f->p, s) + t->t0;
+		bool leaf = len == d + 1;
+		for (size_t k = 0; k < nst; k++)
+			acc[k] = mt_sat_add(acc[k], v[k]);
+		for (size_t k = 0; leaf && k < nst; k++)
+			acc[nst + k] = mt_sat_add(acc[nst + k], v[k]);
+		for (size_t k = 0; facc && k < nst; k++) {
+			double x = profile_value_exact(f->p, s, t->t0 + k);
+			facc[k] += x;
+			if (leaf)
+				facc[nst + k] += x;
+		}
 	}
-	/* Make the children with their ranges, then counting-sort the range. */
-	uint32_t pos = s0 + ends, prev = MT_NONE, first = (uint32_t)t->n;
+	/* The children with their ranges (those that end here stay first in
+	 * the range), then a counting sort of the range unless one child has
+	 * it all. */
+	uint32_t pos = s0 + ends, prev = MT_NONE;
 	for (size_t i = 0; i < funcs.n; i++) {
 		uint32_t fn = funcs.v[i];
 		uint32_t c = node_add(t, n, fn);
+		const int64_t *acc = t->acc + (size_t)fn * 2 * nst;
+		memcpy(t->cum + (size_t)c * nst, acc, nst * sizeof *acc);
+		memcpy(t->flat + (size_t)c * nst, acc + nst, nst * sizeof *acc);
+		for (size_t k = 0; t->facc && k < nst; k++) {
+			const double *facc = t->facc + (size_t)fn * 2 * nst;
+			t->cum[(size_t)c * nst + k] = profile_sum(facc[k]);
+			t->flat[(size_t)c * nst + k] = profile_sum(facc[nst + k]);
+		}
 		t->v[c].s0 = pos;
 		t->v[c].s1 = pos + t->cnt[fn];
 		pos += t->cnt[fn];
-		t->child_of[fn] = c;
 		t->cnt[fn] = t->v[c].s0; /* now the next free slot */
 		if (prev == MT_NONE)
 			t->v[n].child = c;
@@ -221,51 +340,22 @@ void calltree_expand(struct calltree *t, uint32_t n)
 			t->v[prev].next = c;
 		prev = c;
 	}
-	/* Exact estimates of the children, summed here and truncated once. */
-	bool ex = profile_has_exact(f->p);
-	double *fcum = ex ? xcalloc(funcs.n * nst + 1, sizeof *fcum) : NULL;
-	double *fflat = ex ? xcalloc(funcs.n * nst + 1, sizeof *fflat) : NULL;
-	uint32_t e = s0;
-	for (uint32_t i = s0; i < s1; i++) {
-		uint32_t s = t->perm[i];
-		size_t len = f->off[s + 1] - f->off[s];
-		if (len <= d) {
-			t->tmp[e++] = s;
-			continue;
+	if (funcs.n > 1 || (funcs.n == 1 && ends)) {
+		uint32_t e = s0;
+		for (uint32_t i = s0; i < s1; i++) {
+			uint32_t fn = t->fnb[i];
+			t->tmp[fn == MT_NONE ? e++ : t->cnt[fn]++] = t->perm[i];
 		}
-		uint32_t fn = frame_at(t, s, d);
-		uint32_t c = t->child_of[fn];
-		t->tmp[t->cnt[fn]++] = s;
-		const int64_t *v = profile_values(f->p, s) + t->t0;
-		int64_t *cum = t->cum + (size_t)c * t->nst;
-		for (size_t k = 0; k < nst; k++)
-			cum[k] = mt_sat_add(cum[k], v[k]);
-		for (size_t k = 0; ex && k < nst; k++)
-			fcum[(c - first) * nst + k] += profile_value_exact(f->p, s, t->t0 + k);
-		if (len == d + 1) {
-			int64_t *flat = t->flat + (size_t)c * t->nst;
-			for (size_t k = 0; k < nst; k++)
-				flat[k] = mt_sat_add(flat[k], v[k]);
-			for (size_t k = 0; ex && k < nst; k++)
-				fflat[(c - first) * nst + k] +=
-					profile_value_exact(f->p, s, t->t0 + k);
-		}
+		memcpy(t->perm + s0, t->tmp + s0, (s1 - s0) * sizeof *t->perm);
 	}
-	for (size_t i = 0; ex && i < funcs.n * nst; i++) {
-		size_t c = first + i / nst, k = i % nst;
-		t->cum[c * t->nst + k] = profile_sum(fcum[i]);
-		t->flat[c * t->nst + k] = profile_sum(fflat[i]);
-	}
-	free(fcum);
-	free(fflat);
-	memcpy(t->perm + s0, t->tmp + s0, (s1 - s0) * sizeof *t->perm);
 	for (size_t i = 0; i < funcs.n; i++)
 		t->cnt[funcs.v[i]] = 0;
 	t->v[n].nchild = (uint32_t)funcs.n;
 	t->v[n].expanded = true;
 	VEC_RESERVE(funcs, funcs.n + 1);
 	sort_children(t, n, funcs.v);
-	free(funcs.v);
+	t->funcs = funcs.v;
+	t->funcs_cap = funcs.cap;
 }
 
 /* Depth first with a stack of its own (nodes in the order a recursion would
@@ -301,12 +391,58 @@ void calltree_expand_min(struct calltree *t, uint32_t n, int idx, int64_t min,
 	free(st.v);
 }
 
-void calltree_expand_all(struct calltree *t)
+/* A node the walk will enter, and what it may drop then: the nodes made
+ * after its parent's children (the subtrees of its earlier siblings), and
+ * the link to them of the sibling walked just before it. */
+struct walk_step {
+	uint32_t node, keep, prev;
+};
+
+/* Forgets n's children (they are dropped): n can be expanded again. */
+static void unexpand(struct calltree *t, uint32_t n)
 {
-	/* Nodes are appended as they are made: expanding in id order
-	 * reaches every node without a stack. */
-	for (size_t n = 0; n < t->n; n++)
-		calltree_expand(t, (uint32_t)n);
+	if (n == MT_NONE)
+		return;
+	t->v[n].child = MT_NONE;
+	t->v[n].nchild = 0;
+	t->v[n].expanded = false;
+}
+
+void calltree_walk(struct calltree *t, bool (*visit)(void *ctx, const struct calltree *t,
+						      uint32_t n),
+		   void *ctx)
+{
+	VEC(struct walk_step) stack = {0};
+	VEC(uint32_t) kids = {0};
+	uint32_t cur = CT_ROOT;
+	bool descend = visit(ctx, t, CT_ROOT);
+	for (;;) {
+		if (descend) {
+			/* The children are made at the end of the nodes, in one
+			 * block, and go on the stack last to first; each drops
+			 * the subtree of the one walked before it. */
+			calltree_expand(t, cur);
+			kids.n = 0;
+			for (uint32_t c = t->v[cur].child; c != MT_NONE; c = t->v[c].next)
+				VEC_PUSH(kids, c);
+			uint32_t end = (uint32_t)t->n;
+			for (size_t i = kids.n; i-- > 0;)
+				VEC_PUSH(stack, ((struct walk_step){kids.v[i], end,
+								     i ? kids.v[i - 1] : MT_NONE}));
+		}
+		if (!stack.n)
+			break;
+		struct walk_step st = stack.v[--stack.n];
+		unexpand(t, st.prev);
+		t->n = st.keep;
+		cur = st.node;
+		descend = visit(ctx, t, cur);
+	}
+	/* Back to a tree of the root alone. */
+	t->n = 1;
+	unexpand(t, CT_ROOT);
+	free(stack.v);
+	free(kids.v);
 }
 
 void calltree_sort(struct calltree *t, int idx)

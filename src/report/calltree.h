@@ -39,6 +39,9 @@ struct ct_frames {
 /* Collects the frames of every sample of m's profile (samples that m's
  * filters drop get none). */
 void ct_frames_init(struct ct_frames *f, const struct mt_nodes *m);
+/* The same for the samples with a non-zero value of sample type idx only
+ * (the others weigh nothing in a tree of idx alone: an export's). */
+void ct_frames_init_index(struct ct_frames *f, const struct mt_nodes *m, int idx);
 void ct_frames_done(struct ct_frames *f);
 
 #define CT_ROOT 0u /* node 0 is the synthetic root (func MT_NONE) */
@@ -64,8 +67,13 @@ struct calltree {
 	uint32_t *perm;      /* samples, grouped by path */
 	uint32_t *tmp;
 	int sorted_by;       /* sample type children are ordered by */
-	/* scratch of expand, per function */
-	uint32_t *cnt, *child_of;
+	/* scratch of expand: per sample of a range, its next function; per
+	 * function, a count and the sums of cum and flat; the functions */
+	uint32_t *fnb, *cnt;
+	int64_t *acc;
+	double *facc; /* the same sums of exact estimates (jemalloc), or NULL */
+	uint32_t *funcs;
+	size_t funcs_cap;
 };
 
 /* Makes the root of a tree over f; children are made by calltree_expand. */
@@ -97,8 +105,16 @@ void calltree_expand(struct calltree *t, uint32_t n);
 void calltree_expand_min(struct calltree *t, uint32_t n, int idx, int64_t min,
 			 unsigned max_depth);
 
-/* Expands every node of the tree (an export of every stack). */
-void calltree_expand_all(struct calltree *t);
+/* Walks the tree depth first in its order (children by |cum| of the sort
+ * index, then name), calling visit on entering each node (the root first);
+ * visit returns whether to go below the node. Each subtree is dropped once
+ * walked and its node ids are reused, so a walk of a tree with millions of
+ * paths holds one path of sibling lists at a time, and reads the samples
+ * of a path while they are in the cache. t must be new (nothing expanded);
+ * the walk leaves it so. */
+void calltree_walk(struct calltree *t, bool (*visit)(void *ctx, const struct calltree *t,
+						      uint32_t n),
+		   void *ctx);
 
 /* Reorders the children of every expanded node by |cum| of idx. */
 void calltree_sort(struct calltree *t, int idx);

@@ -1,4 +1,4 @@
-/* export.c - folded stacks, JSON, SVG flame graphs and view profiles. The
+/* export.c - folded stacks, JSON and SVG flame graphs. The
  * stacks come from the one call-path trie (calltree.c) that the viewer's
  * flame graph and call tree show: nothing here aggregates on its own. */
 #include "report/export.h"
@@ -10,30 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The top-down tree of sample type index over m, built as far as needed:
- * every node (px 0), or the nodes at least a pixel wide when the root is
- * px pixels wide. */
+/* The top-down tree of sample type index over m, of the samples with a
+ * value of that type, walked depth first (calltree_walk): an export holds
+ * one path of the tree at a time, never the whole of it. */
 struct stacks {
 	struct ct_frames f;
 	struct calltree t;
 };
 
-static void stacks_build(struct stacks *st, const struct mt_nodes *m, int index, double px)
+static void stacks_init(struct stacks *st, const struct mt_nodes *m, int index)
 {
-	ct_frames_init(&st->f, m);
+	ct_frames_init_index(&st->f, m, index);
 	calltree_init_one(&st->t, &st->f, false, index);
-	if (px <= 0) {
-		calltree_expand_all(&st->t);
-		return;
-	}
-	int64_t root = calltree_cum(&st->t, CT_ROOT, index);
-	double min = (double)mt_sat_abs(root) / px;
-	/* Only what is wide enough to draw: breadth first, in id order. */
-	for (size_t n = 0; n < st->t.n; n++) {
-		int64_t c = calltree_cum(&st->t, (uint32_t)n, index);
-		if ((double)mt_sat_abs(c) >= min)
-			calltree_expand(&st->t, (uint32_t)n);
-	}
 }
 
 static void stacks_done(struct stacks *st)
@@ -42,90 +30,105 @@ static void stacks_done(struct stacks *st)
 	ct_frames_done(&st->f);
 }
 
-/* Calls emit for every node with a non-zero flat value of index, with its
- * path root first, depth first in the tree's order (children by |cum|). */
-static void walk_stacks(const struct calltree *t, int index,
-			void (*emit)(void *ctx, const uint32_t *path, size_t n, int64_t v),
-			void *ctx)
-{
-	VEC(uint32_t) path = {0}, stack = {0};
-	/* Children go on the stack last to first, so pop gives the first. */
-	VEC(uint32_t) kids = {0};
-	uint32_t cur = CT_ROOT;
-	for (;;) {
-		kids.n = 0;
-		for (uint32_t c = t->v[cur].child; c != MT_NONE; c = t->v[c].next)
-			VEC_PUSH(kids, c);
-		for (size_t i = kids.n; i-- > 0;)
-			VEC_PUSH(stack, kids.v[i]);
-		if (!stack.n)
-			break;
-		cur = stack.v[--stack.n];
-		path.n = t->v[cur].depth - 1;
-		VEC_RESERVE(path, path.n + 1);
-		path.v[path.n++] = t->v[cur].func;
-		int64_t self = calltree_flat(t, cur, index);
-		if (self)
-			emit(ctx, path.v, path.n, self);
-	}
-	free(kids.v);
-	free(path.v);
-	free(stack.v);
-}
-
-struct emit_ctx {
+/* A walk that keeps the text of the path to the current node: its frames
+ * (quoted for JSON) joined by sep, in buf[0 .. len[depth]). */
+struct path_walk {
 	FILE *f;
 	const struct mt_nodes *m;
+	int index;
+	bool json;
 	size_t count;
+	char *buf;
+	size_t cap;
+	VEC(size_t) len;  /* per depth: the text's length up to that frame */
+	char **quoted;    /* JSON: per node name, made when first needed */
 };
 
-static void emit_folded(void *vctx, const uint32_t *path, size_t n, int64_t v)
+/* The text of node's name in the path: as is, or quoted for JSON. */
+static const char *path_name(struct path_walk *w, uint32_t node, size_t *n)
 {
-	struct emit_ctx *c = vctx;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputc(';', c->f);
-		fputs(mt_node_name(c->m, path[i]), c->f);
+	if (!w->json) {
+		*n = strtab_len(&w->m->names, node + 1);
+		return mt_node_name(w->m, node);
 	}
-	fprintf(c->f, " %" PRId64 "\n", v);
+	if (!w->quoted[node]) {
+		const char *name = mt_node_name(w->m, node);
+		w->quoted[node] = xmalloc(6 * strlen(name) + 3);
+		mt_json_quote(w->quoted[node], name);
+	}
+	*n = strlen(w->quoted[node]);
+	return w->quoted[node];
+}
+
+/* Enters node n: extends the path and writes the stack when n has flat. */
+static bool path_visit(void *ctx, const struct calltree *t, uint32_t n)
+{
+	struct path_walk *w = ctx;
+	uint32_t d = t->v[n].depth;
+	VEC_RESERVE(w->len, d + 1);
+	if (n == CT_ROOT) {
+		w->len.v[0] = 0;
+		return true;
+	}
+	size_t k, at = w->len.v[d - 1];
+	const char *name = path_name(w, t->v[n].func, &k);
+	const char *sep = w->json ? ", " : ";";
+	size_t sl = d > 1 ? strlen(sep) : 0;
+	if (at + sl + k + 1 > w->cap)
+		xgrow((void **)&w->buf, &w->cap, at + sl + k + 1, 1);
+	memcpy(w->buf + at, sep, sl);
+	memcpy(w->buf + at + sl, name, k);
+	w->len.v[d] = at + sl + k;
+	int64_t self = calltree_flat(t, n, w->index);
+	if (!self)
+		return true;
+	if (w->json) {
+		fprintf(w->f, "%s\n  {\"frames\": [", w->count ? "," : "");
+		fwrite(w->buf, 1, w->len.v[d], w->f);
+		fprintf(w->f, "], \"value\": %" PRId64 "}", self);
+	} else {
+		fwrite(w->buf, 1, w->len.v[d], w->f);
+		fprintf(w->f, " %" PRId64 "\n", self);
+	}
+	w->count++;
+	return true;
+}
+
+/* Writes every stack with a flat value, root first, depth first in the
+ * tree's order (children by |cum|); returns how many. */
+static size_t write_stacks(FILE *f, const struct mt_nodes *m, int index, bool json)
+{
+	struct stacks st;
+	stacks_init(&st, m, index);
+	struct path_walk w = {.f = f, .m = m, .index = index, .json = json};
+	if (json)
+		w.quoted = xcalloc(m->n + 1, sizeof *w.quoted);
+	calltree_walk(&st.t, path_visit, &w);
+	if (json) {
+		for (size_t i = 0; i < m->n; i++)
+			free(w.quoted[i]);
+		free(w.quoted);
+	}
+	free(w.buf);
+	free(w.len.v);
+	stacks_done(&st);
+	return w.count;
 }
 
 void export_folded(FILE *f, const struct mt_nodes *m, int index)
 {
-	struct stacks st;
-	stacks_build(&st, m, index, 0);
-	struct emit_ctx c = {f, m, 0};
-	walk_stacks(&st.t, index, emit_folded, &c);
-	stacks_done(&st);
-}
-
-
-static void emit_json(void *vctx, const uint32_t *path, size_t n, int64_t v)
-{
-	struct emit_ctx *c = vctx;
-	fprintf(c->f, "%s\n  {\"frames\": [", c->count++ ? "," : "");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputs(", ", c->f);
-		mt_json_str(c->f, mt_node_name(c->m, path[i]));
-	}
-	fprintf(c->f, "], \"value\": %" PRId64 "}", v);
+	write_stacks(f, m, index, false);
 }
 
 void export_json(FILE *f, const struct mt_nodes *m, int index)
 {
 	const struct profile *p = m->p;
-	struct stacks st;
-	stacks_build(&st, m, index, 0);
 	fputs("{\"sample_type\": ", f);
 	mt_json_str(f, profile_str(p, p->sample_types.v[index].type));
 	fputs(", \"unit\": ", f);
 	mt_json_str(f, profile_str(p, p->sample_types.v[index].unit));
 	fprintf(f, ", \"total\": %" PRId64 ", \"stacks\": [", mt_profile_total(p, index));
-	struct emit_ctx c = {f, m, 0};
-	walk_stacks(&st.t, index, emit_json, &c);
-	fputs(c.count ? "\n]}\n" : "]}\n", f);
-	stacks_done(&st);
+	fputs(write_stacks(f, m, index, true) ? "\n]}\n" : "]}\n", f);
 }
 
 /* ---- SVG ---- */
@@ -187,27 +190,74 @@ static void svg_box(FILE *f, const char *name, int64_t cum, const char *unit, in
 	fputs("</g>\n", f);
 }
 
+/* A box of the flame graph, laid out during the walk and drawn after it
+ * (the root is at the bottom: y needs the depth of the deepest box). */
+struct svg_rec {
+	double x, w;
+	uint32_t depth, func; /* func MT_NONE: the root, or merged narrow frames */
+	int64_t cum;
+	bool merged;
+};
+
+struct svg_walk {
+	double scale;
+	int index;
+	VEC(struct svg_rec) boxes;
+	VEC(double) cx;      /* per depth: where the next child of the box above goes */
+	VEC(uint8_t) merged; /* per depth: the narrow children are drawn merged */
+	uint32_t depth;      /* the deepest box + 1 */
+};
+
+/* Enters node n: lays out its box, or merges it and its narrower siblings
+ * (children come by |cum|, so the narrow ones are the last) into one. */
+static bool svg_visit(void *ctx, const struct calltree *t, uint32_t n)
+{
+	struct svg_walk *w = ctx;
+	uint32_t d = t->v[n].depth;
+	VEC_RESERVE(w->cx, d + 2);
+	VEC_RESERVE(w->merged, d + 2);
+	if (n == CT_ROOT)
+		w->cx.v[0] = 0;
+	double width = (double)llabs(calltree_cum(t, n, w->index)) * w->scale;
+	double x = w->cx.v[d];
+	if (width < 1.0) {
+		if (n == CT_ROOT || w->merged.v[d])
+			return false;
+		w->merged.v[d] = 1;
+		double small = 0;
+		for (uint32_t c = n; c != MT_NONE; c = t->v[c].next)
+			small += (double)mt_sat_abs(calltree_cum(t, c, w->index)) * w->scale;
+		if (small >= 1.0)
+			VEC_PUSH(w->boxes, ((struct svg_rec){.x = x, .w = small, .depth = d,
+							      .func = MT_NONE, .merged = true}));
+		return false;
+	}
+	VEC_PUSH(w->boxes, ((struct svg_rec){.x = x, .w = width, .depth = d,
+					      .func = t->v[n].func,
+					      .cum = calltree_cum(t, n, w->index)}));
+	w->cx.v[d] = x + width;
+	w->cx.v[d + 1] = x;
+	w->merged.v[d + 1] = 0;
+	if (d + 1 > w->depth)
+		w->depth = d + 1;
+	return true;
+}
+
 void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
 {
 	const struct profile *p = m->p;
 	const int width = 1200, row = 16;
 	const double span = width - 20;
 	struct stacks st;
-	/* Frames narrower than a pixel are merged into their parent's row:
-	 * the tree need not go below them. */
-	stacks_build(&st, m, index, span);
-	const struct calltree *t = &st.t;
-	int64_t total = calltree_cum(t, CT_ROOT, index);
-	double scale = total ? span / (double)mt_sat_abs(total) : 0;
-	/* x of every node, in id order (a parent before its children). */
-	double *x = xcalloc(t->n + 1, sizeof *x);
-	uint32_t depth = 0;
-	for (uint32_t n = 0; n < t->n; n++) {
-		double w = (double)mt_sat_abs(calltree_cum(t, n, index)) * scale;
-		if (w >= 1.0 && t->v[n].depth + 1 > depth)
-			depth = t->v[n].depth + 1;
-	}
-	int height = (int)(depth + 3) * row + 10;
+	stacks_init(&st, m, index);
+	int64_t total = calltree_cum(&st.t, CT_ROOT, index);
+	struct svg_walk w = {.index = index};
+	if (total)
+		w.scale = span / (double)mt_sat_abs(total);
+	/* Frames narrower than a pixel are merged into one box: the walk
+	 * need not go below them. */
+	calltree_walk(&st.t, svg_visit, &w);
+	int height = (int)(w.depth + 3) * row + 10;
 	const char *unit = profile_str(p, p->sample_types.v[index].unit);
 	fprintf(f, "<?xml version=\"1.0\" standalone=\"no\"?>\n"
 		   "<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" "
@@ -219,91 +269,22 @@ void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title)
 	xml_text(f, title ? title : "memtop flame graph", 200);
 	fprintf(f, " (%s)</text>\n<g transform=\"translate(10,0)\">\n",
 		profile_str(p, p->sample_types.v[index].type));
-	for (uint32_t n = 0; total && n < t->n; n++) {
-		double w = (double)mt_sat_abs(calltree_cum(t, n, index)) * scale;
-		if (w < 1.0)
-			continue;
-		int y = height - (int)(t->v[n].depth + 1) * row - 4;
-		const char *name = n == CT_ROOT ? "all" : mt_node_name(m, t->v[n].func);
-		svg_box(f, name, calltree_cum(t, n, index), unit, total, x[n], y, w, row);
-		/* Lay out the children; the narrow ones merge, never lost. */
-		double cx = x[n], small = 0;
-		for (uint32_t c = t->v[n].child; c != MT_NONE; c = t->v[c].next) {
-			double cw = (double)mt_sat_abs(calltree_cum(t, c, index)) * scale;
-			x[c] = cx;
-			if (cw < 1.0) {
-				small += cw;
-				continue;
-			}
-			cx += cw;
-		}
-		if (small >= 1.0)
+	for (size_t i = 0; i < w.boxes.n; i++) {
+		const struct svg_rec *b = &w.boxes.v[i];
+		int y = height - (int)(b->depth + 1) * row - 4;
+		if (b->merged) {
 			fprintf(f, "<g><title>merged: frames too narrow to draw</title>"
 				   "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
 				   "fill=\"rgb(180,180,180)\"/></g>\n",
-				cx, y - row, small, row - 1);
+				b->x, y, b->w, row - 1);
+			continue;
+		}
+		const char *name = b->func == MT_NONE ? "all" : mt_node_name(m, b->func);
+		svg_box(f, name, b->cum, unit, total, b->x, y, b->w, row);
 	}
 	fputs("</g>\n</svg>\n", f);
-	free(x);
+	free(w.boxes.v);
+	free(w.cx.v);
+	free(w.merged.v);
 	stacks_done(&st);
-}
-
-/* ---- view profile ---- */
-
-struct profile *export_view_profile(const struct mt_nodes *m)
-{
-	const struct profile *p = m->p;
-	struct profile *d = profile_new();
-	d->format = MT_FMT_PPROF;
-#define CP(s) strtab_intern(&d->strs, profile_str(p, (s)), strtab_len(&p->strs, (s)))
-	for (size_t i = 0; i < p->sample_types.n; i++) {
-		struct mt_value_type vt = {CP(p->sample_types.v[i].type),
-					   CP(p->sample_types.v[i].unit)};
-		VEC_PUSH(d->sample_types, vt);
-	}
-	d->default_sample_type = CP(p->default_sample_type);
-	d->period_type.type = CP(p->period_type.type);
-	d->period_type.unit = CP(p->period_type.unit);
-	d->period = p->period;
-	d->time_nanos = p->time_nanos;
-	d->duration_nanos = p->duration_nanos;
-	for (size_t i = 0; i < p->comments.n; i++)
-		VEC_PUSH(d->comments, CP(p->comments.v[i]));
-	/* one function and one location per node: location i = node i */
-	for (size_t i = 0; i < m->n; i++) {
-		const char *name = mt_node_name(m, (uint32_t)i);
-		struct mt_function fn = {.id = i + 1,
-					 .name = strtab_intern(&d->strs, name, strlen(name))};
-		VEC_PUSH(d->functions, fn);
-		struct mt_line ln = {.func = (uint32_t)i};
-		struct mt_location loc = {.id = i + 1, .mapping = MT_NONE,
-					  .line0 = (uint32_t)d->lines.n, .nline = 1};
-		VEC_PUSH(d->lines, ln);
-		VEC_PUSH(d->locations, loc);
-	}
-	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
-	size_t nst = p->sample_types.n;
-	for (size_t s = 0; s < p->samples.n; s++) {
-		size_t k = mt_nodes_frames(m, s, fr);
-		if (k == 0)
-			continue;
-		const struct mt_sample *sm = &p->samples.v[s];
-		struct mt_sample ns = {.loc0 = (uint32_t)d->sample_locs.n, .nloc = (uint32_t)k,
-				       .label0 = (uint32_t)d->labels.n, .nlabel = sm->nlabel};
-		for (size_t i = 0; i < k; i++)
-			VEC_PUSH(d->sample_locs, fr[i].node);
-		for (uint32_t j = 0; j < sm->nlabel; j++) {
-			struct mt_label l = p->labels.v[sm->label0 + j];
-			l.key = CP(l.key);
-			l.str = CP(l.str);
-			l.unit = CP(l.unit);
-			VEC_PUSH(d->labels, l);
-		}
-		VEC_PUSH(d->samples, ns);
-		for (size_t t = 0; t < nst; t++)
-			VEC_PUSH(d->values, profile_values(p, s)[t]);
-	}
-#undef CP
-	free(fr);
-	return d;
 }

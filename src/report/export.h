@@ -1,6 +1,6 @@
 /* export.h - memtop's views as files to share: folded stacks (flamegraph.pl,
- * inferno, speedscope), JSON stacks, a pprof profile of the filtered view,
- * and a self-contained SVG flame graph.
+ * inferno, speedscope), JSON stacks and a self-contained SVG flame graph.
+ * (The pprof export is the query engine's mt_report_profile.)
  *
  * The writers emit to a stream the caller owns; they never print elsewhere.
  */
@@ -23,10 +23,5 @@ void export_json(FILE *f, const struct mt_nodes *m, int index);
 /* A flame graph (root at the bottom) as one SVG document with a tooltip per
  * frame; frames narrower than a pixel are merged into their parent's "...". */
 void export_svg(FILE *f, const struct mt_nodes *m, int index, const char *title);
-
-/* A new profile holding exactly what m shows: one function and location per
- * node, the samples m keeps with their frames, all values and labels. Used
- * to export a filtered view as pprof. The caller owns the result. */
-struct profile *export_view_profile(const struct mt_nodes *m);
 
 #endif

@@ -32,7 +32,10 @@ static void graph_index(struct mt_graph *g)
 	}
 }
 
-void mt_graph_build_into(struct mt_graph *g, const struct mt_nodes *m, const uint8_t *into)
+/* Walks every sample root to leaf and adds its edges between kept nodes,
+ * once per sample and pair (the first, outermost occurrence decides the
+ * inline bit, as in pprof's newGraph). */
+void mt_graph_build_kept(struct mt_graph *g, const struct mt_nodes *m, const uint8_t *kept)
 {
 	const struct profile *p = m->p;
 	memset(g, 0, sizeof *g);
@@ -58,15 +61,24 @@ void mt_graph_build_into(struct mt_graph *g, const struct mt_nodes *m, const uin
 			continue;
 		size_t k = mt_nodes_frames(m, s, fr);
 		uint32_t mark = (uint32_t)s + 1, parent = MT_NONE;
-		for (size_t i = k; i-- > 0; parent = fr[i].node) {
+		bool residual = false;
+		for (size_t i = k; i-- > 0;) {
 			uint32_t n = fr[i].node;
-			if (parent == MT_NONE || n == parent || (into && !into[n]))
+			if (kept && !kept[n]) {
+				residual = true;
+				continue;
+			}
+			uint32_t from = parent;
+			bool skipped = residual;
+			parent = n;
+			residual = false;
+			if (from == MT_NONE || n == from)
 				continue;
 			bool added;
-			uint32_t *at = mt_u64map_put(&idx, mt_pair_key(parent, n), &added);
+			uint32_t *at = mt_u64map_put(&idx, mt_pair_key(from, n), &added);
 			if (added) {
 				*at = (uint32_t)edges.n;
-				VEC_PUSH(edges, ((struct mt_edge){.src = parent, .dst = n}));
+				VEC_PUSH(edges, ((struct mt_edge){.src = from, .dst = n}));
 				VEC_PUSH(stamps, 0);
 				VEC_RESERVE(w, w.n + nst);
 				memset(w.v + w.n, 0, nst * sizeof *w.v);
@@ -88,6 +100,8 @@ void mt_graph_build_into(struct mt_graph *g, const struct mt_nodes *m, const uin
 			edges.v[*at].seen |= live;
 			if (!fr[i].inl)
 				edges.v[*at].noinl |= live;
+			if (skipped)
+				edges.v[*at].residual |= live;
 		}
 	}
 	for (size_t i = 0; ex && i < w.n; i++)
@@ -104,15 +118,17 @@ void mt_graph_build_into(struct mt_graph *g, const struct mt_nodes *m, const uin
 
 void mt_graph_build(struct mt_graph *g, const struct mt_nodes *m)
 {
-	mt_graph_build_into(g, m, NULL);
+	mt_graph_build_kept(g, m, NULL);
 }
 
-void mt_graph_trim(struct mt_graph *g, int idx, int64_t cutoff)
+void mt_graph_trim(struct mt_graph *g, int idx, int64_t cutoff, const uint8_t *rows)
 {
 	size_t k = 0, nst = g->nst;
 	for (size_t i = 0; i < g->n; i++) {
 		int64_t x = mt_edge_weight(g, (uint32_t)i, idx);
-		if (mt_sat_abs(x) < cutoff || x == 0 || !mt_edge_seen(g, (uint32_t)i, idx))
+		if (!mt_edge_seen(g, (uint32_t)i, idx))
+			continue;
+		if (mt_sat_abs(x) < cutoff && (!rows || rows[g->e[i].dst]))
 			continue;
 		g->e[k] = g->e[i];
 		memmove(g->w + k * nst, g->w + i * nst, nst * sizeof *g->w);
@@ -183,7 +199,7 @@ size_t mt_graph_peek(const struct mt_graph *g, const struct mt_nodes *m, uint32_
 	for (size_t i = 0; i < n; i++) {
 		uint32_t e = ids[at[node] + i];
 		int64_t w = mt_edge_weight(g, e, idx);
-		if (!w || !mt_edge_seen(g, e, idx))
+		if (!mt_edge_seen(g, e, idx))
 			continue;
 		(*out)[k++] = (struct mt_peek_edge){
 			.node = callers ? g->e[e].src : g->e[e].dst,

@@ -153,36 +153,29 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 }
 
 void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
-			  size_t nrows, double edge_fraction)
+			  const uint8_t *kept, int64_t edge_cutoff)
 {
-	if (nrows > t->n)
-		nrows = t->n;
 	size_t nn = m->n;
-	uint8_t *into = xcalloc(nn ? nn : 1, 1);
 	uint32_t *row_of = xmalloc((nn ? nn : 1) * sizeof *row_of);
-	for (size_t i = 0; i < nrows; i++) {
-		into[t->rows[i].node] = 1;
+	memset(row_of, 0xff, (nn ? nn : 1) * sizeof *row_of);
+	for (size_t i = 0; i < t->n; i++)
 		row_of[t->rows[i].node] = (uint32_t)i;
-	}
 	struct mt_graph g;
-	mt_graph_build_into(&g, m, into);
-	/* pprof drops edges lighter than edgefraction of the flat sum before it
-	 * looks at them. */
-	int64_t cutoff = (int64_t)((double)t->flat_sum * edge_fraction);
-	if (cutoff < 0)
-		cutoff = -cutoff;
+	mt_graph_build_kept(&g, m, kept);
+	/* pprof drops edges lighter than the cutoff before it looks at them. */
+	if (edge_cutoff < 0)
+		edge_cutoff = -edge_cutoff;
 	for (uint32_t j = 0; j < g.n; j++) {
 		int64_t w = mt_edge_weight(&g, j, index);
-		if (!mt_edge_seen(&g, j, index) || mt_sat_abs(w) < cutoff)
+		uint32_t r = row_of[g.e[j].dst];
+		if (r == MT_NONE || !mt_edge_seen(&g, j, index) || mt_sat_abs(w) < edge_cutoff)
 			continue;
-		struct mt_top_row *r = &t->rows[row_of[g.e[j].dst]];
 		if (mt_edge_inline(&g, j, index))
-			r->inl = true;
+			t->rows[r].inl = true;
 		else
-			r->noinl = true;
+			t->rows[r].noinl = true;
 	}
 	mt_graph_done(&g);
-	free(into);
 	free(row_of);
 }
 

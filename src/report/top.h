@@ -35,11 +35,12 @@ void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, in
  * t0 .. t0+nt-1 in one walk of the samples (div < 0: no -mean). */
 void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, int nt,
 			int div);
-/* Sets inl/noinl of the first nrows rows like pprof's text report: from the
- * caller edges into each node that weigh at least edge_fraction (pprof's
- * -edgefraction, 0.001) of the flat sum. Costs a walk of all samples. */
+/* Sets inl/noinl of the rows like pprof's text report: from the caller
+ * edges into each row's node that weigh at least edge_cutoff, in the graph
+ * over the nodes marked in kept (NULL: all nodes; see mt_report_kept).
+ * Costs a walk of all samples. */
 void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
-			  size_t nrows, double edge_fraction);
+			  const uint8_t *kept, int64_t edge_cutoff);
 void mt_top_sort(struct mt_top *t, const struct mt_nodes *m, enum mt_sort by);
 void mt_top_done(struct mt_top *t);
 
