@@ -146,7 +146,8 @@ static void keep_used_locations(struct profile *p)
 			*l = to[*l];
 		}
 	}
-	memcpy(p->locations.v, kept, k * sizeof *kept);
+	if (k)
+		memcpy(p->locations.v, kept, k * sizeof *kept);
 	p->locations.n = k;
 	free(kept);
 	free(to);

@@ -421,7 +421,8 @@ enum mt_status gg_build(struct gg_set *s, const struct profile *p, struct mt_err
 	for (size_t i = 0; i < ns; i++) {
 		const struct mt_sample *sm = &p->samples.v[i];
 		read_labels(p, &k, i, &sl);
-		struct skey key = {p->sample_locs.v + sm->loc0, sm->nloc, sl.state,
+		struct skey key = {sm->nloc ? p->sample_locs.v + sm->loc0 : NULL,
+				   sm->nloc, sl.state,
 				   sl.created_by, sl.elided};
 		uint64_t h = skey_hash(&key, canon);
 		if ((keys.n + 1) * 2 > nslots) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "base/u64map.h"
 #include "profile/tags.h"
 
@@ -37,8 +38,8 @@ void mt_labels_build(struct mt_labels *out, const struct mt_nodes *m, int idx)
 		if (mt_nodes_frames(m, s, fr) == 0)
 			continue;
 		int64_t w = p->values.v[s * nst + (size_t)idx];
-		w = w < 0 ? -w : w;
-		out->total += w;
+		w = mt_sat_abs(w);
+		out->total = mt_sat_add(out->total, w);
 		const struct mt_sample *sm = &p->samples.v[s];
 		for (uint32_t j = 0; j < sm->nlabel; j++) {
 			const struct mt_label *l = &p->labels.v[sm->label0 + j];
@@ -66,7 +67,7 @@ void mt_labels_build(struct mt_labels *out, const struct mt_nodes *m, int idx)
 				VEC_PUSH(rows, nr);
 				r = &rows.v[rows.n - 1];
 			}
-			r->weight += w;
+			r->weight = mt_sat_add(r->weight, w);
 			r->samples++;
 		}
 	}

@@ -127,8 +127,8 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 		double ftotal = 0;
 		for (size_t s = 0; s < p->samples.n; s++) {
 			int64_t x = p->values.v[s * nst + (size_t)t0 + i];
-			total += x < 0 ? -x : x;
-			dtotal += p->values.v[s * nst + (size_t)div];
+			total = mt_sat_add(total, mt_sat_abs(x));
+			dtotal = mt_sat_add(dtotal, p->values.v[s * nst + (size_t)div]);
 			if (ex)
 				ftotal += fabs(profile_value_exact(p, s, (size_t)t0 + i));
 		}
