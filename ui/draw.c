@@ -308,6 +308,23 @@ bool ui_matches(const struct ui *ui, const char *s)
 	return ui->search_re && mt_regex_match(ui->search_re, s, strlen(s));
 }
 
+const char *ui_short_name(const char *s, int w, char *buf, size_t n)
+{
+	if (ui_width(s) <= w)
+		return s;
+	/* The package path ends at the last '/' before the function's own
+	 * name: before any '(' (a method's receiver) or space. */
+	size_t end = strcspn(s, "( ");
+	const char *slash = NULL;
+	for (const char *c = s; c < s + end; c++)
+		if (*c == '/')
+			slash = c;
+	if (!slash || !slash[1])
+		return s;
+	snprintf(buf, n, "%s", slash + 1);
+	return buf;
+}
+
 int ui_put_name(struct ui *ui, int y, int x, int w, const char *s, int attr,
 		bool selected)
 {

@@ -162,6 +162,8 @@ static enum view_kind current_base(struct ui *ui)
 	return VIEW_TOP;
 }
 
+enum view_kind ui_base_kind(struct ui *ui) { return current_base(ui); }
+
 /* Drops the newest step; frees its view when the step owns it. */
 static void drop_step(struct ui *ui)
 {

@@ -164,6 +164,10 @@ int ui_flame_attr(const struct ui *ui, const char *name);
  * what matters) or its end, marked with an ellipsis. Returns columns written. */
 int ui_put(struct ui *ui, int y, int x, int w, const char *s, int attr, bool pad,
 	   bool cut_left);
+/* s, or when it is wider than w columns, s without its import path
+ * ("runtime/pprof.writeGoroutineStacks" -> "pprof.writeGoroutineStacks"),
+ * so a cut name still says its package. Returns s or buf. */
+const char *ui_short_name(const char *s, int w, char *buf, size_t n);
 /* Like ui_put, with the search matches in s highlighted. */
 int ui_put_name(struct ui *ui, int y, int x, int w, const char *s, int attr,
 		bool selected);
@@ -202,6 +206,8 @@ bool ui_push_func(struct ui *ui, enum view_kind kind, uint32_t node);
 /* The function a view opened by ui_push_func names, in the model's current
  * nodes; MT_NONE (with a message) when the filters leave it out. */
 uint32_t ui_func_of_arg(struct ui *ui, uintptr_t arg);
+/* The base view (1-6) the current screen belongs to (its tab). */
+enum view_kind ui_base_kind(struct ui *ui);
 /* Opens base view kind (1-6) on top of the history, as its number key. */
 void ui_switch(struct ui *ui, enum view_kind kind);
 /* Before the model is rebuilt or replaced: every view notes its selected

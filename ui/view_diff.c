@@ -7,6 +7,7 @@
  * are compared by group instead (gm_diff, the rows of `memtop diff` on two
  * dumps): only in the base, only in the new, in both, with how many of the
  * same goroutines both hold; Enter opens the new group's stack. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +36,23 @@ static void fmt_delta(const struct model *md, char *buf, size_t n, int64_t d)
 	snprintf(buf, n, "%s%s", d > 0 ? "+" : "", t);
 }
 
-/* delta as a percentage of ref, as memtop diff prints it. */
+/* delta as a percentage of ref, as memtop diff prints it, in at most 8
+ * columns: fewer decimals from 1000% up, a factor from 10000x up. */
 static void delta_pct(char *buf, size_t n, int64_t delta, int64_t ref)
 {
+	double p = ref ? 100.0 * (double)delta / (double)mt_sat_abs(ref) : 0;
 	if (delta == 0)
 		snprintf(buf, n, "0%%");
 	else if (ref == 0)
 		snprintf(buf, n, "new");
+	else if (fabs(p) < 999.995)
+		snprintf(buf, n, "%+.2f%%", p);
+	else if (fabs(p) < 999999.5)
+		snprintf(buf, n, "%+.0f%%", p);
+	else if (fabs(p) / 100 < 9999999.5)
+		snprintf(buf, n, "%+.0fx", p / 100);
 	else
-		snprintf(buf, n, "%+.2f%%",
-			 100.0 * (double)delta / (double)mt_sat_abs(ref));
+		snprintf(buf, n, "%s", p > 0 ? "huge" : "-huge");
 }
 
 static int bar_width(int cols) { return cols >= 120 ? 12 : cols >= 100 ? 8 : 0; }

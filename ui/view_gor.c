@@ -167,7 +167,14 @@ static int draw_states(struct ui *ui, const struct gmodel *gm, int y, int maxrow
 	int rows = ((int)gm->states.n + ncol - 1) / ncol;
 	if (rows > maxrows)
 		rows = maxrows;
-	int sw = ui->cols >= 100 ? 17 : 14, lw = sw + 9;
+	/* The count is never cut: its column fits the largest one. */
+	int dw = 4;
+	for (size_t i = 0; i < gm->states.n; i++) {
+		char c[32];
+		int d = snprintf(c, sizeof c, "%lld", (long long)gm->states.v[i].count);
+		dw = d > dw ? d : dw;
+	}
+	int sw = (ui->cols >= 100 ? 17 : 14) - (dw - 4), lw = sw + dw + 5;
 	int bw = cw - lw - 9;
 	if (bw > 24)
 		bw = 24;
@@ -189,10 +196,11 @@ static int draw_states(struct ui *ui, const struct gmodel *gm, int y, int maxrow
 		}
 		char line[128], pct[16];
 		const char *k = state_key(st->state);
-		snprintf(line, sizeof line, "%s%-2s%-*.*s %4lld ",
-			 on ? ui->g->closed : " ", k, sw, sw, st->state,
-			 (long long)st->count);
+		snprintf(line, sizeof line, "%s%-2s", on ? ui->g->closed : " ", k);
 		ui_put(ui, y + r, x, lw, line, a, true, false);
+		ui_put(ui, y + r, x + 3, sw, st->state, a, true, false);
+		snprintf(line, sizeof line, " %*lld ", dw, (long long)st->count);
+		ui_put(ui, y + r, x + 3 + sw, dw + 2, line, a, true, false);
 		if (bw > 0)
 			ui_bar(ui, y + r, x + lw, bw,
 			       gm->total ? (double)st->count / (double)gm->total : 0,
@@ -227,7 +235,12 @@ static void gor_draw(struct ui *ui, struct view *v)
 	 * frame, creator. */
 	bool trend = gm->nsnap >= 2;
 	int wide = ui->cols >= 100;
-	int xc = 0, xs = 8, xw = xs + (wide ? 19 : 16), xt = xw + (wide ? 12 : 9);
+	/* The wait column only when some goroutine says how long it waited. */
+	bool waits = false;
+	for (size_t i = 0; i < gm->groups.n && !waits; i++)
+		waits = gm->groups.v[i].wait_max > 0;
+	int xc = 0, xs = 8, xw = xs + (wide ? 19 : 16);
+	int xt = xw + (waits ? (wide ? 12 : 9) : 0);
 	int tw = trend ? (wide ? 16 : 8) : 0;
 	int xk = xt + (trend ? tw + 8 : 0);
 	int kw = gm->lifetimes ? (wide ? 12 : 10) : 0;
@@ -241,7 +254,8 @@ static void gor_draw(struct ui *ui, struct view *v)
 	ui_put_right(ui, yt, xc, 6, h, ta);
 	ui_put(ui, yt, xs, xw - xs, "state", ta, false, false);
 	snprintf(h, sizeof h, "%swait", gv->sort == GS_WAIT ? mark : "");
-	ui_put(ui, yt, xw, xt - xw, h, ta, false, false);
+	if (waits)
+		ui_put(ui, yt, xw, xt - xw, h, ta, false, false);
 	if (trend) {
 		snprintf(h, sizeof h, "%strend", gv->sort == GS_GROWTH ? mark : "");
 		ui_put(ui, yt, xt, tw + 8, h, ta, false, false);
@@ -270,7 +284,8 @@ static void gor_draw(struct ui *ui, struct view *v)
 		ui_put(ui, yy, 0, ui->cols, "", a, true, false);
 		ui_put(ui, yy, xc, 8, c, a, true, false);
 		ui_put(ui, yy, xs, xw - xs - 1, g->state, a, true, false);
-		ui_put(ui, yy, xw, xt - xw - 1, w, a, true, false);
+		if (waits)
+			ui_put(ui, yy, xw, xt - xw - 1, w, a, true, false);
 		if (trend) {
 			ui_sparkline(ui, yy, xt, tw, g->series, gm->nsnap,
 				     sel	     ? a
@@ -290,8 +305,18 @@ static void gor_draw(struct ui *ui, struct view *v)
 			ui_put(ui, yy, xk, kw - 1, k, a, true, false);
 		}
 		const char *top = g->nf ? gm->set.frames.v[g->f0 + g->top].func : "";
-		ui_put_name(ui, yy, xf, fw, top, a, sel);
-		ui_put_name(ui, yy, xcr, ui->cols - xcr, g->creator, a, sel);
+		char sb[512];
+		ui_put_name(ui, yy, xf, fw, ui_short_name(top, fw, sb, sizeof sb), a, sel);
+		/* A creator is said once for a run of rows it made. */
+		const struct gm_group *prev =
+		    k > 0 ? &gm->groups.v[gv->rows.v[i - 1]] : NULL;
+		if (prev && g->creator[0] && strcmp(prev->creator, g->creator) == 0)
+			ui_put(ui, yy, xcr, ui->cols - xcr, "  \"",
+			       sel ? a : ui_attr(ui, UC_DIM), true, false);
+		else
+			ui_put_name(ui, yy, xcr, ui->cols - xcr,
+				    ui_short_name(g->creator, ui->cols - xcr, sb, sizeof sb),
+				    a, sel);
 	}
 	if (!gv->rows.n)
 		ui_put(ui, yt + 1, 2, ui->cols - 2,
@@ -460,10 +485,22 @@ struct gstack_view {
 	struct list l;
 };
 
-/* Lines of the stack view: frames (function, then file:line), creator. */
-static size_t gstack_lines(const struct gm_group *g)
+/* Entries of the stack view, two screen lines each (function, then
+ * file:line): the frames, "additional frames elided", the creator. j/k
+ * move from one to the next, never onto a file:line line. */
+static size_t gstack_entries(const struct gm_group *g)
 {
-	return (size_t)g->nf * 2 + (g->elided ? 1 : 0) + (g->creator[0] ? 2 : 0);
+	return (size_t)g->nf + (g->elided ? 1 : 0) + (g->creator[0] ? 1 : 0);
+}
+
+/* The function entry i names ("" for the elided marker). */
+static const char *gstack_func(const struct gmodel *gm, const struct gm_group *g, size_t i)
+{
+	if (i < g->nf)
+		return gm->set.frames.v[g->f0 + i].func;
+	if (g->elided && i == g->nf)
+		return "";
+	return g->creator;
 }
 
 static bool gstack_open(struct ui *ui, struct view *v, uintptr_t arg)
@@ -473,7 +510,7 @@ static bool gstack_open(struct ui *ui, struct view *v, uintptr_t arg)
 	if (!gm || arg >= gm->groups.n)
 		return false;
 	sv->group = (uint32_t)arg;
-	sv->l.n = gstack_lines(&gm->groups.v[arg]);
+	sv->l.n = gstack_entries(&gm->groups.v[arg]);
 	return true;
 }
 
@@ -542,51 +579,55 @@ static void gstack_draw(struct ui *ui, struct view *v)
 		ui_put(ui, yl, 0, ui->cols, line, A_NORMAL, true, false);
 		yl++;
 	}
-	sv->l.h = y + ui->h - 1 - yl;
+	sv->l.h = (y + ui->h - 1 - yl) / 2;
 	list_fit(&sv->l);
 	for (int k = 0; k < sv->l.h; k++) {
 		size_t i = sv->l.top + (size_t)k;
 		if (i >= sv->l.n)
 			break;
-		int yy = yl + k;
+		int yy = yl + 2 * k;
 		bool sel = i == sv->l.sel;
 		int a = sel ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
-		size_t fi = i / 2;
-		if (fi < g->nf) {
-			const struct gg_frame *f = &gm->set.frames.v[g->f0 + fi];
-			if (i % 2 == 0) {
-				snprintf(line, sizeof line, "  %s%s", f->func,
-					 f->inl ? " (inline)" : "");
-				ui_put_name(ui, yy, 0, ui->cols, line, a, sel);
-			} else {
-				snprintf(line, sizeof line, "      %s:%lld", f->file,
-					 (long long)f->line);
-				ui_put(ui, yy, 0, ui->cols, line,
-				       sel ? a : ui_attr(ui, UC_DIM), true, true);
-			}
-			continue;
-		}
-		size_t j = i - (size_t)g->nf * 2;
-		if (g->elided && j == 0) {
+		int da = sel ? a : ui_attr(ui, UC_DIM);
+		if (i < g->nf) {
+			const struct gg_frame *f = &gm->set.frames.v[g->f0 + i];
+			snprintf(line, sizeof line, "  %s%s", f->func,
+				 f->inl ? " (inline)" : "");
+			ui_put_name(ui, yy, 0, ui->cols, line, a, sel);
+			snprintf(line, sizeof line, "      %s:%lld", f->file,
+				 (long long)f->line);
+			ui_put(ui, yy + 1, 0, ui->cols, line, da, true, true);
+		} else if (g->elided && i == g->nf) {
 			ui_put(ui, yy, 0, ui->cols, "  ...additional frames elided...",
 			       a, true, false);
-			continue;
-		}
-		j -= g->elided ? 1 : 0;
-		if (j == 0) {
+		} else {
 			snprintf(line, sizeof line, "  created by %s", g->creator);
 			ui_put_name(ui, yy, 0, ui->cols, line, a, sel);
-		} else {
 			snprintf(line, sizeof line, "      %s:%lld", g->creator_file,
 				 (long long)g->creator_line);
-			ui_put(ui, yy, 0, ui->cols, line, sel ? a : ui_attr(ui, UC_DIM),
-			       true, true);
+			ui_put(ui, yy + 1, 0, ui->cols, line, da, true, true);
 		}
 	}
 	snprintf(line, sizeof line,
-		 " %u frame%s, leaf first %s Esc: back, d: flame of %s", g->nf,
-		 g->nf == 1 ? "" : "s", ui->g->vline, g->state);
+		 " %u frame%s, leaf first %s Enter: callers/callees, l: source, "
+		 "f/i/h: filter, d: flame of %s, Esc: back",
+		 g->nf, g->nf == 1 ? "" : "s", ui->g->vline, g->state);
 	ui_put_info(ui, y + ui->h - 1, line, ui_attr(ui, UC_DIM));
+}
+
+/* The model's function for the selected entry, or MT_NONE (the elided
+ * marker; a creator that is no frame of any sample). */
+static uint32_t gstack_selected(struct ui *ui, struct view *v)
+{
+	struct gstack_view *sv = v->priv;
+	struct gmodel *gm = gmodel_get(ui->md, NULL);
+	if (!gm || sv->group >= gm->groups.n || !sv->l.n)
+		return MT_NONE;
+	const char *name = gstack_func(gm, &gm->groups.v[sv->group], sv->l.sel);
+	if (!name[0])
+		return MT_NONE;
+	mt_str id = strtab_find(&ui->md->rep.nodes.names, name, strlen(name));
+	return id == (mt_str)-1 || id == 0 ? MT_NONE : id - 1;
 }
 
 static enum view_result gstack_request(struct ui *ui, struct view *v, enum request req)
@@ -594,15 +635,25 @@ static enum view_result gstack_request(struct ui *ui, struct view *v, enum reque
 	struct gstack_view *sv = v->priv;
 	if (list_request(&sv->l, req))
 		return VIEW_DONE;
+	struct gmodel *gm = gmodel_get(ui->md, NULL);
+	if (!gm || sv->group >= gm->groups.n)
+		return VIEW_DONE;
 	if (req == REQ_DIFF_FLAME) {
-		struct gmodel *gm = gmodel_get(ui->md, NULL);
-		if (!gm || sv->group >= gm->groups.n)
-			return VIEW_DONE;
 		char st[128];
 		snprintf(st, sizeof st, "%s", gm->groups.v[sv->group].state);
 		if (strcmp(st, "profile") != 0)
 			set_state(ui, gm, st);
 		ui_switch(ui, VIEW_FLAME);
+		return VIEW_DONE;
+	}
+	if (req == REQ_ENTER || req == REQ_RIGHT) {
+		uint32_t f = gstack_selected(ui, v);
+		if (f != MT_NONE)
+			ui_push_func(ui, VIEW_PEEK, f);
+		else
+			ui_message(ui, false, "%s is no frame of this profile's samples",
+				   sv->l.sel < gm->groups.v[sv->group].nf ? "this function"
+									: "the creator");
 		return VIEW_DONE;
 	}
 	return VIEW_PASS;
@@ -614,16 +665,14 @@ static struct list *gstack_list(struct ui *ui, struct view *v)
 	return &sv->l;
 }
 
-/* Frames are searched by function (their file:line rows by nothing). */
+/* Entries are searched by function. */
 static const char *gstack_row_name(struct ui *ui, struct view *v, size_t i)
 {
 	struct gstack_view *sv = v->priv;
 	struct gmodel *gm = gmodel_get(ui->md, NULL);
-	if (!gm)
+	if (!gm || sv->group >= gm->groups.n)
 		return "";
-	const struct gm_group *g = &gm->groups.v[sv->group];
-	size_t fi = i / 2;
-	return fi < g->nf && i % 2 == 0 ? gm->set.frames.v[g->f0 + fi].func : "";
+	return gstack_func(gm, &gm->groups.v[sv->group], i);
 }
 
 const struct view_ops view_gstack_ops = {
@@ -634,4 +683,5 @@ const struct view_ops view_gstack_ops = {
     .request = gstack_request,
     .row_list = gstack_list,
     .row_name = gstack_row_name,
+    .selected = gstack_selected,
 };

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
+#include "query/diffmodel.h"
 #include "report/source.h"
 #include "list.h"
 #include "view.h"
@@ -27,6 +29,12 @@ struct source_view {
 	struct list l;
 	int hscroll; /* columns of source text scrolled off to the left */
 	bool built;
+	/* Opened from the diff (view 4): the base's listing too, and per
+	 * line of src its base cum (bcum) and whether the base has it. */
+	bool diff;
+	struct mt_report brep;
+	struct mt_source bsrc;
+	int64_t *bcum;
 };
 
 static void source_unbuild(struct source_view *sv)
@@ -35,10 +43,39 @@ static void source_unbuild(struct source_view *sv)
 		return;
 	mt_source_done(&sv->src);
 	mt_report_done(&sv->rep);
+	if (sv->diff) {
+		mt_source_done(&sv->bsrc);
+		mt_report_done(&sv->brep);
+		free(sv->bcum);
+		sv->bcum = NULL;
+	}
 	free(sv->rows.v);
 	memset(&sv->rows, 0, sizeof sv->rows);
 	sv->l.n = 0;
 	sv->built = false;
+}
+
+/* bcum of every line of the NEW listing: the base's cum for the same
+ * function, file and line (0 where the base has none). */
+static void match_base(struct source_view *sv)
+{
+	const struct mt_source *n = &sv->src, *b = &sv->bsrc;
+	sv->bcum = xcalloc(n->lines.n + 1, sizeof *sv->bcum);
+	for (size_t r = 0; r < n->routines.n; r++) {
+		const struct mt_source_routine *rt = &n->routines.v[r];
+		for (size_t q = 0; q < b->routines.n; q++) {
+			const struct mt_source_routine *bt = &b->routines.v[q];
+			if (!rt->file || !bt->file || strcmp(rt->name, bt->name) ||
+			    strcmp(rt->file, bt->file))
+				continue;
+			for (size_t k = 0; k < rt->nlines; k++)
+				for (size_t j = 0; j < bt->nlines; j++)
+					if (b->lines.v[bt->line0 + j].lineno ==
+					    n->lines.v[rt->line0 + k].lineno)
+						sv->bcum[rt->line0 + k] =
+						    b->lines.v[bt->line0 + j].cum;
+		}
+	}
 }
 
 /* Lists sv->name for the model's sample type and filters; false (with the
@@ -48,12 +85,28 @@ static bool source_build(struct ui *ui, struct source_view *sv)
 	struct model *md = ui->md;
 	struct mt_err e;
 	source_unbuild(sv);
-	if (model_report(md, md->p, md->idx, MT_GRAN_LINES, &sv->rep, &e)) {
+	struct diffmodel *dm = sv->diff ? diffmodel_get(md) : NULL;
+	if (sv->diff && !dm) {
+		ui_message(ui, true, "source: the diff cannot be built");
+		return false;
+	}
+	const struct profile *np = dm ? diffmodel_new_side(dm, md) : md->p;
+	if (model_report(md, np, md->idx, MT_GRAN_LINES, &sv->rep, &e)) {
+		ui_message(ui, true, "source: %s", e.msg);
+		return false;
+	}
+	if (dm && model_report(md, md->base, md->idx, MT_GRAN_LINES, &sv->brep, &e)) {
+		mt_report_done(&sv->rep);
 		ui_message(ui, true, "source: %s", e.msg);
 		return false;
 	}
 	struct mt_source_opts o = {.search_path = ui->source_path, .trim_path = ui->trim_path};
 	mt_source_build(&sv->src, &sv->rep.nodes, &sv->rep.top, NULL, sv->name, &o, &e);
+	if (dm) {
+		mt_source_build(&sv->bsrc, &sv->brep.nodes, &sv->brep.top, NULL, sv->name,
+				&o, &e);
+		match_base(sv);
+	}
 	sv->built = true;
 	sv->idx = md->idx;
 
@@ -107,6 +160,7 @@ static bool source_open(struct ui *ui, struct view *v, uintptr_t arg)
 		return false;
 	}
 	sv->name = xstrdup(model_func_name(md, f));
+	sv->diff = md->base && ui_base_kind(ui) == VIEW_DIFF;
 	sv->l.h = ui->h - 2;
 	return source_build(ui, sv);
 }
@@ -161,9 +215,14 @@ static void source_draw(struct ui *ui, struct view *v)
 	sv->l.h = ui->h - 2;
 	list_fit(&sv->l);
 	char hdr[300];
-	snprintf(hdr, sizeof hdr, "%10s %10s %6s  source of %s", "flat", "cum", "line", sv->name);
+	if (sv->diff)
+		snprintf(hdr, sizeof hdr, "%10s %10s %11s %6s  source of %s (cum)", "base",
+			 "new", "delta", "line", sv->name);
+	else
+		snprintf(hdr, sizeof hdr, "%10s %10s %6s  source of %s", "flat", "cum", "line",
+			 sv->name);
 	ui_put(ui, y, 0, ui->cols, hdr, ta, true, true);
-	int xtext = 30;
+	int xtext = sv->diff ? 42 : 30;
 	for (int r = 0; r < sv->l.h; r++) {
 		size_t i = sv->l.top + (size_t)r;
 		if (i >= sv->l.n)
@@ -173,6 +232,13 @@ static void source_draw(struct ui *ui, struct view *v)
 		bool sel = i == sv->l.sel;
 		int yy = y + 1 + r;
 		char line[1100], a[32], b[32], pc[16];
+		if (row->line == SIZE_MAX && sv->diff) {
+			snprintf(line, sizeof line, "%10s %10s %11s %6s  %s %s in %s", "", "",
+				 "", "", ui->g->arrow_down, rt->name, rt->file);
+			ui_put(ui, yy, 0, ui->cols, line, sel ? ui_attr(ui, UC_SELECTED) : ta,
+			       true, false);
+			continue;
+		}
 		if (row->line == SIZE_MAX) {
 			model_fmt(md, a, sizeof a, rt->flat);
 			model_fmt(md, b, sizeof b, rt->cum);
@@ -186,12 +252,28 @@ static void source_draw(struct ui *ui, struct view *v)
 		const struct mt_source_line *ln = &s->lines.v[row->line];
 		int attr = sel ? ui_attr(ui, UC_SELECTED)
 			       : ln->flat || ln->cum ? (int)A_BOLD : (int)A_NORMAL;
-		if (ln->flat)
-			model_fmt(md, a, sizeof a, ln->flat);
-		if (ln->cum)
-			model_fmt(md, b, sizeof b, ln->cum);
-		snprintf(line, sizeof line, "%10s %10s %6lld  ", ln->flat ? a : ".",
-			 ln->cum ? b : ".", (long long)ln->lineno);
+		if (sv->diff) {
+			int64_t bc = sv->bcum[row->line], d = mt_sat_sub(ln->cum, bc);
+			char dl[40];
+			if (bc)
+				model_fmt(md, a, sizeof a, bc);
+			if (ln->cum)
+				model_fmt(md, b, sizeof b, ln->cum);
+			model_fmt(md, dl + 1, sizeof dl - 1, d);
+			dl[0] = d > 0 ? '+' : ' ';
+			if (bc || ln->cum)
+				attr = sel ? ui_attr(ui, UC_SELECTED) : (int)A_BOLD;
+			snprintf(line, sizeof line, "%10s %10s %11s %6lld  ", bc ? a : ".",
+				 ln->cum ? b : ".", d ? dl + (d > 0 ? 0 : 1) : ".",
+				 (long long)ln->lineno);
+		} else {
+			if (ln->flat)
+				model_fmt(md, a, sizeof a, ln->flat);
+			if (ln->cum)
+				model_fmt(md, b, sizeof b, ln->cum);
+			snprintf(line, sizeof line, "%10s %10s %6lld  ", ln->flat ? a : ".",
+				 ln->cum ? b : ".", (long long)ln->lineno);
+		}
 		ui_put(ui, yy, 0, xtext, line, attr, true, false);
 		char text[1024];
 		expand(text, sizeof text, ln->text, ln->len, sv->hscroll);
@@ -206,9 +288,19 @@ static void source_draw(struct ui *ui, struct view *v)
 		const struct mt_source_line *ln = &s->lines.v[cur->line];
 		char pc[16];
 		model_pct(md, pc, sizeof pc, ln->cum);
-		snprintf(info, sizeof info, " %s:%lld %s cum %s of total %s Left/Right: scroll, Esc: back",
-			 rt->file, (long long)ln->lineno, ui->g->vline, pc + strspn(pc, " "),
-			 ui->g->vline);
+		if (sv->diff) {
+			char a[32], b[32];
+			model_fmt(md, a, sizeof a, sv->bcum[cur->line]);
+			model_fmt(md, b, sizeof b, ln->cum);
+			snprintf(info, sizeof info,
+				 " %s:%lld %s cum base %s, new %s %s Left/Right: scroll, Esc: back",
+				 rt->file, (long long)ln->lineno, ui->g->vline, a, b, ui->g->vline);
+		} else {
+			snprintf(info, sizeof info,
+				 " %s:%lld %s cum %s of total %s Left/Right: scroll, Esc: back",
+				 rt->file, (long long)ln->lineno, ui->g->vline,
+				 pc + strspn(pc, " "), ui->g->vline);
+		}
 	} else {
 		snprintf(info, sizeof info, " %s %s Esc: back", rt ? rt->file : "", ui->g->vline);
 	}

@@ -42,7 +42,7 @@ void diffmodel_free(struct diffmodel *dm)
 }
 
 /* The NEW side: the model's profile, or a normalized copy of it. */
-static const struct profile *new_side(const struct diffmodel *dm, const struct model *md)
+const struct profile *diffmodel_new_side(const struct diffmodel *dm, const struct model *md)
 {
 	return dm->np_norm ? dm->np_norm : md->p;
 }
@@ -63,7 +63,7 @@ static bool dm_build(struct diffmodel *dm, struct model *md)
 	struct mt_err e;
 	if (model_report(md, md->base, md->idx, md->gran, &dm->br, &e))
 		return false;
-	if (model_report(md, new_side(dm, md), md->idx, md->gran, &dm->nr, &e)) {
+	if (model_report(md, diffmodel_new_side(dm, md), md->idx, md->gran, &dm->nr, &e)) {
 		mt_report_done(&dm->br);
 		return false;
 	}
@@ -198,7 +198,7 @@ struct calltree *diffmodel_tree(struct diffmodel *dm, struct model *md)
 	if (dm->tree_ok)
 		return &dm->ct;
 	/* Both sides in one profile; the base's samples carry pprof::base. */
-	struct profile *srcs[2] = {(struct profile *)new_side(dm, md), md->base};
+	struct profile *srcs[2] = {(struct profile *)diffmodel_new_side(dm, md), md->base};
 	int scale[2] = {1, 1};
 	bool isbase[2] = {false, true};
 	struct mt_err e;

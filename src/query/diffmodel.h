@@ -43,6 +43,10 @@ struct diffmodel *diffmodel_get(struct model *md);
 void diffmodel_set_normalized(struct model *md, bool on);
 void diffmodel_free(struct diffmodel *dm);
 
+/* The NEW side as the diff shows it: the model's profile, or its
+ * normalized copy. */
+const struct profile *diffmodel_new_side(const struct diffmodel *dm,
+					 const struct model *md);
 /* Makes the call graphs of both sides (for peek). */
 void diffmodel_graphs(struct diffmodel *dm);
 /* The diff call tree, top down, children ordered by base + new. */

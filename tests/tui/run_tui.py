@@ -134,6 +134,18 @@ DIFF_ROW = re.compile(r'^\s*(\S+)\s+(\S+)\s+(\S+)\s+[\u2588-\u258f =#]*?\s*'
                       r'(\S+%|new)\s+(\S.*?)\s*$')
 
 
+def pct_text(p):
+    """A delta% in at most 8 columns, as view 4 writes it: two decimals
+    below 1000%, none up to 999999%, then a factor."""
+    if abs(p) < 999.995:
+        return '%+.2f%%' % p
+    if abs(p) < 999999.5:
+        return '%+.0f%%' % p
+    if abs(p) / 100 < 9999999.5:
+        return '%+.0fx' % (p / 100)
+    return 'huge' if p > 0 else '-huge'
+
+
 def check_diff(dump, files, errors):
     """View 4's table against pprof: base and new columns against -top of
     each profile, delta against -top -base (or -normalize -base), delta%
@@ -170,7 +182,7 @@ def check_diff(dump, files, errors):
             errors.append('%s: delta %s, pprof -base %s' % (name, d, want_d))
         vb = b_value(bb[name][col]) if name in bb else 0
         vd = b_value(db[name][col]) if name in db else 0
-        want_p = '0%' if vd == 0 else 'new' if vb == 0 else '%+.2f%%' % (100.0 * vd / abs(vb))
+        want_p = '0%' if vd == 0 else 'new' if vb == 0 else pct_text(100.0 * vd / abs(vb))
         if pct != want_p:
             errors.append('%s: delta%% %s, from pprof %s' % (name, pct, want_p))
         checked += 1
@@ -240,26 +252,35 @@ def check_dflame(dump, files, errors):
 
 def gor_rows(dump):
     """View 6's group rows: (count, state, wait, top frame, creator), cut
-    by the columns of the title line."""
+    by the columns of the title line. The wait column is there only when a
+    goroutine says its wait; a creator shown as '"' is the row above's."""
     rows, cols = [], None
     for line in dump[1:-2]:
         if cols is None:
-            m = re.match(r'^.?count\s+(state)\s+(.?wait)\s+(?:.?trend.*?)?(top frame)\s+(created by)',
+            m = re.match(r'^.?count\s+(state)\s+(?:(.?wait)\s+)?(?:.?trend.*?)?(top frame)\s+(created by)',
                          line)
             if m:
-                cols = [m.start(i) for i in range(1, 5)]
+                cols = [m.start(i) if m.group(i) else None for i in range(1, 5)]
             continue
         if not re.match(r'^\s*\d+  ', line):
             break
         line = line.ljust(cols[3] + 1)
-        rows.append((int(line[:cols[0]].split()[0]), line[cols[0]:cols[1]].strip(),
-                     line[cols[1]:cols[1] + 10].strip(), line[cols[2]:cols[3]].strip(),
-                     line[cols[3]:].strip()))
+        state_end = cols[1] if cols[1] is not None else cols[2]
+        creator = line[cols[3]:].strip()
+        if creator == '"' and rows:
+            creator = rows[-1][4]
+        rows.append((int(line[:cols[0]].split()[0]), line[cols[0]:state_end].strip(),
+                     line[cols[1]:cols[1] + 10].strip() if cols[1] is not None else '',
+                     line[cols[2]:cols[3]].strip(), creator))
     return rows
 
 
 def same(screen, want):
-    """A screen cell equals want, or is want cut with an ellipsis."""
+    """A screen cell equals want, or is want cut with an ellipsis, or either
+    of those without want's import path (runtime/pprof.f -> pprof.f)."""
+    short = re.sub(r'^[^( ]*/', '', want)
+    if short != want and same(screen, short):
+        return True
     if screen == want:
         return True
     if screen.endswith(('\u2026', '~')):
@@ -275,7 +296,7 @@ def state_counts(dump, states):
     got = {}
     for st in states:
         for n in range(len(st), min(len(st), 9) - 1, -1):
-            m = re.search(r'(?:^| )' + re.escape(st[:n]) + r'\s+(\d+) ', text, re.M)
+            m = re.search(r'(?:^| )' + re.escape(st[:n]) + '\u2026?' + r'\s+(\d+) ', text, re.M)
             if m:
                 got[st] = int(m.group(1))
                 break
