@@ -42,6 +42,10 @@ char *xstrndup(const char *s, size_t n);
 		(vec).v[(vec).n++] = (x);                                      \
 	} while (0)
 
+/* &vec.v[i] for a slice that starts at i (possibly empty): a vector that
+ * never grew has v NULL, and NULL + i is undefined even for i == 0. */
+#define VEC_AT(vec, i) ((vec).v ? (vec).v + (i) : (vec).v)
+
 /* A fast 64-bit hash of bytes (not cryptographic). */
 uint64_t mt_hash(const void *p, size_t n, uint64_t seed);
 

@@ -280,7 +280,7 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
 						VEC_PUSH(d->exact, 0);
 				}
 			}
-			int64_t *dv = d->values.v + (size_t)sid * nst;
+			int64_t *dv = VEC_AT(d->values, (size_t)sid * nst);
 			for (size_t t = 0; t < nst; t++)
 				dv[t] = mt_sat_add(dv[t], mt_sat_mul(v[t], scale[si]));
 			for (size_t t = 0; ex && t < nst; t++)
@@ -326,8 +326,8 @@ void profile_normalize(struct profile *p, const struct profile *base)
 	size_t keep = 0;
 	bool ex = profile_has_exact(p);
 	for (size_t s = 0; s < p->samples.n; s++) {
-		int64_t *v = p->values.v + s * nst;
-		double *x = ex ? p->exact.v + s * nst : NULL;
+		int64_t *v = VEC_AT(p->values, s * nst);
+		double *x = ex ? VEC_AT(p->exact, s * nst) : NULL;
 		bool nonzero = false;
 		for (size_t t = 0; t < nst; t++) {
 			if (ratio[t] != 1)

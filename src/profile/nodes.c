@@ -310,7 +310,7 @@ size_t mt_nodes_frames(const struct mt_nodes *m, size_t s, struct mt_frame *out)
 {
 	const struct profile *p = m->p;
 	const struct mt_sample *sm = &p->samples.v[s];
-	const uint32_t *locs = p->sample_locs.v + sm->loc0;
+	const uint32_t *locs = VEC_AT(p->sample_locs, sm->loc0);
 	if (m->keep && !m->keep[s])
 		return 0;
 	if (m->use_focus) {
@@ -353,7 +353,7 @@ int64_t mt_profile_total(const struct profile *p, int index)
 	double ftotal = 0, fdiff_total = 0;
 	bool exact = profile_has_exact(p);
 	size_t nst = p->sample_types.n;
-	const int64_t *v = p->values.v + index;
+	const int64_t *v = VEC_AT(p->values, index);
 	mt_str base_key = strtab_find(&p->strs, "pprof::base", 11);
 	for (size_t s = 0; s < p->samples.n; s++, v += nst) {
 		int64_t a = mt_sat_abs(*v);

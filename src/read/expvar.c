@@ -311,7 +311,7 @@ static const struct jnode *member(const struct jparse *j, const struct jnode *ob
 	size_t n = strlen(key);
 	for (uint32_t c = obj->child; c; c = j->nodes.v[c].next) {
 		const struct jnode *m = &j->nodes.v[c];
-		if (m->keyn == n && memcmp(j->keys.v + m->key0, key, n) == 0)
+		if (m->keyn == n && (n == 0 || memcmp(j->keys.v + m->key0, key, n) == 0))
 			return m;
 	}
 	return NULL;
@@ -332,7 +332,8 @@ static void flatten(struct walk *w, const struct jnode *nd, size_t len, int dept
 		size_t k = len;
 		if (k)
 			w->name[k++] = '.';
-		memcpy(w->name + k, w->j->keys.v + m->key0, m->keyn);
+		if (m->keyn)
+			memcpy(w->name + k, w->j->keys.v + m->key0, m->keyn);
 		flatten(w, m, k + m->keyn, depth + 1);
 	}
 }
@@ -382,7 +383,8 @@ enum mt_status expvar_parse(const uint8_t *data, size_t n, int64_t t,
 				walk_memstats(&w, m);
 				continue;
 			}
-			memcpy(w.name, j.keys.v + m->key0, m->keyn);
+			if (m->keyn)
+				memcpy(w.name, j.keys.v + m->key0, m->keyn);
 			flatten(&w, m, m->keyn, 1);
 		}
 		if (b->full) {

@@ -474,8 +474,8 @@ static bool same_key(const struct mt_goroutines *d, const struct mt_goroutine *a
 		return false;
 	if (!a->nframe)
 		return true;
-	const struct mt_gframe *fa = d->frames.v + a->frame0,
-			       *fb = d->frames.v + b->frame0;
+	const struct mt_gframe *fa = VEC_AT(d->frames, a->frame0),
+			       *fb = VEC_AT(d->frames, b->frame0);
 	for (uint32_t i = 0; i < a->nframe; i++)
 		if (fa[i].func != fb[i].func || fa[i].file != fb[i].file ||
 		    fa[i].line != fb[i].line)
@@ -652,7 +652,7 @@ static uint64_t lines_hash(const struct mt_line *l, uint32_t n)
 static uint64_t loc_hash(struct pbuild *b, uint32_t k)
 {
 	const struct mt_location *l = &b->p->locations.v[k];
-	return lines_hash(b->p->lines.v + l->line0, l->nline);
+	return lines_hash(VEC_AT(b->p->lines, l->line0), l->nline);
 }
 
 /* The location of lines[line0..] (just appended): an existing identical one,
@@ -661,12 +661,12 @@ static uint32_t loc_index(struct pbuild *b, uint32_t line0)
 {
 	struct profile *p = b->p;
 	uint32_t n = (uint32_t)(p->lines.n - line0);
-	const struct mt_line *nl = p->lines.v + line0;
+	const struct mt_line *nl = VEC_AT(p->lines, line0);
 	regrow(&b->lslots, &b->nlslots, p->locations.n, b, loc_hash);
 	size_t s = lines_hash(nl, n) & (b->nlslots - 1);
 	for (; b->lslots[s]; s = (s + 1) & (b->nlslots - 1)) {
 		const struct mt_location *l = &p->locations.v[b->lslots[s] - 1];
-		const struct mt_line *ol = p->lines.v + l->line0;
+		const struct mt_line *ol = VEC_AT(p->lines, l->line0);
 		uint32_t i = 0;
 		if (l->nline != n)
 			continue;

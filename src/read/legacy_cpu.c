@@ -84,7 +84,7 @@ static int cpu_header(const uint8_t *d, size_t n, struct words *w, uint64_t *per
 /* Removes frame k of sample s. */
 static void drop_frame(struct profile *p, struct mt_sample *s, uint32_t k)
 {
-	uint32_t *v = p->sample_locs.v + s->loc0;
+	uint32_t *v = VEC_AT(p->sample_locs, s->loc0);
 	memmove(v + k, v + k + 1, (s->nloc - k - 1) * sizeof *v);
 	s->nloc--;
 }

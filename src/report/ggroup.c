@@ -89,7 +89,7 @@ bool gg_waiting_func(const char *f)
 /* The index of the naming frame among g's frames. */
 static uint32_t name_frame(const struct gg_set *s, const struct gg_group *g)
 {
-	const struct gg_frame *f = s->frames.v + g->f0;
+	const struct gg_frame *f = VEC_AT(s->frames, g->f0);
 	for (uint32_t i = 0; i < g->nf; i++)
 		if (!gg_waiting_func(f[i].func))
 			return i;
@@ -421,7 +421,7 @@ enum mt_status gg_build(struct gg_set *s, const struct profile *p, struct mt_err
 	for (size_t i = 0; i < ns; i++) {
 		const struct mt_sample *sm = &p->samples.v[i];
 		read_labels(p, &k, i, &sl);
-		struct skey key = {sm->nloc ? p->sample_locs.v + sm->loc0 : NULL,
+		struct skey key = {VEC_AT(p->sample_locs, sm->loc0),
 				   sm->nloc, sl.state,
 				   sl.created_by, sl.elided};
 		uint64_t h = skey_hash(&key, canon);

@@ -52,7 +52,7 @@ void mt_graph_build_kept(struct mt_graph *g, const struct mt_nodes *m, const uin
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
 	uint64_t live = 0; /* types with a non-zero value in this sample */
 	for (size_t s = 0; s < p->samples.n; s++) {
-		const int64_t *sv = p->values.v + s * nst;
+		const int64_t *sv = VEC_AT(p->values, s * nst);
 		live = 0;
 		for (size_t t = 0; t < nst; t++)
 			if (sv[t] || (ex && profile_value_exact(p, s, t) != 0))

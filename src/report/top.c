@@ -70,7 +70,7 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
 	int64_t v[64], *vv = w <= 64 ? v : xmalloc(w * sizeof *vv);
 	for (size_t s = 0; s < p->samples.n; s++) {
-		const int64_t *sv = p->values.v + s * nst;
+		const int64_t *sv = VEC_AT(p->values, s * nst);
 		bool any = false;
 		for (size_t i = 0; i < k; i++)
 			any |= (vv[i] = sv[(size_t)t0 + i]) != 0;
