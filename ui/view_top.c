@@ -127,8 +127,13 @@ static void top_draw(struct ui *ui, struct view *v)
 			ui_bar(ui, yy, XBAR, bw, fr, sel ? a : ui_attr(ui, UC_BAR));
 			ui_put(ui, yy, XBAR + bw, 2, "", a, true, false);
 		}
-		ui_put_name(ui, yy, xname, ui->cols - xname,
-			    mt_node_name(&md->rep.nodes, row->node), a, sel);
+		/* Inlined functions are marked as memtop top (and pprof -top)
+		 * marks them. */
+		const char *inl = mt_top_inline_label(row);
+		char nb[1100];
+		snprintf(nb, sizeof nb, "%s%s%s", mt_node_name(&md->rep.nodes, row->node),
+			 *inl ? " " : "", inl);
+		ui_put_name(ui, yy, xname, ui->cols - xname, nb, a, sel);
 	}
 	if (t->n == 0)
 		ui_put(ui, y + 1, 2, ui->cols - 2,

@@ -56,9 +56,7 @@ int cmd_top(struct cli *c)
 	}
 
 	const char *outunit = cli_report_unit(c, &rep);
-	uint8_t *kept = mt_report_kept(&rep);
-	mt_top_inline_labels(tp, nodes, index, kept, mt_report_edge_cutoff(&rep, 0.001));
-	free(kept);
+	mt_report_inline_labels(&rep);
 	cli_print_header(stdout, c, p, stype, sunit, outunit, tp->total);
 	cli_print_shown(stdout, &rep, sunit, outunit);
 	printf("%10s %5s%% %5s%% %10s %5s%%\n", "flat", "flat", "sum", "cum", "cum");

@@ -55,6 +55,7 @@ static void model_unbuild(struct model *md)
 static void model_trim(struct model *md)
 {
 	mt_report_trim(&md->rep, md->q->nodefraction, md->q->nodecount, md->q->cum);
+	mt_report_inline_labels(&md->rep);
 	md->total = md->rep.total; /* pprof's, with --mean the mean's */
 }
 

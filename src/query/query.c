@@ -472,6 +472,14 @@ uint8_t *mt_report_kept(const struct mt_report *r)
 	return r->trimmed ? mt_report_rows(r) : NULL;
 }
 
+void mt_report_inline_labels(struct mt_report *r)
+{
+	uint8_t *kept = mt_report_kept(r);
+	mt_top_inline_labels(&r->top, &r->nodes, r->index, kept,
+			     mt_report_edge_cutoff(r, 0.001));
+	free(kept);
+}
+
 int64_t mt_report_edge_cutoff(const struct mt_report *r, double edgefraction)
 {
 	return fraction_of(r->flat_total, edgefraction);

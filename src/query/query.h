@@ -187,6 +187,11 @@ uint8_t *mt_report_rows(const struct mt_report *r);
 /* pprof's edge cutoff, edgefraction (its default: 0.001) of flat_total. */
 int64_t mt_report_edge_cutoff(const struct mt_report *r, double edgefraction);
 
+/* Marks the top rows pprof's -top marks "(inline)" or "(partial-inline)"
+ * (mt_top_inline_label): from the edges into them in the trimmed graph,
+ * at pprof's default edge fraction. The CLI's top and the viewer's. */
+void mt_report_inline_labels(struct mt_report *r);
+
 /* The profile r shows, as pprof writes it with -proto after its filters:
  * the samples the filters keep, each location without the lines hide and
  * show removed (and gone from the samples when none is left), the labels

@@ -94,7 +94,9 @@ def viewer_rows(inputs, opts, unit, cols=200, rows=400):
         if not line.strip() or re.match(r"^ \d+ functions", line):
             break
         toks = line[:name_at].split()
-        name = line[name_at:].strip()
+        # The inline mark (checked against pprof by run_tui.py) is no
+        # part of the name the JSON gives.
+        name = re.sub(r" \((?:partial-)?inline\)$", "", line[name_at:].strip())
         fl, cu = NUM.match(toks[0]), NUM.match(toks[3])
         if not (fl and cu):
             failures.append(f"unreadable viewer row {line!r}")

@@ -24,8 +24,9 @@ import tempfile
 PCT = r'(\S+%)'
 TOP_ROW = re.compile(r'^\s*(\S+)\s+' + PCT + r'\s+' + PCT + r'\s+(\S+)\s+' + PCT +
                      r'\s+[\u2588-\u258f =#]*\s(\S.*?)\s*$')
+# The name keeps pprof's "(inline)" mark: the viewer must show the same.
 PPROF_TOP = re.compile(r'^\s*(\S+)\s+' + PCT + r'\s+' + PCT + r'\s+(\S+)\s+' + PCT +
-                       r'\s+(.*?)(?: \((?:partial-)?inline\))?$')
+                       r'\s+(.*?)$')
 
 
 def short_pct(p):
@@ -35,13 +36,16 @@ def short_pct(p):
     return '<0.01%' if 0 < abs(v) < 0.01 else p
 
 
-def pprof_top(path):
+def pprof_top(path, marks=False):
+    """{name: (flat, flat%, sum%, cum, cum%)}; with marks the names keep
+    pprof's " (inline)" / " (partial-inline)" (the top view shows them)."""
     rows = {}
     for line in open(path, encoding='utf-8'):
         m = PPROF_TOP.match(line.rstrip('\n'))
         if m and m.group(1) != 'flat':
             g = m.groups()
-            rows[m.group(6)] = (g[0], short_pct(g[1]), short_pct(g[2]), g[3], short_pct(g[4]))
+            name = g[5] if marks else re.sub(r' \((?:partial-)?inline\)$', '', g[5])
+            rows[name] = (g[0], short_pct(g[1]), short_pct(g[2]), g[3], short_pct(g[4]))
     return rows
 
 
@@ -70,7 +74,7 @@ def pprof_peek(path):
 
 
 def check_top(dump, oracle, errors, values_only=False):
-    rows = pprof_top(oracle)
+    rows = pprof_top(oracle, marks=True)
     by_flat = '\u25bcflat' in dump[1] or 'vflat' in dump[1]
     checked = 0
     for line in dump[2:-2]:
