@@ -78,10 +78,20 @@ int main(int argc, char **argv)
 	if (c.script || (isatty(STDOUT_FILENO) && !dumb)) {
 		/* The files go into the database meanwhile, for later sessions. */
 		struct store_async *imp = cli_view_import_start(&c);
+		bool skipped = false;
 		struct ui_args ua = {.q = &c.q, .profiles = c.args, .nprofiles = c.nargs,
 				     .script = c.script, .screen = c.screen,
-				     .source_path = c.source_path, .trim_path = c.trim_path};
+				     .source_path = c.source_path, .trim_path = c.trim_path,
+				     .import = imp, .import_skipped = &skipped};
 		int rc = ui_main(&ua);
+		if (skipped) {
+			/* The import's open transaction dies with the process:
+			 * SQLite stores all of a snapshot or none of it. */
+			fprintf(stderr, "memtop: skipped storing the files (memtop import "
+					"FILE stores them)\n");
+			fflush(NULL);
+			_exit(rc);
+		}
 		cli_view_import_finish(imp);
 		return rc;
 	}

@@ -12,6 +12,8 @@
 #include <wchar.h>
 
 #include <stdarg.h>
+#include "store/series.h"
+#include "store/store_async.h"
 #include "store/store.h"
 #include "query/diffmodel.h"
 #include "engine.h"
@@ -266,6 +268,31 @@ static int run_script(struct ui *ui, struct prompt *pr, FILE *f, const char *pat
 	return rc;
 }
 
+/* Quitting while the files are still being stored: says which and for how
+ * long, and q (or Esc) skips the rest. Returns true when skipped. */
+static bool wait_import(struct ui *ui, struct prompt *pr, struct store_async *a)
+{
+	const char *file;
+	size_t i, n;
+	double t0 = now_ms();
+	timeout(100);
+	while (store_import_running(a, &file, &i, &n)) {
+		const char *b = strrchr(file, '/');
+		char of[32] = "";
+		if (n > 1)
+			snprintf(of, sizeof of, " (%zu of %zu)", i + 1, n);
+		ui_message(ui, false,
+			   "storing %s%s in the database, %.0f s: q skips it (nothing is "
+			   "stored half)",
+			   b ? b + 1 : file, of, (now_ms() - t0) / 1000);
+		engine_draw(ui, pr);
+		int key = getch();
+		if (key == 'q' || key == 'Q' || key == 27)
+			return true;
+	}
+	return false;
+}
+
 /* The interactive loop on a real terminal; without a key for a second,
  * the view may poll (the timeline sees a collector's new snapshots). */
 static void run_terminal(struct ui *ui, struct prompt *pr)
@@ -284,7 +311,8 @@ static void run_terminal(struct ui *ui, struct prompt *pr)
 	}
 }
 
-/* "@N" of the newest snapshot in db, into buf; false with e filled when
+/* "@N" of the newest snapshot of the series with the most snapshots in db
+ * (the series memtop leaks ranks), into buf; false with e filled when
  * there is none. */
 static bool newest_snapshot(const char *db, char *buf, size_t n, size_t *count,
 			    struct mt_err *e)
@@ -298,8 +326,14 @@ static bool newest_snapshot(const char *db, char *buf, size_t n, size_t *count,
 		mt_errf(e, MT_ERR_NOTFOUND, "no snapshots stored");
 		ok = false;
 	}
-	if (ok)
-		snprintf(buf, n, "@%lld", (long long)l.v[l.n - 1].id);
+	if (ok) {
+		struct store_series *sv = NULL;
+		size_t nsv = 0;
+		store_series_group(&l, NULL, NULL, &sv, &nsv);
+		int64_t id = nsv ? sv[0].snaps[sv[0].n - 1]->id : l.v[l.n - 1].id;
+		store_series_free(sv, nsv);
+		snprintf(buf, n, "@%lld", (long long)id);
+	}
 	*count = l.n;
 	store_list_done(&l);
 	store_close(s);
@@ -496,6 +530,9 @@ int ui_main(const struct ui_args *c)
 		rc = run_script(&ui, &pr, script, c->script);
 	else
 		run_terminal(&ui, &pr);
+	/* Script mode waits in the caller, as a test expects. */
+	if (!script && c->import && wait_import(&ui, &pr, c->import) && c->import_skipped)
+		*c->import_skipped = true;
 	engine_done(&ui);
 	ui_set_search(&ui, NULL);
 	for (int i = 0; i < ui.nsearch_hist; i++)

@@ -4,7 +4,11 @@
 #ifndef MT_UI_H
 #define MT_UI_H
 
+#include <stdbool.h>
+
 #include "query/query.h"
+
+struct store_async;
 
 struct ui_args {
 	const struct mt_query_opts *q; /* the options every report shares */
@@ -12,6 +16,11 @@ struct ui_args {
 	int nprofiles;
 	const char *script, *screen;   /* script mode: keys file, COLSxROWS */
 	const char *source_path, *trim_path; /* the source view's paths */
+	/* The files' background import (or NULL): quitting waits for it with
+	 * a message, and q skips it (*import_skipped: then the caller must
+	 * not wait for it either; its transaction is dropped whole). */
+	struct store_async *import;
+	bool *import_skipped;
 };
 
 /* Exit statuses, as the command line's (DESIGN.md). */

@@ -419,10 +419,22 @@ static void draw_leaks(struct ui *ui, struct tl_view *tv, int y, int rows)
 	size_t nleak = 0;
 	for (size_t i = 0; tr && i < tr->nrows; i++)
 		nleak += tr->rows[i].flat.leak;
+	/* Rates are per hour: the header says over how long they were
+	 * measured. */
+	char span[32];
 	if (tr)
+		mt_format_span(span, sizeof span,
+			       tr->nsnap ? mt_sat_sub(tr->times[tr->nsnap - 1], tr->times[0]) : 0);
+	if (tr) {
 		snprintf(h, sizeof h,
-			 " leak suspects: %s %s, %zu snapshots, %zu growing steadily",
-			 tr->kind, tr->sample_type, tr->nsnap, nleak);
+			 " leak suspects: %s %s, %zu snapshots over %s, %zu growing steadily",
+			 tr->kind, tr->sample_type, tr->nsnap, span, nleak);
+		if (ui_width(h) > xf - 1)
+			snprintf(h, sizeof h, " suspects, %zu snapshots over %s: %zu growing",
+				 tr->nsnap, span, nleak);
+		if (ui_width(h) > xf - 1)
+			snprintf(h, sizeof h, " suspects over %s: %zu growing", span, nleak);
+	}
 	else
 		snprintf(h, sizeof h, " leak suspects: %s",
 			 tv->tm.trend_err[0] ? tv->tm.trend_err : "no snapshots");
@@ -490,7 +502,7 @@ static void tl_draw(struct ui *ui, struct view *v)
 {
 	struct tl_view *tv = v->priv;
 	sync(ui, tv);
-	int y = ui->y0, h = ui->h;
+	int y = ui->y0, h = ui->h - 1; /* the last row: the hints */
 	const struct tl_snap *cur = sel_snap(tv);
 
 	/* Layout: title, charts, axis (2), series, snapshots, suspects,
@@ -573,6 +585,13 @@ static void tl_draw(struct ui *ui, struct view *v)
 	draw_leaks(ui, tv, y, nleaks);
 	y += nleaks;
 	draw_findings(ui, tv, y, nf);
+	ui_put_info(ui, ui->y0 + ui->h - 1,
+		    tv->pane == PANE_LEAKS
+			? " suspects: Enter: diff of the series' first and last snapshots on "
+			  "it, Tab: snapshots, f/i/h: filter, /: search"
+			: " Up/Down: snapshot, Left/Right: time, Enter: open it, b: mark it "
+			  "the base (Enter on another: diff), Tab: leak suspects, s: type",
+		    ui_attr(ui, UC_DIM));
 }
 
 /* ------------------------------------------------------------------ */

@@ -204,3 +204,21 @@ int mt_unit_kind(const char *unit)
 		return 't';
 	return 0;
 }
+
+void mt_format_span(char *buf, size_t n, int64_t ns)
+{
+	if (ns < 0)
+		ns = 0;
+	int64_t s = ns / 1000000000;
+	if (s < 1)
+		snprintf(buf, n, "%lldms", (long long)(ns / 1000000));
+	else if (s < 60)
+		snprintf(buf, n, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(buf, n, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+	else if (s < 86400)
+		snprintf(buf, n, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+	else
+		snprintf(buf, n, "%lldd%02lldh", (long long)(s / 86400),
+			 (long long)(s % 86400 / 3600));
+}

@@ -20,6 +20,9 @@ void mt_percentage(char *buf, size_t n, int64_t value, int64_t total);
 /* The same for people (the viewer): "<0.01%" where pprof would print
  * "4.4e-06%", no leading blanks. */
 void mt_percentage_short(char *buf, size_t n, int64_t value, int64_t total);
+/* A span of ns nanoseconds as a person reads it: "850ms", "4s", "9m00s",
+ * "2h05m", "3d04h" (negative spans as 0s). */
+void mt_format_span(char *buf, size_t n, int64_t ns);
 
 /* pprof's selectOutputUnit for "minimum": the unit that fits the smallest
  * non-zero value and the total. Returns a static string. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/sat.h"
 #include "base/units.h"
 #include "report/gseries.h"
 #include "report/trend.h"
@@ -363,8 +364,12 @@ static void gor_text(struct cli *c, const struct leaks *L, const struct lseries 
 	size_t nrows = c->q.nodecount ? (size_t)c->q.nodecount : ng;
 	if (nrows > ng)
 		nrows = ng;
-	printf("Source: %s\nKind: %s, %zu snapshots, goroutines %" PRId64 " -> %" PRId64 "\n",
-	       g->source, g->kind, g->nsnap, g->totals[0], g->totals[g->nsnap - 1]);
+	char span[32];
+	mt_format_span(span, sizeof span,
+		       g->nsnap ? mt_sat_sub(g->times[g->nsnap - 1], g->times[0]) : 0);
+	printf("Source: %s\nKind: %s, %zu snapshots over %s, goroutines %" PRId64 " -> %" PRId64
+	       "\n",
+	       g->source, g->kind, g->nsnap, span, g->totals[0], g->totals[g->nsnap - 1]);
 	printf("Goroutine groups (state, stack, creator), named by their first frame outside "
 	       "the runtime%s\n",
 	       g->has_ids ? "; stuck: goroutines there since the first snapshot" : "");
@@ -512,8 +517,12 @@ static void trend_text(struct cli *c, const struct trend *t)
 	if (nrows > t->nrows)
 		nrows = t->nrows;
 	size_t nst = t->nstack_rows < LEAKS_STACKS ? t->nstack_rows : LEAKS_STACKS;
-	printf("Source: %s\nKind: %s, type: %s, %zu snapshots\n", t->source, t->kind,
-	       t->sample_type, t->nsnap);
+	/* The slopes are per hour whatever the span: say what it was. */
+	char span[32];
+	mt_format_span(span, sizeof span,
+		       t->nsnap ? mt_sat_sub(t->times[t->nsnap - 1], t->times[0]) : 0);
+	printf("Source: %s\nKind: %s, type: %s, %zu snapshots over %s\n", t->source, t->kind,
+	       t->sample_type, t->nsnap, span);
 	printf("%-4s %10s %10s %12s %5s %8s %10s  %s\n", "leak", "first", "last",
 	       "slope/hour", "R^2", "growth", "cum last", "name");
 	for (size_t i = 0; i < nrows; i++) {

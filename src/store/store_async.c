@@ -2,6 +2,7 @@
 #include "store/store_async.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@ struct store_async {
 	char **files;
 	size_t n;
 	struct mt_limits lim;
+	atomic_size_t at;  /* the file being imported */
+	atomic_bool done;  /* set as the thread ends */
 	/* results, written by the thread before it ends */
 	enum mt_status st;
 	struct mt_err err;
@@ -73,9 +76,11 @@ static void *run(void *arg)
 	enum mt_status st = store_open(&s, a->db, true, &e);
 	if (st) {
 		a->st = mt_errf(&a->err, st, "%s", e.msg);
+		atomic_store(&a->done, true);
 		return NULL;
 	}
 	for (size_t i = 0; i < a->n; i++) {
+		atomic_store(&a->at, i);
 		st = import_file(a, s, a->files[i], &e);
 		if (st && !a->st) {
 			a->st = st;
@@ -83,7 +88,22 @@ static void *run(void *arg)
 		}
 	}
 	store_close(s);
+	atomic_store(&a->done, true);
 	return NULL;
+}
+
+bool store_import_running(struct store_async *a, const char **file, size_t *i, size_t *n)
+{
+	if (!a || atomic_load(&a->done))
+		return false;
+	size_t at = atomic_load(&a->at);
+	if (file)
+		*file = a->files[at < a->n ? at : 0];
+	if (i)
+		*i = at;
+	if (n)
+		*n = a->n;
+	return true;
 }
 
 enum mt_status store_import_async(struct store_async **out, const char *db,

@@ -10,6 +10,7 @@
 #ifndef MT_STORE_ASYNC_H
 #define MT_STORE_ASYNC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,10 @@ struct store_async;
 enum mt_status store_import_async(struct store_async **out, const char *db,
 				  char *const *files, size_t n, const struct mt_limits *lim,
 				  struct mt_err *e);
+
+/* Whether the thread is still importing; *file (when not NULL) names the
+ * file it is on, *i its index and *n the number of files. */
+bool store_import_running(struct store_async *a, const char **file, size_t *i, size_t *n);
 
 /* Waits for the thread and frees a. *stored counts new snapshots, *dups
  * files stored before. The first failure is returned, with e saying which

@@ -12,7 +12,9 @@ sock="memtop-test-$$"
 # The second part runs on a server of its own: killing the last session of
 # a server makes it exit, and a new-session racing that exit fails.
 t() { tmux -L "$sock" "$@"; }
-trap 'tmux -L "$sock" kill-server 2>/dev/null; tmux -L "$sock-2" kill-server 2>/dev/null' EXIT
+tmp=$(mktemp -d)
+trap 'tmux -L "$sock" kill-server 2>/dev/null; tmux -L "$sock-2" kill-server 2>/dev/null;
+      tmux -L "$sock-3" kill-server 2>/dev/null; rm -f "$tmp/hold"; rm -rf "$tmp"' EXIT
 
 # wait_for TEXT [absent]: polls the pane for up to 10 s.
 wait_for() {
@@ -89,4 +91,60 @@ case $screen in
 *"EXIT=0"*) ;;
 *) echo "memtop BASE NEW did not exit with status 0:"; echo "$screen"; exit 1 ;;
 esac
+# Quitting while the file is still being stored (the database is locked by
+# another writer, as a collector may hold it): the status line says what is
+# being stored, q skips it, and nothing of it is stored; or, when the lock
+# goes, memtop finishes storing it and exits by itself.
+db=$tmp/q.db
+MEMTOP_DB=$db "$memtop" import tests/data/go/heap2.pb.gz >/dev/null || exit 1
+# hold_lock: takes the write lock and keeps it while $tmp/hold exists (20 s
+# at most); $tmp/locked says it has it.
+hold_lock() {
+	rm -f "$tmp/locked"
+	touch "$tmp/hold"
+	python3 -c '
+import os, sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+open(sys.argv[3], "w").close()
+end = time.time() + 20
+while os.path.exists(sys.argv[2]) and time.time() < end:
+    time.sleep(0.05)
+c.execute("ROLLBACK")' "$db" "$tmp/hold" "$tmp/locked" &
+	lockpid=$!
+	i=0
+	while [ ! -e "$tmp/locked" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -e "$tmp/locked" ] || { echo "could not lock the database"; exit 1; }
+}
+count() { MEMTOP_DB=$db "$memtop" ls | grep -c heap; }
+sock="$sock-3"
+for how in skip finish; do
+	hold_lock
+	t -f /dev/null new-session -d -s mt -x 80 -y 24 \
+		"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS=80 LINES=24 \
+		 NO_COLOR= MEMTOP_DB='$db' '$memtop' tests/data/go/heap.pb.gz; echo \"EXIT=\$?\"; read x" || exit 1
+	t set-option -t mt status off >/dev/null
+	wait_for "[1 top]"
+	t send-keys -t mt q
+	wait_for "storing heap.pb.gz in the database"
+	if [ $how = skip ]; then
+		t send-keys -t mt q
+		wait_for "EXIT="
+		case $screen in
+		*"skipped storing the files"*"EXIT=0"*) ;;
+		*) echo "q did not skip the import:"; echo "$screen"; exit 1 ;;
+		esac
+		rm -f "$tmp/hold"; wait $lockpid
+		[ "$(count)" = 1 ] || { echo "a skipped import stored something"; exit 1; }
+	else
+		rm -f "$tmp/hold"; wait $lockpid
+		wait_for "EXIT="
+		case $screen in
+		*"EXIT=0"*) ;;
+		*) echo "memtop did not finish storing:"; echo "$screen"; exit 1 ;;
+		esac
+		[ "$(count)" = 2 ] || { echo "the import was not finished"; exit 1; }
+	fi
+	t kill-server 2>/dev/null
+done
 echo ok
