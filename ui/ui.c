@@ -502,8 +502,20 @@ int ui_main(const struct ui_args *c)
 	}
 	engine_layout(&ui);
 	engine_init(&ui, first_view(&md, nstored));
+	bool stored = !script ? !(c->q->db && strcmp(c->q->db, ":memory:") == 0)
+			      : c->q->db && *c->q->db && strcmp(c->q->db, ":memory:") != 0;
 	if (base_err[0])
 		ui_message(&ui, true, "%s", base_err);
+	else if (c->nprofiles >= 3 && stored)
+		/* The middle ones are not dropped: they are in the database. */
+		ui_message(&ui, false,
+			   "%d profiles: diff of the first and last; 5: all %d over time",
+			   c->nprofiles, c->nprofiles);
+	else if (c->nprofiles >= 3)
+		ui_message(&ui, false,
+			   "%d profiles: diff of the first and last (--db FILE: all %d in "
+			   "view 5)",
+			   c->nprofiles, c->nprofiles);
 	else if (md.warnings.v.n)
 		ui_message(&ui, false, "warning: %s%s", md.warnings.v.v[0],
 			   md.warnings.v.n > 1 ? " (and more)" : "");
