@@ -77,12 +77,24 @@ int main(int argc, char **argv)
 	int dumb = !term || !*term || strcmp(term, "dumb") == 0;
 	if (c.script || (isatty(STDOUT_FILENO) && !dumb)) {
 		/* The files go into the database meanwhile, for later sessions. */
+		int interval = 10;
+		if (c.interval) {
+			char *end;
+			long v = strtol(c.interval, &end, 10);
+			if (*end || end == c.interval || v < 1 || v > 86400) {
+				fprintf(stderr, "memtop: bad --interval \"%s\" (whole seconds, 1 to "
+						"86400)\n", c.interval);
+				return EXIT_USAGE;
+			}
+			interval = (int)v;
+		}
 		struct store_async *imp = cli_view_import_start(&c);
 		bool skipped = false;
 		struct ui_args ua = {.q = &c.q, .profiles = c.args, .nprofiles = c.nargs,
 				     .script = c.script, .screen = c.screen,
 				     .source_path = c.source_path, .trim_path = c.trim_path,
-				     .import = imp, .import_skipped = &skipped};
+				     .import = imp, .import_skipped = &skipped,
+				     .interval = interval};
 		int rc = ui_main(&ua);
 		if (skipped) {
 			/* The import's open transaction dies with the process:

@@ -298,10 +298,14 @@ static void draw_header(struct ui *ui)
 	mvhline(0, 0, ' ', ui->cols);
 	char tot[64], left[512];
 	model_fmt(md, tot, sizeof tot, md->total);
-	snprintf(left, sizeof left, " %s %s %s %s %s %s total %s", md->name,
-		 ui->g->vline, md->kind, ui->g->vline,
-		 profile_str(md->p, md->p->sample_types.v[md->idx].type), ui->g->vline,
-		 tot);
+	int ln = snprintf(left, sizeof left, " %s %s %s %s %s %s total %s", md->name,
+			  ui->g->vline, md->kind, ui->g->vline,
+			  profile_str(md->p, md->p->sample_types.v[md->idx].type),
+			  ui->g->vline, tot);
+	char live[96];
+	ui_live_status(ui, live, sizeof live);
+	if (live[0])
+		snprintf(left + ln, sizeof left - (size_t)ln, " %s %s", ui->g->vline, live);
 	/* The view tabs on the right: whole when they fit, else the numbers
 	 * with the current one named, else the current view's name. */
 	static const char *tabs[] = {"top", "flame", "tree", "diff", "snapshots", "goroutines"};
@@ -719,6 +723,21 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 			ui_push_func(ui, VIEW_SOURCE, f);
 		break;
 	}
+	case REQ_PAUSE:
+	case REQ_REFETCH:
+		ui_live_request(ui, req);
+		break;
+	case REQ_SORT_GROWTH:
+		if (!ui->live_url) {
+			ui_live_request(ui, req);
+			break;
+		}
+		ui->growth_sort = !ui->growth_sort;
+		if (v->kind != VIEW_TOP)
+			switch_base(ui, VIEW_TOP);
+		ui_message(ui, false, ui->growth_sort ? "sorted by growth since the first fetch"
+						      : "sorted as before (D: by growth)");
+		break;
 	case REQ_LABELS:
 		if (v->kind != VIEW_LABELS)
 			ui_push(ui, VIEW_LABELS, 0);

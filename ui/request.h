@@ -69,6 +69,9 @@
 	X(REQ_SHOW_RE, 'V', 0, "V", "filter: show only frames matching a typed regex") \
 	X(REQ_LABELS, 'T', 0, "T",                                             \
 	  "labels of the samples shown: Enter keeps one (tagfocus), i drops it") \
+	X(REQ_PAUSE, 'p', 0, "p", "live URL: pause and resume the refetching")          \
+	X(REQ_REFETCH, 'R', 0, "R", "live URL: fetch now")                                \
+	X(REQ_SORT_GROWTH, 'D', 0, "D", "live URL: sort by the delta (growth) since the first fetch") \
 	X(REQ_SOURCE, 'l', 0, "l", "source: the selected function's lines, flat and cum") \
 	X(REQ_REDRAW, UI_CTRL('l'), 0, "^L", "redraw the screen")
 

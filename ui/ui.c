@@ -229,6 +229,13 @@ static int run_script(struct ui *ui, struct prompt *pr, FILE *f, const char *pat
 			continue;
 		}
 		int key = -1;
+		if (strncmp(line, ":wait ", 6) == 0) {
+			/* Waits (30 s at most) until a file exists: a test
+			 * changes the world (stops a service) between keys. */
+			for (int i = 0; i < 1500 && access(line + 6, F_OK) != 0; i++)
+				usleep(20000);
+			continue;
+		}
 		if (strncmp(line, ":type ", 6) == 0) {
 			/* Types text into a prompt (typed filters). */
 			bool go = true;
@@ -297,11 +304,13 @@ static bool wait_import(struct ui *ui, struct prompt *pr, struct store_async *a)
  * the view may poll (the timeline sees a collector's new snapshots). */
 static void run_terminal(struct ui *ui, struct prompt *pr)
 {
-	timeout(1000);
+	/* A live URL's fetches are looked for four times a second. */
+	timeout(ui->live_url ? 250 : 1000);
 	for (;;) {
 		int key = getch();
 		if (key == ERR) {
-			if (engine_idle(ui))
+			bool redraw = ui_live_poll(ui);
+			if (engine_idle(ui) || redraw)
 				engine_draw(ui, pr);
 			continue;
 		}
@@ -502,6 +511,9 @@ int ui_main(const struct ui_args *c)
 	}
 	engine_layout(&ui);
 	engine_init(&ui, first_view(&md, nstored));
+	/* A URL is watched live: fetched again every --interval. */
+	if (query_is_url(path))
+		ui_live_start(&ui, path, c->q, c->interval);
 	bool stored = !script ? !(c->q->db && strcmp(c->q->db, ":memory:") == 0)
 			      : c->q->db && *c->q->db && strcmp(c->q->db, ":memory:") != 0;
 	if (base_err[0])
@@ -546,6 +558,7 @@ int ui_main(const struct ui_args *c)
 	if (!script && c->import && wait_import(&ui, &pr, c->import) && c->import_skipped)
 		*c->import_skipped = true;
 	engine_done(&ui);
+	ui_live_done(&ui);
 	ui_set_search(&ui, NULL);
 	for (int i = 0; i < ui.nsearch_hist; i++)
 		free(ui.search_hist[i]);

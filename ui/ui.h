@@ -20,6 +20,7 @@ struct ui_args {
 	 * a message, and q skips it (*import_skipped: then the caller must
 	 * not wait for it either; its transaction is dropped whole). */
 	struct store_async *import;
+	int interval; /* seconds between a live URL's fetches (0: 10) */
 	bool *import_skipped;
 };
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "query/live.h"
 #include "query/model.h"
 #include "base/units.h"
 #include "request.h"
@@ -152,7 +153,29 @@ struct ui {
 	/* Names a view passes to the view it opens (a drill-down's function
 	 * must be named across rebuilds of the models): ui_name_arg. */
 	struct mt_strtab names;
+	/* A URL watched live (ui_live.c): its fetcher (NULL in script mode,
+	 * where R fetches in place), the session's fetches, its query. */
+	const char *live_url;
+	struct live *live;
+	struct live_hist lhist;
+	const struct mt_query_opts *live_q;
+	bool live_paused;
+	bool growth_sort; /* view 1 sorted by growth since the first fetch */
 };
+
+/* ---- a live URL (ui_live.c) ---- */
+/* Starts watching url (the model shows its first fetch), refetching every
+ * interval_s seconds; script mode fetches only on R. */
+void ui_live_start(struct ui *ui, const char *url, const struct mt_query_opts *q,
+		   int interval_s);
+/* Applies a fetch that finished (the model is replaced, the views keep
+ * their selection); true when the screen must be drawn again. */
+bool ui_live_poll(struct ui *ui);
+/* p (pause, resume) and R (fetch now). */
+void ui_live_request(struct ui *ui, enum request req);
+/* The header's part: "live 12:03:04, next 7s", "live: paused". */
+void ui_live_status(struct ui *ui, char *buf, size_t n);
+void ui_live_done(struct ui *ui);
 
 /* Attributes of a color role. */
 int ui_attr(const struct ui *ui, enum ui_color c);

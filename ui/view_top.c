@@ -15,8 +15,41 @@ struct top_view {
 	size_t n;
 	int sort;     /* MT_SORT_FLAT, MT_SORT_CUM, MT_SORT_NAME */
 	int idx;      /* sample type the rows are of */
+	bool growth;  /* sorted by growth since a live URL's first fetch */
 	struct list l;
 };
+
+/* A live URL with two fetches or more: each node's flat in each fetch of
+ * the session (query/live.h), else NULL. */
+static const int64_t *live_flat(struct ui *ui, size_t *n)
+{
+	if (!ui->live_url || ui->lhist.n < 2)
+		return NULL;
+	*n = ui->lhist.n;
+	return live_hist_flat(&ui->lhist, ui->md);
+}
+
+static int64_t growth_of(const int64_t *lf, size_t n, uint32_t node)
+{
+	return mt_sat_sub(lf[(size_t)node * n + n - 1], lf[(size_t)node * n]);
+}
+
+struct growth_ctx {
+	const int64_t *lf;
+	size_t n;
+};
+
+/* Growth first; the order before for ties (rows carry their position in
+ * cum, which the caller set). */
+static int cmp_growth(const void *x, const void *y, void *ctx)
+{
+	const struct growth_ctx *g = ctx;
+	const struct mt_top_row *a = x, *b = y;
+	int64_t ga = growth_of(g->lf, g->n, a->node), gb = growth_of(g->lf, g->n, b->node);
+	if (ga != gb)
+		return ga > gb ? -1 : 1;
+	return (a->cum > b->cum) - (a->cum < b->cum);
+}
 
 static const char *sort_names[] = {
 	[MT_SORT_FLAT] = "flat", [MT_SORT_CUM] = "cum", [MT_SORT_NAME] = "name"};
@@ -33,6 +66,20 @@ static void top_reload(struct ui *ui, struct top_view *t)
 	struct mt_top tmp = {.rows = t->rows, .n = t->n};
 	/* The model's rows are in the options' order (--cum): sort always. */
 	mt_top_sort(&tmp, &md->rep.nodes, (enum mt_sort)t->sort);
+	size_t nl = 0;
+	const int64_t *lf = ui->growth_sort ? live_flat(ui, &nl) : NULL;
+	t->growth = lf != NULL;
+	if (lf) {
+		/* Stable on the order above: the tie-break is the position. */
+		int64_t *cum = xmalloc((t->n + 1) * sizeof *cum);
+		for (size_t i = 0; i < t->n; i++)
+			cum[i] = t->rows[i].cum, t->rows[i].cum = (int64_t)i;
+		struct growth_ctx g = {lf, nl};
+		qsort_r(t->rows, t->n, sizeof *t->rows, cmp_growth, &g);
+		for (size_t i = 0; i < t->n; i++)
+			t->rows[i].cum = cum[t->rows[i].cum];
+		free(cum);
+	}
 	int64_t s = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		s = mt_sat_add(s, t->rows[i].flat);
@@ -74,15 +121,94 @@ static int bar_width(int cols)
 	return cols >= 120 ? 12 : cols >= 100 ? 8 : cols >= 80 ? 4 : 0;
 }
 
+/* The table of a live URL: flat, flat%, cum, cum%, the growth of flat
+ * since the first fetch (and at 120 columns since the previous one), and
+ * a sparkline of the function's flat over the session's fetches. */
+static void draw_live(struct ui *ui, struct top_view *t, const int64_t *lf, size_t nl)
+{
+	struct model *md = ui->md;
+	int y = ui->y0, ta = ui_attr(ui, UC_TITLE);
+	bool prev = ui->cols >= 120;
+	int xg = 38, xp = xg + 12, xs = xp + (prev ? 12 : 0);
+	int sw = ui->cols >= 120 ? 16 : ui->cols >= 100 ? 12 : 8, xname = xs + sw + 1;
+	const char *mark = ui->g->arrow_down;
+	char h[64];
+	ui_put(ui, y, 0, ui->cols, "", ta, true, false);
+	snprintf(h, sizeof h, "%sflat", !t->growth && t->sort == MT_SORT_FLAT ? mark : "");
+	ui_put_right(ui, y, 0, 10, h, ta);
+	ui_put_right(ui, y, 11, 7, "flat%", ta);
+	snprintf(h, sizeof h, "%scum", !t->growth && t->sort == MT_SORT_CUM ? mark : "");
+	ui_put_right(ui, y, 19, 10, h, ta);
+	ui_put_right(ui, y, 30, 7, "cum%", ta);
+	/* growth: since the first fetch; step: since the one before. */
+	snprintf(h, sizeof h, "%sgrowth", t->growth ? mark : "");
+	ui_put_right(ui, y, xg, 11, h, ta);
+	if (prev)
+		ui_put_right(ui, y, xp, 11, "last step", ta);
+	ui_put(ui, y, xs, sw, "trend", ta, false, false);
+	snprintf(h, sizeof h, "%sname", !t->growth && t->sort == MT_SORT_NAME ? mark : "");
+	ui_put(ui, y, xname, ui->cols - xname, h, ta, false, false);
+	for (int r = 0; r < t->l.h; r++) {
+		size_t i = t->l.top + (size_t)r;
+		if (i >= t->n)
+			break;
+		const struct mt_top_row *row = &t->rows[i];
+		const int64_t *v = lf + (size_t)row->node * nl;
+		int yy = y + 1 + r;
+		bool sel = i == t->l.sel;
+		int a = sel ? ui_attr(ui, UC_SELECTED) : (int)A_NORMAL;
+		char fl[32], fp[16], cu[32], cp[16], gs[40], gp[40], line[160];
+		model_fmt(md, fl, sizeof fl, row->flat);
+		model_fmt(md, cu, sizeof cu, row->cum);
+		model_pct(md, fp, sizeof fp, row->flat);
+		model_pct(md, cp, sizeof cp, row->cum);
+		snprintf(line, sizeof line, "%10s %7s %10s %7s ", fl, fp, cu, cp);
+		ui_put(ui, yy, 0, xg, line, a, true, false);
+		int64_t g0 = mt_sat_sub(v[nl - 1], v[0]), g1 = mt_sat_sub(v[nl - 1], v[nl - 2]);
+		model_fmt(md, gs + 1, sizeof gs - 1, g0);
+		gs[0] = '+';
+		model_fmt(md, gp + 1, sizeof gp - 1, g1);
+		gp[0] = '+';
+		ui_put_right(ui, yy, xg, 11, g0 > 0 ? gs : g0 ? gs + 1 : "0",
+			     sel ? a : g0 > 0 ? ui_attr(ui, UC_GROW_FG) : (int)A_NORMAL);
+		ui_put(ui, yy, xg + 11, 1, "", a, true, false);
+		if (prev) {
+			ui_put_right(ui, yy, xp, 11, g1 > 0 ? gp : g1 ? gp + 1 : "0", a);
+			ui_put(ui, yy, xp + 11, 1, "", a, true, false);
+		}
+		ui_sparkline(ui, yy, xs, sw, v, nl,
+			     sel ? a : ui_attr(ui, g0 > 0 ? UC_GROW_FG : UC_BAR));
+		ui_put(ui, yy, xs + sw, 1, "", a, true, false);
+		const char *inl = mt_top_inline_label(row);
+		char nb[1100];
+		snprintf(nb, sizeof nb, "%s%s%s", mt_node_name(&md->rep.nodes, row->node),
+			 *inl ? " " : "", inl);
+		ui_put_name(ui, yy, xname, ui->cols - xname, nb, a, sel);
+	}
+	char info[300];
+	snprintf(info, sizeof info,
+		 " %zu functions, sorted by %s %s row %zu/%zu %s D: sort by growth, p: pause, "
+		 "R: fetch now, 4: diff since the first fetch",
+		 t->n, t->growth ? "growth since the first fetch" : sort_names[t->sort],
+		 ui->g->vline, t->n ? t->l.sel + 1 : 0, t->n, ui->g->vline);
+	ui_put_info(ui, y + ui->h - 1, info, ui_attr(ui, UC_DIM));
+}
+
 static void top_draw(struct ui *ui, struct view *v)
 {
 	struct top_view *t = v->priv;
 	struct model *md = ui->md;
-	if (t->idx != md->idx)
+	size_t nl = 0;
+	const int64_t *lf = live_flat(ui, &nl);
+	if (t->idx != md->idx || t->growth != (ui->growth_sort && lf))
 		top_reload(ui, t);
 	int y = ui->y0, bw = bar_width(ui->cols);
 	t->l.h = ui->h - 2;
 	list_fit(&t->l);
+	if (lf) {
+		draw_live(ui, t, lf, nl);
+		return;
+	}
 	/* Column titles, the sort column marked. */
 	char hdr[256];
 	const char *mark = ui->g->arrow_down;
@@ -157,7 +283,10 @@ static enum view_result top_request(struct ui *ui, struct view *v, enum request 
 		return VIEW_DONE;
 	switch (req) {
 	case REQ_SORT:
-		t->sort = (t->sort + 1) % 3;
+		if (ui->growth_sort) /* o leaves the growth order first */
+			ui->growth_sort = false;
+		else
+			t->sort = (t->sort + 1) % 3;
 		top_reload(ui, t);
 		ui_message(ui, false, "sorted by %s", sort_names[t->sort]);
 		return VIEW_DONE;

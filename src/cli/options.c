@@ -164,7 +164,7 @@ static const struct opt opts[] = {
 	 "add gc=1 to heap requests: the service collects garbage first"),
 	/* collect */
 	OPT("interval", 0, "SECONDS", G_COLLECT, OT_STR, AT(interval),
-	 "time between rounds (default 10)"),
+	 "time between rounds; the viewer on a URL: between its fetches (default 10)"),
 	OPT("count", 0, "N", G_COLLECT, OT_STR, AT(count),
 	 "stop after N rounds (default 0: until stopped)"),
 	OPT("retain", 0, "N|AGE", G_COLLECT, OT_STR, AT(retain),

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/units.h"
+#include "profile/merge.h"
 #include "query/diffmodel.h"
 #include "query/gmodel.h"
 #include "store/store.h"
@@ -265,29 +266,19 @@ static bool model_refilter(struct model *md, struct mt_err *e)
 	return true;
 }
 
-bool model_load_snapshots(struct model *md, int64_t id, int64_t base_id,
-			  struct mt_err *e)
+/* Replaces the profiles by np (and nb, NULL: none), both consumed: keeps
+ * the filters and, where np has it, the sample type by name. False (the
+ * model unchanged, np and nb freed) when np has none of them. */
+static bool replace_profiles(struct model *md, struct profile *np, struct profile *nb,
+			     struct mt_err *e)
 {
-	struct profile *np = NULL, *nb = NULL;
-	char ref[32];
-	snprintf(ref, sizeof ref, "@%lld", (long long)id);
-	enum mt_status st = query_read(ref, md->q, &np, NULL, &md->warnings, e);
-	if (st == MT_OK && base_id) {
-		snprintf(ref, sizeof ref, "@%lld", (long long)base_id);
-		st = query_read(ref, md->q, &nb, NULL, &md->warnings, e);
-	}
-	if (st == MT_OK && nb && !same_types(nb, np))
-		st = mt_errf(e, MT_ERR_FORMAT, "@%lld has other sample types than @%lld",
-			     (long long)base_id, (long long)id);
 	/* The sample type by name: heap snapshots keep showing inuse_space. */
 	int idx = -1;
 	const char *want = profile_str(md->p, md->p->sample_types.v[md->idx].type);
-	for (size_t i = 0; st == MT_OK && i < np->sample_types.n; i++)
+	for (size_t i = 0; i < np->sample_types.n; i++)
 		if (strcmp(profile_str(np, np->sample_types.v[i].type), want) == 0)
 			idx = (int)i;
-	if (st == MT_OK && idx < 0)
-		st = profile_sample_index(np, NULL, &idx, e);
-	if (st) {
+	if (idx < 0 && profile_sample_index(np, NULL, &idx, e)) {
 		profile_free(np);
 		profile_free(nb);
 		return false;
@@ -303,12 +294,6 @@ bool model_load_snapshots(struct model *md, int64_t id, int64_t base_id,
 	profile_free(md->base);
 	md->p = np;
 	md->base = nb;
-	md->snap_id = id;
-	md->base_id = base_id;
-	snprintf(md->snap_name, sizeof md->snap_name, "@%lld", (long long)id);
-	snprintf(md->base_snap_name, sizeof md->base_snap_name, "@%lld", (long long)base_id);
-	md->path = md->name = md->snap_name;
-	md->base_name = nb ? md->base_snap_name : NULL;
 	md->idx = idx;
 	md->kind = profile_kind(np);
 	model_set_unit(md);
@@ -321,6 +306,52 @@ bool model_load_snapshots(struct model *md, int64_t id, int64_t base_id,
 	md->filters.n = 0;
 	struct mt_err ignored;
 	model_build(md, &ignored);
+	return true;
+}
+
+bool model_load_snapshots(struct model *md, int64_t id, int64_t base_id,
+			  struct mt_err *e)
+{
+	struct profile *np = NULL, *nb = NULL;
+	char ref[32];
+	snprintf(ref, sizeof ref, "@%lld", (long long)id);
+	enum mt_status st = query_read(ref, md->q, &np, NULL, &md->warnings, e);
+	if (st == MT_OK && base_id) {
+		snprintf(ref, sizeof ref, "@%lld", (long long)base_id);
+		st = query_read(ref, md->q, &nb, NULL, &md->warnings, e);
+	}
+	if (st == MT_OK && nb && !same_types(nb, np))
+		st = mt_errf(e, MT_ERR_FORMAT, "@%lld has other sample types than @%lld",
+			     (long long)base_id, (long long)id);
+	if (st) {
+		profile_free(np);
+		profile_free(nb);
+		return false;
+	}
+	if (!replace_profiles(md, np, nb, e))
+		return false;
+	md->snap_id = id;
+	md->base_id = base_id;
+	snprintf(md->snap_name, sizeof md->snap_name, "@%lld", (long long)id);
+	snprintf(md->base_snap_name, sizeof md->base_snap_name, "@%lld", (long long)base_id);
+	md->path = md->name = md->snap_name;
+	md->base_name = nb ? md->base_snap_name : NULL;
+	return true;
+}
+
+bool model_replace_live(struct model *md, struct profile *np, struct profile *nb,
+			int64_t id, const char *base_name, struct mt_err *e)
+{
+	if (nb && !same_types(nb, np)) {
+		mt_errf(e, MT_ERR_FORMAT, "the service's profile changed its sample types");
+		profile_free(np);
+		profile_free(nb);
+		return false;
+	}
+	if (!replace_profiles(md, np, nb, e))
+		return false;
+	md->snap_id = id;
+	md->base_name = nb ? base_name : NULL;
 	return true;
 }
 

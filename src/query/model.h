@@ -91,6 +91,13 @@ bool model_load_base(struct model *md, const char *ref, struct mt_err *e);
  * read or the two have other sample types. */
 bool model_load_snapshots(struct model *md, int64_t id, int64_t base_id,
 			  struct mt_err *e);
+/* Replaces the profile by np, fetched again from the same URL (stored as
+ * snapshot id, 0: not stored), and the diff base by nb (NULL: none; a live
+ * session's first fetch, named base_name, which must outlive the model);
+ * both are consumed. Keeps the filters and the sample type. False with e
+ * filled and the model unchanged when np cannot be shown in its place. */
+bool model_replace_live(struct model *md, struct profile *np, struct profile *nb,
+			int64_t id, const char *base_name, struct mt_err *e);
 void model_done(struct model *md);
 
 /* Builds what the first screen does not need; the trees are expanded for

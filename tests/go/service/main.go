@@ -141,6 +141,7 @@ func main() {
 	leaked := flag.Int("leaked", 3, "goroutines in the goroutineleak profile")
 	every := flag.Duration("every", 20*time.Millisecond, "time between leaks")
 	slow := flag.Duration("slow", 5*time.Second, "delay of /fail/slow")
+	addr := flag.String("addr", "127.0.0.1:0", "where to listen (a test restarts it on its port)")
 	flag.Parse()
 
 	if *leakProfile {
@@ -224,7 +225,7 @@ func main() {
 		pprof.Handler("heap").ServeHTTP(w, r)
 	})))
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "service:", err)
 		os.Exit(1)
