@@ -782,7 +782,19 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 			ui_message(ui, false, "A: normalizing needs a diff (memtop BASE NEW)");
 			break;
 		}
+		/* Both sides are rebuilt (seconds on 200k samples): say so
+		 * first, then build what views 4 and its flame graph need. */
+		ui_message(ui, false, "%s the diff...",
+			   md->diff->normalized ? "un-normalizing" : "normalizing");
+		ui_draw_now(ui);
 		diffmodel_set_normalized(md, !md->diff->normalized);
+		{
+			struct diffmodel *dm = diffmodel_get(md);
+			if (dm) {
+				diffmodel_graphs(dm);
+				diffmodel_tree(dm, md);
+			}
+		}
 		ui_message(ui, false, md->diff->normalized
 					      ? "normalized: NEW scaled to BASE's total"
 					      : "absolute: NEW as it is");
@@ -801,6 +813,13 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 		break;
 	}
 	return true;
+}
+
+void ui_draw_now(struct ui *ui)
+{
+	struct prompt none = {0};
+	engine_draw(ui, &none);
+	refresh();
 }
 
 bool engine_idle(struct ui *ui)

@@ -210,6 +210,8 @@ void ui_set_search(struct ui *ui, const char *text);
 void ui_find(struct ui *ui, int dir);
 /* Whether a name matches the search. */
 bool ui_matches(const struct ui *ui, const char *s);
+/* Draws the screen now, before long work (its message says what). */
+void ui_draw_now(struct ui *ui);
 /* Shows a message on the status bar until the next key. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

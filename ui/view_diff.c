@@ -317,6 +317,12 @@ static enum view_result diff_request(struct ui *ui, struct view *v, enum request
 						     dm->d.rows[dv->l.sel].name)));
 		return VIEW_DONE;
 	case REQ_DIFF_FLAME:
+		if (!dm->tree_ok) {
+			/* Built once, after the first screen; say so when it
+			 * is not yet. */
+			ui_message(ui, false, "building the diff's call tree...");
+			ui_draw_now(ui);
+		}
 		ui_push(ui, VIEW_DIFF_FLAME, 0);
 		return VIEW_DONE;
 	default:
