@@ -197,5 +197,21 @@ struct store {
 enum mt_status store_dberr(struct store *s, struct mt_err *e, const char *what);
 /* Prepares (once) statement slot i with sql. */
 sqlite3_stmt *store_stmt(struct store *s, int i, const char *sql, struct mt_err *e);
+/* Runs sql (no rows); errors name its first words. */
+enum mt_status store_exec(struct store *s, const char *sql, struct mt_err *e);
+/* Rolls back the open transaction, if any. */
+void store_rollback(struct store *s);
+/* Forgets the dedupe caches: after a rollback, a removal, or another
+ * connection's write, the ids they hold may be wrong. */
+void store_drop_caches(struct store *s);
+/* PRAGMA data_version: changes when another connection wrote. */
+int64_t store_data_version(struct store *s);
+
+/* Samples per chunk row: big enough that a row costs little per sample,
+ * small enough that a reader decodes a chunk in cache. */
+#define CHUNK_SAMPLES 65536
+/* The page cache in KiB: everyday, and while importing a big snapshot. */
+#define CACHE_KB "65536"
+#define IMPORT_CACHE_KB "524288"
 
 #endif
