@@ -14,7 +14,8 @@ sock="memtop-test-$$"
 t() { tmux -L "$sock" "$@"; }
 tmp=$(mktemp -d)
 trap 'tmux -L "$sock" kill-server 2>/dev/null; tmux -L "$sock-2" kill-server 2>/dev/null;
-      tmux -L "$sock-3" kill-server 2>/dev/null; rm -f "$tmp/hold"; rm -rf "$tmp"' EXIT
+      tmux -L "$sock-3" kill-server 2>/dev/null; tmux -L "$sock-3-4" kill-server 2>/dev/null;
+      rm -f "$tmp/hold"; rm -rf "$tmp"' EXIT
 
 # wait_for TEXT [absent]: polls the pane for up to 10 s.
 wait_for() {
@@ -147,4 +148,28 @@ for how in skip finish; do
 	fi
 	t kill-server 2>/dev/null
 done
+# One back stack across views: from the timeline (a database of two
+# snapshots opens on view 5), Enter opens a snapshot in view 1, Enter
+# drills into its callers; Esc steps back through each, then q quits.
+sock="$sock-4"
+t -f /dev/null new-session -d -s mt -x 120 -y 40 \
+	"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS=120 LINES=40 \
+	 NO_COLOR= '$memtop' --db '$db'; echo \"EXIT=\$?\"; read x" || exit 1
+t set-option -t mt status off >/dev/null
+wait_for "[5 snapshots]"
+t send-keys -t mt Enter
+wait_for "[1 top]"
+t send-keys -t mt Enter
+wait_for "[1 peek]"
+t send-keys -t mt Escape
+wait_for "[1 top]"
+t send-keys -t mt Escape
+wait_for "[5 snapshots]"
+t send-keys -t mt q
+wait_for "EXIT="
+case $screen in
+*"EXIT=0"*) ;;
+*) echo "memtop --db did not exit with status 0:"; echo "$screen"; exit 1 ;;
+esac
+t kill-server 2>/dev/null
 echo ok
