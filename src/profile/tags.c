@@ -180,7 +180,8 @@ bool mt_tagfilter_match(const struct mt_tagfilter *t, const struct profile *p, s
 			const char *const *units)
 {
 	const struct mt_sample *sm = &p->samples.v[s];
-	const struct mt_label *ls = p->labels.v + sm->label0;
+	/* A profile without labels has no array to point into (NULL + 0). */
+	const struct mt_label *ls = sm->nlabel ? p->labels.v + sm->label0 : NULL;
 	if (t->numeric) {
 		for (uint32_t j = 0; j < sm->nlabel; j++) {
 			if (!ls[j].is_num)
@@ -252,7 +253,7 @@ static void label_values(const struct profile *p, size_t s, const char *key,
 			 const char *outunit, char **out, bool *any)
 {
 	const struct mt_sample *sm = &p->samples.v[s];
-	const struct mt_label *ls = p->labels.v + sm->label0;
+	const struct mt_label *ls = sm->nlabel ? p->labels.v + sm->label0 : NULL;
 	size_t nnum = 0, nunit = 0;
 	for (uint32_t j = 0; j < sm->nlabel; j++)
 		if (ls[j].is_num && !strcmp(profile_str(p, ls[j].key), key)) {
