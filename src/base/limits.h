@@ -19,6 +19,11 @@ struct mt_limits {
 	struct mt_progress *progress;
 };
 
+/* The one rule for a string over max_string (a function or file name, a
+ * label, a goroutine's state...) in every reader: the input is refused,
+ * never read with the string cut. len bytes at byte offset at. */
+enum mt_status mt_err_long_string(struct mt_err *e, size_t len, size_t max, size_t at);
+
 /* Defaults: generous for real services, finite for hostile input. */
 #define MT_LIMITS_DEFAULT                                                      \
 	{                                                                      \

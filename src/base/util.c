@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/limits.h"
 #include "base/progress.h"
 
 void (*mt_oom_hook)(void);
@@ -35,6 +36,13 @@ enum mt_status mt_errf(struct mt_err *e, enum mt_status st, const char *fmt, ...
 		va_end(ap);
 	}
 	return st;
+}
+
+enum mt_status mt_err_long_string(struct mt_err *e, size_t len, size_t max, size_t at)
+{
+	return mt_errf(e, MT_ERR_LIMIT,
+		       "string of %zu bytes, over the limit of %zu (--max-string) (at byte %zu)",
+		       len, max, at);
 }
 
 static void oom(size_t n)

@@ -727,10 +727,8 @@ enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
 			}
 			size_t len = (size_t)(f.dend - f.data);
 			if (len > r.lim->max_string) {
-				st = mt_errf(e, MT_ERR_LIMIT,
-					     "string of %zu bytes, over the limit of %zu "
-					     "(--max-string) (at byte %zu)",
-					     len, r.lim->max_string, (size_t)(f.at - data));
+				st = mt_err_long_string(e, len, r.lim->max_string,
+							(size_t)(f.at - data));
 				goto out;
 			}
 			struct slice s = {(uint32_t)(f.data - data), (uint32_t)len};
