@@ -38,6 +38,21 @@ enum mt_status mt_errf(struct mt_err *e, enum mt_status st, const char *fmt, ...
 	return st;
 }
 
+struct mt_limits mt_limits_for_input(const struct mt_limits *lim, size_t n)
+{
+	struct mt_limits l = *lim;
+	if (l.samples_by_input && n / MT_BYTES_PER_SAMPLE > l.max_samples)
+		l.max_samples = n / MT_BYTES_PER_SAMPLE;
+	if (l.goroutines_by_input && n / MT_BYTES_PER_GOROUTINE > l.max_goroutines)
+		l.max_goroutines = n / MT_BYTES_PER_GOROUTINE;
+	return l;
+}
+
+const char *mt_limit_sized_note(bool by_input)
+{
+	return by_input ? "; by default sized from the input's bytes" : "";
+}
+
 enum mt_status mt_err_long_string(struct mt_err *e, size_t len, size_t max, size_t at)
 {
 	return mt_errf(e, MT_ERR_LIMIT,

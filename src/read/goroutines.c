@@ -159,8 +159,10 @@ static enum mt_status header(struct gparse *g, const char *p, const char *end)
 	close_goroutine(g, true);
 	if (d->gs.n >= g->lim->max_goroutines)
 		return mt_errf(g->e, MT_ERR_LIMIT,
-			       "more than %zu goroutines (--max-goroutines) (at byte %zu)",
-			       g->lim->max_goroutines, (size_t)(line - g->base));
+			       "more than %zu goroutines (--max-goroutines%s) (at byte %zu)",
+			       g->lim->max_goroutines,
+			       mt_limit_sized_note(g->lim->goroutines_by_input),
+			       (size_t)(line - g->base));
 
 	struct mt_goroutine gr = {.id = id,
 				  .frame0 = (uint32_t)d->frames.n,
