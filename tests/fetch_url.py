@@ -327,7 +327,7 @@ try:
         (base + "/fail/stall", ["--timeout", "1"], None, "timed out after 1.0 s", 4),
         (base + "/fail/slow", ["--timeout", "1"], None, "timed out", 4),
         (base + "/fail/endless", ["--max-body", "1M"], None, "larger than 1048576 bytes", 10),
-        (base + "/fail/huge", [], None, "larger than 536870912 bytes", 10),
+        (base + "/fail/huge", [], None, "larger than 134217728 bytes", 10),  # the default --max-body, 128M
         ("http://" + refused + "/debug/pprof/heap", [], None, "connect", 10),
         (refused, [], "http://" + refused + "/debug/pprof/", "connect", 10),
         (base + "/fail/garbage", [], None, "not a profile", 10),

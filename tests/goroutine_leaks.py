@@ -101,6 +101,27 @@ def with_func(gs, fn, state=None):
     return [g for g in gs if fn in g["funcs"] and (state is None or g["state"] == state)]
 
 
+def wait_blocked(base, parked, polling):
+    """Polls the service's debug=2 dump (kept apart from the collected ones
+    by its probe=1) until parked goroutines wait in
+    main.parkForever (chan receive) and polling in main.pollLoop (select),
+    for at most 60 s."""
+    path = os.path.join(tmp, "probe.txt")
+    deadline = time.monotonic() + 60
+    while True:
+        with urllib.request.urlopen(base + "/debug/pprof/goroutine?debug=2&probe=1") as r:
+            with open(path, "wb") as f:
+                f.write(r.read())
+        gs = parse_dump(path)
+        if (len(with_func(gs, "main.parkForever", "chan receive")) == parked and
+                len(with_func(gs, "main.pollLoop", "select")) == polling):
+            return
+        if time.monotonic() > deadline:
+            check(False, f"the service's goroutines never blocked ({parked}, {polling})")
+            return
+        time.sleep(0.05)
+
+
 svc = None
 try:
     exe = os.path.join(tmp, "gleak")
@@ -123,7 +144,9 @@ try:
     for rnd in range(1, ROUNDS + 1):
         with urllib.request.urlopen(f"{base}/work?park={PARK}&poll={POLL}&burst=5") as r:
             check(r.status == 200, f"round {rnd}: /work said {r.status}")
-        time.sleep(0.2)  # the parked goroutines reach their receive
+        # The new goroutines reach their receive and select: waited for
+        # in the service's own dump (bounded), never by a sleep.
+        wait_blocked(base, PARK * rnd, POLL * rnd)
         r = run(["collect", "--db", db, "--count", "1", "--gc"] + list(urls.values()))
         for ln in r.stdout.splitlines():
             sid, kind, url = ln.split("\t")[:3]

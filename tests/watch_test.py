@@ -14,7 +14,9 @@ Oracles: each complete file is stored exactly once, one stdout line each
 (id, kind, path), and `memtop top @ID` prints what `memtop top FILE` prints
 for it; nothing is read while incomplete (no error for a partial file);
 the bad file is one line on stderr and the watch goes on; SIGTERM ends it
-with status 0.
+with status 0. That nothing more is stored is decided by a last file
+written after the others (its line comes after anything they caused), not
+by sleeping.
 Python 3 standard library only.
 """
 import os
@@ -100,7 +102,17 @@ try:
     deadline = time.time() + 30
     while len(lines) < len(expected) and time.time() < deadline:
         time.sleep(0.05)
-    time.sleep(0.3)  # anything more (a second import of a file) shows now
+    # A last file, renamed into place after every writer is done: the
+    # watcher handles its events in order, so anything more the earlier
+    # files caused (a second import) is printed before this file's line.
+    # No sleep decides that nothing else happens.
+    src = os.path.join(root, "tests/data/go/mutex.pb.gz")
+    last = os.path.join(watch, "zz-last.pb.gz")
+    shutil.copy(src, last + ".tmp")
+    os.rename(last + ".tmp", last)
+    expected.append((last, src))
+    while len(lines) < len(expected) and time.time() < deadline + 30:
+        time.sleep(0.05)
     p.send_signal(signal.SIGTERM)
     p.wait(timeout=10)
     reader.join()

@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "query/gmodel.h"
 #include "loading.h"
+#include "term_sig.h"
 
 static const struct glyphs glyphs_utf8 = {
 	.vline = "\u2502", .hline = "\u2500", .ellipsis = "\u2026",
@@ -393,10 +394,12 @@ static bool open_terminal(struct ui *ui)
 	 * which would pin it across resizes. */
 	unsetenv("LINES");
 	unsetenv("COLUMNS");
+	term_sig_save_modes();
 	term_scr = newterm(NULL, stdout, stdin);
 	if (!term_scr)
 		return false;
 	setup_modes(ui);
+	term_sig_screen_opened(true);
 	return true;
 }
 
@@ -444,12 +447,15 @@ int ui_main(const struct ui_args *c)
 	FILE *devnull = NULL;
 	bool opened = false;
 	mt_oom_hook = oom_endwin;
+	if (!script)
+		term_sig_install();
 	/* On a terminal a large file loads behind a progress bar; script
 	 * mode and pipes load here, with nothing drawn (deterministic). */
 	if (!script && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		enum load_result lr = loading_run(&job, &ui, open_terminal, &opened);
 		scr = term_scr;
 		if (lr == LOAD_CANCELLED) {
+			term_sig_screen_closed();
 			endwin();
 			delscreen(scr);
 			mt_oom_hook = NULL;
@@ -462,6 +468,7 @@ int ui_main(const struct ui_args *c)
 	}
 	if (!job.ok) {
 		if (opened) {
+			term_sig_screen_closed();
 			endwin();
 			delscreen(scr);
 		}
@@ -562,6 +569,7 @@ int ui_main(const struct ui_args *c)
 	ui_set_search(&ui, NULL);
 	for (int i = 0; i < ui.nsearch_hist; i++)
 		free(ui.search_hist[i]);
+	term_sig_screen_closed();
 	if (!isendwin())
 		endwin();
 	delscreen(scr);

@@ -26,7 +26,7 @@
 #include "base/status.h"
 
 #define MT_DEFAULT_MAX_INFLATE ((size_t)4 << 30)
-#define MT_INFLATE_RATIO 100
+#define MT_INFLATE_RATIO 50
 #define MT_INFLATE_FLOOR ((size_t)16 << 20)
 /* Inflated first, checked against the bounds and then by the caller. */
 #define GZ_HEAD_BYTES ((size_t)1 << 20)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/limits.h"
 #include "base/progress.h"
 
 void (*mt_oom_hook)(void);
@@ -35,6 +36,28 @@ enum mt_status mt_errf(struct mt_err *e, enum mt_status st, const char *fmt, ...
 		va_end(ap);
 	}
 	return st;
+}
+
+struct mt_limits mt_limits_for_input(const struct mt_limits *lim, size_t n)
+{
+	struct mt_limits l = *lim;
+	if (l.samples_by_input && n / MT_BYTES_PER_SAMPLE > l.max_samples)
+		l.max_samples = n / MT_BYTES_PER_SAMPLE;
+	if (l.goroutines_by_input && n / MT_BYTES_PER_GOROUTINE > l.max_goroutines)
+		l.max_goroutines = n / MT_BYTES_PER_GOROUTINE;
+	return l;
+}
+
+const char *mt_limit_sized_note(bool by_input)
+{
+	return by_input ? "; by default sized from the input's bytes" : "";
+}
+
+enum mt_status mt_err_long_string(struct mt_err *e, size_t len, size_t max, size_t at)
+{
+	return mt_errf(e, MT_ERR_LIMIT,
+		       "string of %zu bytes, over the limit of %zu (--max-string) (at byte %zu)",
+		       len, max, at);
 }
 
 static void oom(size_t n)

@@ -1,6 +1,7 @@
 /* cmd_collect.c - `memtop collect`: scrapes pprof endpoints every interval
  * into the store. One bad target never stops the others: its failure is one
- * line on stderr and it is tried again next round. SIGINT and SIGTERM let
+ * line on stderr and it is tried again next round; each URL has a clock of
+ * its own, and a slow one never delays another's rounds. SIGINT and SIGTERM let
  * the current write finish, then the collector exits 0. */
 #include <errno.h>
 #include <inttypes.h>
@@ -67,32 +68,13 @@ static bool parse_retain(const char *s, int64_t *keep, int64_t *age_ns)
 	return false;
 }
 
-/* Sleeps until the monotonic deadline or a signal. */
-static void sleep_until(int64_t deadline)
+/* Parses and stores what target t answered (fetched at ns since the epoch);
+ * prints one line either way. Takes body. */
+static bool store_body(struct cli *c, struct store *s, struct collect_target *t,
+		       uint8_t *body, size_t n, int64_t fetched)
 {
-	while (!stop_flag) {
-		int64_t left = deadline - now_ns(CLOCK_MONOTONIC);
-		if (left <= 0)
-			return;
-		struct timespec ts = {.tv_sec = left / 1000000000, .tv_nsec = left % 1000000000};
-		nanosleep(&ts, NULL);
-	}
-}
-
-/* Fetches, parses and stores one target; prints one line either way. */
-static bool scrape(struct cli *c, struct store *s, struct collect_target *t,
-		   const struct collect_opts *o)
-{
-	uint8_t *body = NULL;
-	size_t n = 0;
 	struct mt_err e = {{0}};
 	struct profile *p = NULL;
-	int64_t fetched = now_ns(CLOCK_REALTIME);
-	if (collect_fetch(t, o, &body, &n, &e)) {
-		if (!stop_flag)
-			cli_err(t->url, "%s", e.msg);
-		return false;
-	}
 	if (t->kind && strcmp(t->kind, "expvar") == 0) {
 		bool ok = cli_collect_expvar(s, t->url, body, n, fetched);
 		free(body);
@@ -123,6 +105,40 @@ static bool scrape(struct cli *c, struct store *s, struct collect_target *t,
 	profile_free(p);
 	free(body);
 	return ok;
+}
+
+/* --retain after a snapshot or a round of pids was stored. */
+static void prune(struct store *s, int64_t keep, int64_t age)
+{
+	struct mt_err e = {{0}};
+	size_t removed;
+	int64_t before = age ? now_ns(CLOCK_REALTIME) - age : 0;
+	if ((keep || age) && !stop_flag && store_prune(s, keep, before, &removed, &e))
+		cli_err(store_path(s), "pruning: %s", e.msg);
+}
+
+/* The clock of one URL (or of the round of pids): when its next round is
+ * due, how many it has had, whether one is running. */
+struct clock {
+	int64_t due, rounds, fetched;
+	bool busy;
+};
+
+/* Whether clock k has rounds left of count (0: for ever). */
+static bool rounds_left(const struct clock *k, int64_t count)
+{
+	return count == 0 || k->rounds < count;
+}
+
+/* A round begins on clock k at now: the next is an interval after this
+ * one's due time, or at once when that has passed (a round longer than the
+ * interval), never a burst to catch up. */
+static void clock_tick(struct clock *k, int64_t now, int64_t interval)
+{
+	k->rounds++;
+	k->due += interval;
+	if (k->due < now)
+		k->due = now;
 }
 
 int cmd_collect(struct cli *c)
@@ -184,25 +200,80 @@ int cmd_collect(struct cli *c)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	int64_t next = now_ns(CLOCK_MONOTONIC);
-	for (int64_t round = 0; !stop_flag && (count == 0 || round < count); round++) {
-		if (round)
-			sleep_until(next);
-		next += (int64_t)(interval * 1e9);
-		for (int i = 0; i < c->nargs && !stop_flag; i++)
-			if (scrape(c, s, &t[i], &o))
+	/* Each URL runs on a clock of its own, its transfer beside the
+	 * others' (curl multi): a URL that stalls until its --timeout holds
+	 * back no other URL's rounds. The pids have one clock together. */
+	int64_t step = (int64_t)(interval * 1e9), start = now_ns(CLOCK_MONOTONIC);
+	struct clock *k = xcalloc((size_t)c->nargs + 1, sizeof *k), pk = {.due = start};
+	for (int i = 0; i < c->nargs; i++)
+		k[i].due = start;
+	struct collect_multi *cm = collect_multi_new();
+	while (!stop_flag) {
+		int64_t now = now_ns(CLOCK_MONOTONIC), wake = INT64_MAX;
+		bool more = false;
+		for (int i = 0; i < c->nargs && !stop_flag; i++) {
+			if (k[i].busy) {
+				more = true;
+				continue;
+			}
+			if (!rounds_left(&k[i], count))
+				continue;
+			more = true;
+			if (now < k[i].due) {
+				wake = k[i].due < wake ? k[i].due : wake;
+				continue;
+			}
+			clock_tick(&k[i], now, step);
+			k[i].fetched = now_ns(CLOCK_REALTIME);
+			if (collect_multi_start(cm, &t[i], &o, &e)) {
+				cli_err(t[i].url, "%s", e.msg);
+				continue;
+			}
+			k[i].busy = true;
+		}
+		if (c->npids && rounds_left(&pk, count)) {
+			more = true;
+			if (now >= pk.due) {
+				clock_tick(&pk, now, step);
+				/* A process that exits is reported once; the rest
+				 * goes on. */
+				for (int i = 0; i < c->npids && !stop_flag; i++)
+					if (!pid_gone[i] &&
+					    cli_collect_pid(s, c->pids[i], &pid_gone[i]))
+						pid_ok[i] = true;
+				prune(s, keep, age);
+				continue;
+			}
+			wake = pk.due < wake ? pk.due : wake;
+		}
+		if (!more || stop_flag)
+			break;
+		/* Until the next clock is due or a transfer ends; a signal is
+		 * seen within 100 ms. */
+		now = now_ns(CLOCK_MONOTONIC);
+		long wait = wake == INT64_MAX ? 100 : (long)((wake - now + 999999) / 1000000);
+		wait = wait < 0 ? 0 : wait > 100 ? 100 : wait;
+		uint8_t *body;
+		size_t n;
+		enum mt_status st;
+		struct collect_target *done;
+		while ((done = collect_multi_next(cm, wait, &body, &n, &st, &e))) {
+			wait = 0;
+			int i = (int)(done - t);
+			k[i].busy = false;
+			if (st) {
+				if (!stop_flag)
+					cli_err(done->url, "%s", e.msg);
+				continue;
+			}
+			if (store_body(c, s, done, body, n, k[i].fetched)) {
 				ok[i] = true;
-		/* A process that exits is reported once; the rest goes on. */
-		for (int i = 0; i < c->npids && !stop_flag; i++)
-			if (!pid_gone[i] && cli_collect_pid(s, c->pids[i], &pid_gone[i]))
-				pid_ok[i] = true;
-		if ((keep || age) && !stop_flag) {
-			size_t removed;
-			int64_t before = age ? now_ns(CLOCK_REALTIME) - age : 0;
-			if (store_prune(s, keep, before, &removed, &e))
-				cli_err(store_path(s), "pruning: %s", e.msg);
+				prune(s, keep, age);
+			}
 		}
 	}
+	collect_multi_free(cm);
+	free(k);
 	rc = EXIT_OK;
 	if (!stop_flag)
 		for (int i = 0; i < c->nargs; i++)

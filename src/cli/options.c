@@ -159,7 +159,7 @@ static const struct opt opts[] = {
 	 "the time one request may take beyond the profile's own seconds (default: "
 	 "as go tool pprof, 60, or 1.5 times the seconds, and 5 of grace; collect: 30)"),
 	OPT("max-body", 0, "BYTES", G_FETCH, OT_LIMIT, AT(q.fetch.max_body),
-	 "refuse larger responses (default 512M; suffixes k, M, G)"),
+	 "refuse larger responses (default 128M; suffixes k, M, G)"),
 	OPT("gc", 0, NULL, G_FETCH, OT_FLAG, AT(q.fetch.gc),
 	 "add gc=1 to heap requests: the service collects garbage first"),
 	/* collect */
@@ -200,16 +200,18 @@ static const struct opt opts[] = {
 	/* limits */
 	OPT("max-inflate", 0, "BYTES", G_LIMITS, OT_LIMIT, AT(q.lim.max_inflate),
 	 "refuse gzip data inflating past BYTES (suffixes k, M, G); by default it may "
-	 "inflate to 100 times its size (at least 16M, at most 4G), and a stream whose "
+	 "inflate to 50 times its size (at least 16M, at most 4G), and a stream whose "
 	 "first bytes cannot start a profile is refused before the rest is inflated"),
 	OPT("max-samples", 0, "N", G_LIMITS, OT_LIMIT, AT(q.lim.max_samples),
-	 "refuse profiles with more samples (default 50M)"),
+	 "refuse profiles with more samples (default: 1M, or one per 4 bytes of the "
+	 "input as read, if more)"),
 	OPT("max-frames", 0, "N", G_LIMITS, OT_LIMIT, AT(q.lim.max_frames),
 	 "refuse stacks deeper than N frames (default 100000)"),
 	OPT("max-string", 0, "BYTES", G_LIMITS, OT_LIMIT, AT(q.lim.max_string),
 	 "refuse longer names and strings (default 1M)"),
 	OPT("max-goroutines", 0, "N", G_LIMITS, OT_LIMIT, AT(q.lim.max_goroutines),
-	 "refuse dumps with more goroutines (default 10M)"),
+	 "refuse dumps with more goroutines (default: 200k, or one per 16 bytes of the "
+	 "input as read, if more)"),
 	/* general */
 	OPT("help", 'h', NULL, G_GENERAL, OT_HELP, 0, "print this help"),
 	OPT("version", 0, NULL, G_GENERAL, OT_VERSION, 0, "print memtop's version"),
@@ -447,9 +449,14 @@ static int set_option(struct cli *c, const struct opt *o, const char *arg)
 			return EXIT_USAGE;
 		}
 		*(size_t *)base = sz;
-		/* An explicit inflation limit in bytes replaces the ratio. */
+		/* An explicit inflation limit in bytes replaces the ratio;
+		 * explicit counts replace the sizing from the input. */
 		if (o->off == offsetof(struct cli, q.lim.max_inflate))
 			c->q.lim.max_inflate_ratio = 0;
+		if (o->off == offsetof(struct cli, q.lim.max_samples))
+			c->q.lim.samples_by_input = false;
+		if (o->off == offsetof(struct cli, q.lim.max_goroutines))
+			c->q.lim.goroutines_by_input = false;
 		return -1;
 	}
 	case OT_PID: {

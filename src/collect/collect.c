@@ -325,6 +325,120 @@ enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts
 	return finish(t->curl, rc, &b, errbuf, tmo, &x, body, n, NULL, e);
 }
 
+/* ------------------------------------------------------------------ */
+/* Targets side by side, each on its own clock                          */
+
+struct multi_xfer {
+	struct collect_target *t;
+	struct body b;
+	char errbuf[CURL_ERROR_SIZE];
+	long tmo;
+};
+
+struct collect_multi {
+	CURLM *m;
+	struct xfer x; /* shared by every transfer, as collect_fetch_many's */
+	bool x_set;
+	VEC(struct multi_xfer *) v; /* running; each allocated: curl keeps &b */
+};
+
+struct collect_multi *collect_multi_new(void)
+{
+	struct collect_multi *m = xcalloc(1, sizeof *m);
+	m->m = curl_multi_init();
+	return m;
+}
+
+void collect_multi_free(struct collect_multi *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->v.n; i++) {
+		struct multi_xfer *mx = m->v.v[i];
+		if (m->m)
+			curl_multi_remove_handle(m->m, mx->t->curl);
+		free(mx->b.v);
+		free(mx);
+	}
+	free(m->v.v);
+	if (m->m)
+		curl_multi_cleanup(m->m);
+	free(m);
+}
+
+enum mt_status collect_multi_start(struct collect_multi *m, struct collect_target *t,
+				   const struct collect_opts *o, struct mt_err *e)
+{
+	if (!m->m)
+		return mt_errf(e, MT_ERR_NOMEM, "cannot create a libcurl multi handle");
+	if (!m->x_set) {
+		m->x = (struct xfer){.stop = o->stop, .pg = o->progress};
+		m->x_set = true;
+	}
+	struct multi_xfer *mx = xcalloc(1, sizeof *mx);
+	mx->t = t;
+	mx->tmo = (o->timeout_ms > 0 ? o->timeout_ms : 30000) + t->extra_ms;
+	setup(t->curl, t->fetch_url, t->kind, t->insecure, mx->tmo, max_body_of(o), &mx->b,
+	      mx->errbuf, &m->x);
+	if (curl_multi_add_handle(m->m, t->curl) != CURLM_OK) {
+		free(mx);
+		return mt_errf(e, MT_ERR_NET, "cannot start the transfer");
+	}
+	VEC_PUSH(m->v, mx);
+	return MT_OK;
+}
+
+size_t collect_multi_running(const struct collect_multi *m)
+{
+	return m->v.n;
+}
+
+/* The transfer of m that has ended, from curl's messages, or NULL. */
+static struct collect_target *multi_done(struct collect_multi *m, uint8_t **body, size_t *n,
+					 enum mt_status *st, struct mt_err *e)
+{
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(m->m, &left))) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		size_t i = 0;
+		while (i < m->v.n && m->v.v[i]->t->curl != msg->easy_handle)
+			i++;
+		if (i == m->v.n)
+			continue;
+		struct multi_xfer *mx = m->v.v[i];
+		CURLcode rc = msg->data.result;
+		curl_multi_remove_handle(m->m, mx->t->curl);
+		m->v.v[i] = m->v.v[--m->v.n];
+		struct collect_target *t = mx->t;
+		*body = NULL;
+		*n = 0;
+		*st = finish(t->curl, rc, &mx->b, mx->errbuf, mx->tmo, &m->x, body, n, NULL, e);
+		free(mx);
+		return t;
+	}
+	return NULL;
+}
+
+struct collect_target *collect_multi_next(struct collect_multi *m, long wait_ms,
+					  uint8_t **body, size_t *n, enum mt_status *st,
+					  struct mt_err *e)
+{
+	if (!m->m)
+		return NULL;
+	int running;
+	curl_multi_perform(m->m, &running);
+	struct collect_target *t = multi_done(m, body, n, st, e);
+	if (t)
+		return t;
+	/* Waits even with nothing running: the caller's clock. */
+	if (wait_ms > 0)
+		curl_multi_poll(m->m, NULL, 0, (int)wait_ms, NULL);
+	curl_multi_perform(m->m, &running);
+	return multi_done(m, body, n, st, e);
+}
+
 static int64_t now_ns(void)
 {
 	struct timespec ts;

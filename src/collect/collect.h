@@ -1,7 +1,7 @@
 /* collect.h - fetching profiles from live services: pprof HTTP endpoints
  * (net/http/pprof) over libcurl, with a timeout and a size cap, so that one
  * bad target can neither hang the collector nor make it allocate without
- * bound. The loop, retries and printing are the caller's (src/cli/, or the
+ * bound. The loop, its clocks, retries and printing are the caller's (src/cli/, or the
  * query engine's src/query/fetch.c, which fetches many at once).
  *
  * Ownership: a struct collect_target owns its URLs and its connection; a
@@ -59,6 +59,30 @@ void collect_target_done(struct collect_target *t);
  * cut short or past max_body) is one line in e. */
 enum mt_status collect_fetch(struct collect_target *t, const struct collect_opts *o,
 			     uint8_t **body, size_t *n, struct mt_err *e);
+
+/* Targets fetched side by side, each started when its own clock says
+ * (the collector: one URL's slow round never holds back another's).
+ * A target is in at most one transfer at a time. */
+struct collect_multi;
+
+struct collect_multi *collect_multi_new(void);
+/* Stops and drops the transfers still running. */
+void collect_multi_free(struct collect_multi *m);
+
+/* Starts fetching t (not already in m) with o's bounds; returns at once.
+ * o->stop and o->progress are those of the first start. */
+enum mt_status collect_multi_start(struct collect_multi *m, struct collect_target *t,
+				   const struct collect_opts *o, struct mt_err *e);
+
+/* The number of transfers running. */
+size_t collect_multi_running(const struct collect_multi *m);
+
+/* Moves the transfers on for up to wait_ms (returning sooner when one
+ * ends) and hands back one that has ended, or NULL: its outcome is *st
+ * and e, as collect_fetch's, and on success the caller owns *body. */
+struct collect_target *collect_multi_next(struct collect_multi *m, long wait_ms,
+					  uint8_t **body, size_t *n, enum mt_status *st,
+					  struct mt_err *e);
 
 /* One request of collect_fetch_many. */
 /* The kind of an index page (the pprof root): not checked as a profile. */

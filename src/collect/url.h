@@ -27,7 +27,7 @@ struct mt_fetch_opts {
 	bool gc;	 /* --gc: gc=1 on heap requests */
 };
 
-#define MT_FETCH_MAX_BODY ((size_t)512 << 20)
+#define MT_FETCH_MAX_BODY ((size_t)128 << 20)
 
 /* A profile reference that is a URL, normalized. */
 struct mt_url {

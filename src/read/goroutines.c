@@ -89,11 +89,14 @@ static enum mt_status corrupt(struct gparse *g, const char *at, const char *what
 		       (size_t)(at - g->base));
 }
 
-static mt_str intern(struct gparse *g, const char *s, size_t n)
+/* Interns s[0..n) into *out; a string over --max-string is refused, as
+ * every reader refuses it (limits.h), never cut. */
+static enum mt_status intern(struct gparse *g, const char *s, size_t n, mt_str *out)
 {
 	if (n > g->lim->max_string)
-		n = g->lim->max_string;
-	return strtab_intern(&g->d->strs, s, n);
+		return mt_err_long_string(g->e, n, g->lim->max_string, (size_t)(s - g->base));
+	*out = strtab_intern(&g->d->strs, s, n);
+	return MT_OK;
 }
 
 /* The grouping key's hash: state, creator function, elision and every
@@ -156,8 +159,10 @@ static enum mt_status header(struct gparse *g, const char *p, const char *end)
 	close_goroutine(g, true);
 	if (d->gs.n >= g->lim->max_goroutines)
 		return mt_errf(g->e, MT_ERR_LIMIT,
-			       "more than %zu goroutines (--max-goroutines) (at byte %zu)",
-			       g->lim->max_goroutines, (size_t)(line - g->base));
+			       "more than %zu goroutines (--max-goroutines%s) (at byte %zu)",
+			       g->lim->max_goroutines,
+			       mt_limit_sized_note(g->lim->goroutines_by_input),
+			       (size_t)(line - g->base));
 
 	struct mt_goroutine gr = {.id = id,
 				  .frame0 = (uint32_t)d->frames.n,
@@ -194,7 +199,9 @@ static enum mt_status header(struct gparse *g, const char *p, const char *end)
 	 * state that would split a group in two. */
 	if (st1 - st0 > 7 && memcmp(st1 - 7, " (scan)", 7) == 0)
 		st1 -= 7;
-	gr.state = intern(g, st0, (size_t)(st1 - st0));
+	enum mt_status ist = intern(g, st0, (size_t)(st1 - st0), &gr.state);
+	if (ist)
+		return ist;
 	VEC_PUSH(d->gs, gr);
 	g->open = true;
 	g->open_at = (size_t)(line - g->base);
@@ -258,8 +265,12 @@ static enum mt_status frame(struct gparse *g, const char *p, const char *end)
 	size_t alen = (size_t)(end - 1 - (lp + 1));
 	if (alen > UINT32_MAX)
 		return corrupt(g, p, "arguments too long");
+	mt_str func = 0;
+	enum mt_status st = intern(g, p, (size_t)(lp - p), &func);
+	if (st)
+		return st;
 	struct mt_gframe f = {
-	    .func = intern(g, p, (size_t)(lp - p)),
+	    .func = func,
 	    .args_off = d->args.n,
 	    .args_len = (uint32_t)alen,
 	    .inlined = alen == 3 && memcmp(lp + 1, "...", 3) == 0,
@@ -297,10 +308,18 @@ static enum mt_status created_by(struct gparse *g, const char *p, const char *en
 			break;
 		}
 	}
-	gr->created_by = intern(g, f, (size_t)(fe - f));
+	enum mt_status st = intern(g, f, (size_t)(fe - f), &gr->created_by);
+	if (st)
+		return st;
 	g->need_cloc = true;
 	g->mode = GM_CREATED;
 	return MT_OK;
+}
+
+/* How much of a panic's or fatal error's message is kept. */
+static size_t reason_max(const struct gparse *g)
+{
+	return g->lim->max_string < 200 ? g->lim->max_string : 200;
 }
 
 /* Handles one line (without its newline and a trailing CR). */
@@ -315,8 +334,12 @@ again: /* once more after a line that ended a goroutine */
 		if (!d->reason && (has_prefix(p, end, "panic: ") ||
 				   has_prefix(p, end, "fatal error: ") ||
 				   has_prefix(p, end, "SIGQUIT")))
-			d->reason = intern(
-			    g, p, (size_t)(end - p) < 200 ? (size_t)(end - p) : 200);
+			/* An excerpt of the message, not a name: cut to its
+			 * first 200 bytes (and to --max-string), never refused. */
+			d->reason = strtab_intern(&d->strs, p,
+						  (size_t)(end - p) < reason_max(g)
+						      ? (size_t)(end - p)
+						      : reason_max(g));
 		return MT_OK;
 	}
 	g->body = true;
@@ -338,7 +361,8 @@ again: /* once more after a line that ended a goroutine */
 			if (!ok)
 				return corrupt(g, p, "expected \"\\tfile:line\"");
 			struct mt_gframe *f = &d->frames.v[d->frames.n - 1];
-			f->file = intern(g, file, flen);
+			if ((st = intern(g, file, flen, &f->file)))
+				return st;
 			f->line = ln;
 			g->need_loc = false;
 			return MT_OK;
@@ -347,7 +371,8 @@ again: /* once more after a line that ended a goroutine */
 			if (!ok)
 				return corrupt(g, p, "expected \"\\tfile:line\"");
 			struct mt_goroutine *gr = &d->gs.v[d->gs.n - 1];
-			gr->created_file = intern(g, file, flen);
+			if ((st = intern(g, file, flen, &gr->created_file)))
+				return st;
 			gr->created_line = ln;
 			g->need_cloc = false;
 			return MT_OK;

@@ -510,8 +510,9 @@ enum mt_status lb_sample(struct lb *b, const int64_t *vals, const char *at)
 {
 	struct profile *p = b->p;
 	if (p->samples.n >= b->lim->max_samples)
-		return lb_fail(b, at, "more than %zu samples (--max-samples)",
-			       b->lim->max_samples);
+		return lb_fail(b, at, "more than %zu samples (--max-samples%s)",
+			       b->lim->max_samples,
+			       mt_limit_sized_note(b->lim->samples_by_input));
 	b->locs.n = 0;
 	if (b->addrs.n && b->frames.n) {
 		/* Frames from the `#` lines, inlined calls grouped. */

@@ -280,8 +280,9 @@ static enum mt_status sample(struct rd *r, const struct field *outer)
 	enum mt_status st;
 	if (p->samples.n >= r->lim->max_samples)
 		return mt_errf(r->e, MT_ERR_LIMIT,
-			       "more than %zu samples (--max-samples) (at byte %zu)",
-			       r->lim->max_samples, (size_t)(outer->at - r->base));
+			       "more than %zu samples (--max-samples%s) (at byte %zu)",
+			       r->lim->max_samples, mt_limit_sized_note(r->lim->samples_by_input),
+			       (size_t)(outer->at - r->base));
 	while (q < outer->dend) {
 		if ((st = next_field(r, &q, outer->dend, &f)))
 			return st;
@@ -677,9 +678,13 @@ enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
 	if (n == 0)
 		return mt_errf(e, MT_ERR_FORMAT, "empty file");
 	/* A heap profile has about one sample per 60-100 bytes; reserving a
-	 * little avoids most regrowth without committing memory. */
-	VEC_RESERVE(p->samples, n / 128 + 16);
-	VEC_RESERVE(p->sample_locs, n / 4 + 64);
+	 * little avoids most regrowth. Only up to 16 MiB each: memory
+	 * reserved is memory committed where malloc fills what it hands out
+	 * (MALLOC_PERTURB_), and a hostile input's bytes are no promise of
+	 * samples (past that, doubling is a cheap mremap). */
+	size_t want_s = n / 128 + 16, want_l = n / 4 + 64;
+	VEC_RESERVE(p->samples, want_s < ((size_t)1 << 20) ? want_s : ((size_t)1 << 20));
+	VEC_RESERVE(p->sample_locs, want_l < ((size_t)1 << 22) ? want_l : ((size_t)1 << 22));
 	struct mt_progress *pg = r.lim->progress;
 	const uint8_t *mark = data + MT_PROGRESS_STEP;
 	while (q < r.end) {
@@ -727,10 +732,8 @@ enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
 			}
 			size_t len = (size_t)(f.dend - f.data);
 			if (len > r.lim->max_string) {
-				st = mt_errf(e, MT_ERR_LIMIT,
-					     "string of %zu bytes, over the limit of %zu "
-					     "(--max-string) (at byte %zu)",
-					     len, r.lim->max_string, (size_t)(f.at - data));
+				st = mt_err_long_string(e, len, r.lim->max_string,
+							(size_t)(f.at - data));
 				goto out;
 			}
 			struct slice s = {(uint32_t)(f.data - data), (uint32_t)len};

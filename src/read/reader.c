@@ -168,6 +168,7 @@ static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
 	if (!lim)
 		lim = &mt_limits_default;
 	uint8_t *raw = NULL;
+	size_t given = n;
 	size_t rawlen = n;
 	enum mt_status st;
 	if (n == 0) {
@@ -189,6 +190,12 @@ static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
 			return st;
 		data = raw;
 	}
+	/* Counts sized from the bytes as given (gzip may make them 50 times
+	 * more), or as inflated when an explicit --max-inflate vouches for
+	 * that size. */
+	struct mt_limits sized =
+	    mt_limits_for_input(lim, raw && !lim->max_inflate_ratio ? rawlen : given);
+	lim = &sized;
 	enum mt_format f = reader_detect(data, rawlen);
 	if (f == MT_FMT_UNKNOWN || !formats[f].parse) {
 		free(raw);

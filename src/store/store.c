@@ -394,6 +394,12 @@ static enum mt_status migrate(struct store *s, bool stamp, struct mt_err *e)
 			     SCHEMA_VERSION);
 		goto fail;
 	}
+	/* No memtop ever wrote a negative version: a damaged header. */
+	if (v < 0) {
+		st = mt_errf(e, MT_ERR_CORRUPT, "the database is damaged (schema version %lld)",
+			     (long long)v);
+		goto fail;
+	}
 	/* A memtop database from before application_id: stamped now. */
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d", APPLICATION_ID);

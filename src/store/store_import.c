@@ -36,7 +36,7 @@ static enum mt_status fill_caches(struct store *s, struct mt_err *e)
 			if (t == 3) {
 				int64_t id = sqlite3_column_int64(q, 0), n = sqlite3_column_int64(q, 1);
 				const uint8_t *b = sqlite3_column_blob(q, 2), *sp;
-				struct cur c = {b, b + sqlite3_column_bytes(q, 2), true};
+				struct cur c = cur_of(b, sqlite3_column_bytes(q, 2));
 				size_t len;
 				bool live;
 				int64_t j = 0;
@@ -55,12 +55,12 @@ static enum mt_status fill_caches(struct store *s, struct mt_err *e)
 			if (t == 0) {
 				for (int c = 1; c <= 4; c++)
 					put_uv(&k, (uint64_t)sqlite3_column_int64(q, c));
-				put_str(&k, (const char *)sqlite3_column_text(q, 5));
-				put_str(&k, (const char *)sqlite3_column_text(q, 6));
+				put_str(&k, col_str(q, 5));
+				put_str(&k, col_str(q, 6));
 			} else if (t == 1) {
 				put_sv(&k, sqlite3_column_int64(q, 1));
 				for (int c = 2; c <= 4; c++)
-					put_str(&k, (const char *)sqlite3_column_text(q, c));
+					put_str(&k, col_str(q, c));
 			} else {
 				put_uv(&k, (uint64_t)sqlite3_column_int64(q, 1));
 				put_uv(&k, (uint64_t)sqlite3_column_int64(q, 2));

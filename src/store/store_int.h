@@ -67,6 +67,22 @@ struct cur {
 	bool ok;
 };
 
+/* Column i of q's row as text; "" for a NULL, which a damaged or crafted
+ * database may hold where the schema says NOT NULL. */
+static inline const char *col_str(sqlite3_stmt *q, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	return t ? t : "";
+}
+
+/* A cursor over b[0..n); SQLite gives NULL for an empty BLOB, and NULL + 0
+ * is undefined. */
+static inline struct cur cur_of(const uint8_t *b, size_t n)
+{
+	struct cur c = {b, b ? b + n : b, true};
+	return c;
+}
+
 static inline uint64_t get_uv(struct cur *c)
 {
 	uint64_t v = 0;

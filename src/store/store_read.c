@@ -146,7 +146,7 @@ static uint32_t load_location(struct ld *l, int64_t id, enum mt_status *st)
 		return 0;
 	}
 	VEC(struct mt_line) lines = {0};
-	struct cur c = {b, b + n, true};
+	struct cur c = cur_of(b, n);
 	while (c.ok && c.p < c.end) {
 		int64_t f = (int64_t)get_uv(&c);
 		struct mt_line ln = {.func = MT_NONE, .line = get_sv(&c)};
@@ -262,7 +262,7 @@ static enum mt_status load_header(struct ld *l, str_vec *strs)
 		free(mb);
 		return bad(l, "snapshot strings");
 	}
-	struct cur c = {mb, mb + nm, true};
+	struct cur c = cur_of(mb, nm);
 	enum mt_status st = MT_OK;
 	while (!st && c.ok && c.p < c.end) {
 		int64_t id = (int64_t)get_uv(&c);
@@ -288,7 +288,7 @@ static enum mt_status load_stack(struct ld *l, int64_t id, const uint8_t *b, siz
 	enum mt_status st = MT_OK;
 	struct profile *p = l->p;
 	size_t start = p->sample_locs.n;
-	struct cur c = {b, b + n, true};
+	struct cur c = cur_of(b, n);
 	while (c.ok && c.p < c.end) {
 		int64_t lid = (int64_t)get_uv(&c);
 		if (!c.ok)
@@ -349,7 +349,7 @@ static struct stk_block *find_block(struct ld *l, int64_t id, enum mt_status *st
 		memcpy(b.bytes, sqlite3_column_blob(q, 2), len);
 	sqlite3_reset(q);
 	b.off = xmalloc((size_t)b.n * sizeof *b.off);
-	struct cur c = {b.bytes, b.bytes + len, true};
+	struct cur c = cur_of(b.bytes, len);
 	int64_t j = 0;
 	const uint8_t *sp;
 	size_t sn;
@@ -404,9 +404,9 @@ static enum mt_status load_chunk(struct ld *l, size_t n, sqlite3_stmt *q,
 	size_t nst = p->sample_types.n;
 	const uint8_t *sb = sqlite3_column_blob(q, 1), *vb = sqlite3_column_blob(q, 2),
 		      *lb = sqlite3_column_blob(q, 3);
-	struct cur cs = {sb, sb + sqlite3_column_bytes(q, 1), true};
-	struct cur cv = {vb, vb + sqlite3_column_bytes(q, 2), true};
-	struct cur cl = {lb, lb + sqlite3_column_bytes(q, 3), true};
+	struct cur cs = cur_of(sb, sqlite3_column_bytes(q, 1));
+	struct cur cv = cur_of(vb, sqlite3_column_bytes(q, 2));
+	struct cur cl = cur_of(lb, sqlite3_column_bytes(q, 3));
 	/* Exact estimates: in every chunk of a snapshot or in none. */
 	if (sqlite3_column_type(q, 4) != SQLITE_NULL) {
 		const uint8_t *xb = sqlite3_column_blob(q, 4);
@@ -547,8 +547,8 @@ enum mt_status store_scan_values(struct store *s, int64_t id, int index,
 			nst += tb[k] == 0;
 		nst /= 2; /* type NUL unit NUL */
 		const uint8_t *sb = sqlite3_column_blob(q, 1), *vb = sqlite3_column_blob(q, 2);
-		struct cur cs = {sb, sb + sqlite3_column_bytes(q, 1), true};
-		struct cur cv = {vb, vb + sqlite3_column_bytes(q, 2), true};
+		struct cur cs = cur_of(sb, sqlite3_column_bytes(q, 1));
+		struct cur cv = cur_of(vb, sqlite3_column_bytes(q, 2));
 		if (index < 0 || index >= nst) {
 			st = mt_errf(e, MT_ERR_USAGE, "snapshot @%lld has %lld sample types",
 				     (long long)id, (long long)nst);
@@ -630,9 +630,9 @@ enum mt_status store_scan_samples(struct store *s, int64_t id, int index,
 		int64_t n = sqlite3_column_int64(q, 0);
 		const uint8_t *sb = sqlite3_column_blob(q, 1), *vb = sqlite3_column_blob(q, 2),
 			      *lb = sqlite3_column_blob(q, 3);
-		struct cur cs = {sb, sb + sqlite3_column_bytes(q, 1), true};
-		struct cur cv = {vb, vb + sqlite3_column_bytes(q, 2), true};
-		struct cur cl = {lb, lb + sqlite3_column_bytes(q, 3), true};
+		struct cur cs = cur_of(sb, sqlite3_column_bytes(q, 1));
+		struct cur cv = cur_of(vb, sqlite3_column_bytes(q, 2));
+		struct cur cl = cur_of(lb, sqlite3_column_bytes(q, 3));
 		for (int64_t i = 0; i < n && cs.ok && cv.ok && cl.ok; i++) {
 			int64_t stack = (int64_t)get_uv(&cs), v = 0;
 			for (int64_t j = 0; j < nst; j++) {
@@ -723,8 +723,8 @@ enum mt_status store_list(struct store *s, struct store_list *out, struct mt_err
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct store_entry en = {
 			.id = sqlite3_column_int64(q, 0),
-			.kind = xstrdup((const char *)sqlite3_column_text(q, 1)),
-			.source = xstrdup((const char *)sqlite3_column_text(q, 2)),
+			.kind = xstrdup(col_str(q, 1)),
+			.source = xstrdup(col_str(q, 2)),
 			.time = sqlite3_column_int64(q, 3),
 			.total = sqlite3_column_int64(q, 6),
 			.nsample = sqlite3_column_int64(q, 7),

@@ -73,7 +73,7 @@ static enum mt_status mark_blobs(struct store *s, struct mark *m, const char *sq
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const uint8_t *b = sqlite3_column_blob(q, 0);
-		struct cur c = {b, b + sqlite3_column_bytes(q, 0), true};
+		struct cur c = cur_of(b, sqlite3_column_bytes(q, 0));
 		while (c.ok && c.p < c.end) {
 			mark_set(m, (int64_t)get_uv(&c));
 			for (int k = 1; k < stride; k++)
@@ -144,7 +144,7 @@ static enum mt_status sweep_stacks(struct store *s, const struct mark *used,
 	while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(q, 0), n = sqlite3_column_int64(q, 1);
 		const uint8_t *b = sqlite3_column_blob(q, 2), *sp;
-		struct cur c = {b, b + sqlite3_column_bytes(q, 2), true};
+		struct cur c = cur_of(b, sqlite3_column_bytes(q, 2));
 		mt_bytes enc = {0};
 		size_t live = 0, emptied = 0, len;
 		bool was;
@@ -161,7 +161,7 @@ static enum mt_status sweep_stacks(struct store *s, const struct mark *used,
 			if (len)
 				memcpy(enc.v + enc.n, sp, len);
 			enc.n += len;
-			struct cur lc = {sp, sp + len, true};
+			struct cur lc = cur_of(sp, len);
 			while (lc.ok && lc.p < lc.end)
 				mark_set(locs, (int64_t)get_uv(&lc));
 		}

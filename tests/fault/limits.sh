@@ -65,6 +65,26 @@ expect_limit --max-frames "frames" goroutines --max-frames 2 $go/goroutine-dump.
 expect_limit --max-string "limit of 10" top --max-string 10 $go/heap.pb.gz
 expect_limit --max-string "longer than 10 bytes" top --max-string 10 $go/heap.txt
 expect_limit --max-string "longer than 20 bytes" top --max-string 20 $go/goroutine.txt
+# Goroutine dumps follow the one rule of the pprof reader: a name, file or
+# state over --max-string refuses the dump in the same words ("string of N
+# bytes, over the limit of M"), never cuts it. The goroutine profile
+# (protobuf) and the dump of the same service, grouped or as a profile:
+for cmd in top goroutines; do
+	expect_limit --max-string "over the limit of 20" $cmd --max-string 20 $go/goroutine.pb.gz
+	expect_limit --max-string "over the limit of 20" $cmd --max-string 20 $go/goroutine-dump.txt
+done
+# A state, a creator and a file each alone over the limit.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+long=$(printf '%050d' 0 | tr 0 x)
+printf 'goroutine 1 [%s]:\nmain.f()\n\t/x.go:1 +0x1\n' "$long" >"$tmp/state.txt"
+printf 'goroutine 1 [select]:\nmain.f()\n\t/x.go:1 +0x1\ncreated by main.%s\n\t/x.go:2 +0x1\n' \
+	"$long" >"$tmp/creator.txt"
+printf 'goroutine 1 [select]:\nmain.f()\n\t/%s.go:1 +0x1\n' "$long" >"$tmp/file.txt"
+for f in state creator file; do
+	expect_ok goroutines "$tmp/$f.txt"
+	expect_limit --max-string "string of 5" goroutines --max-string 40 "$tmp/$f.txt"
+done
 
 # Goroutines per dump.
 expect_ok goroutines $go/goroutine-dump.txt

@@ -1,14 +1,15 @@
 #!/bin/sh
 # Terminal fault injection: the real memtop in a real terminal (tmux) under
 # resize storms, tiny sizes, a non-UTF-8 locale, TERM=dumb and vt100, and
-# SIGTERM. Each case checks: no crash (exit status as documented below), a
+# SIGHUP, SIGINT, SIGQUIT, SIGTERM. Each case checks: no crash (exit status as documented below), a
 # usable screen or fallback, and the terminal restored afterwards (the
 # alternate screen gone, `stty -a` back to canonical mode with echo).
 #
 # Exit status of memtop in these cases (documented here, checked below):
 #   q                       0
-#   SIGTERM                 1 (ncurses' handler restores the terminal, then
-#                             exits with EXIT_FAILURE)
+#   SIGHUP, SIGINT,         129, 130, 131, 143: 128 + the signal's number, as
+#   SIGQUIT, SIGTERM          a shell reports a killed process; the terminal
+#                             restored first, and no core dump
 #   TERM=dumb               0: no full-screen viewer on a terminal that cannot
 #                             address the cursor; the top table is printed
 #                             instead, with a note on stderr
@@ -60,7 +61,7 @@ start() {
 	ncase=$((ncase + 1))
 	sock="memtop-fault-$$-$ncase"
 	t -f /dev/null new-session -d -s mt -x "$cols" -y "$rows" \
-		"env TZ=UTC MEMTOP_DB=:memory: $* '$memtop' ${args:-} $prof; echo EXIT=\$? \
+		"env TZ=UTC MEMTOP_DB=:memory: $* ${memtop_wrap:-} '$memtop' ${args:-} $prof; echo EXIT=\$? \
 		 MODES=\$(stty -a | tr ' ;' '\n\n' | grep -x -c -e icanon -e echo -e isig) \
 		 STTY; read x" || return 1
 	t set-option -t mt status off >/dev/null
@@ -176,25 +177,35 @@ else
 fi
 [ $failed -eq $before ] && ok
 
-# SIGTERM while running: the terminal is restored.
-case="SIGTERM"
-before=$failed
-start 100 30 TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
-if wait_for "$leaf"; then
-	t send-keys -t mt 2
-	wait_for "runtime.main"
-	shell=$(t display -p -t mt '#{pane_pid}')
-	pid=$(pgrep -P "$shell" | head -1)
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid"
-		finish 1
+# SIGHUP, SIGINT, SIGQUIT and SIGTERM while running: the terminal is
+# restored and memtop exits as a shell reports a process the signal killed
+# (128 + its number), by exit(), not killed by the signal: no core dump. A
+# small wrapper tells the two apart (KILLED=1 when the signal killed it).
+wrap="python3 -c 'import subprocess,sys; r=subprocess.call(sys.argv[1:]); print(\"KILLED=%d\" % (r < 0)); sys.exit(r if r >= 0 else 128 - r)'"
+for sig in HUP:129 INT:130 QUIT:131 TERM:143; do
+	name=${sig%:*} want=${sig#*:}
+	case="SIG$name"
+	before=$failed
+	memtop_wrap=$wrap start 100 30 TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+	if wait_for "$leaf"; then
+		t send-keys -t mt 2
+		wait_for "runtime.main"
+		shell=$(t display -p -t mt '#{pane_pid}')
+		py=$(pgrep -P "$shell" | head -1)
+		pid=""
+		[ -n "$py" ] && pid=$(pgrep -P "$py" | head -1)
+		if [ -n "$pid" ]; then
+			kill -"$name" "$pid"
+			finish "$want"
+			case $screen in *"KILLED=0"*) ;; *) fail "killed by the signal, not exited" ;; esac
+		else
+			fail "no memtop process under the pane's shell"
+		fi
 	else
-		fail "no memtop process under the pane's shell"
+		fail "no first screen"
 	fi
-else
-	fail "no first screen"
-fi
-[ $failed -eq $before ] && ok
+	[ $failed -eq $before ] && ok
+done
 
 echo "$failed failed"
 [ $failed -eq 0 ]
