@@ -81,7 +81,7 @@ static void sleep_until(int64_t deadline)
 
 /* Fetches, parses and stores one target; prints one line either way. */
 static bool scrape(struct cli *c, struct store *s, struct collect_target *t,
-		   const struct collect_opts *o)
+		   const struct collect_opts *o, struct cli_push *push, bool *pushed)
 {
 	uint8_t *body = NULL;
 	size_t n = 0;
@@ -95,6 +95,7 @@ static bool scrape(struct cli *c, struct store *s, struct collect_target *t,
 	}
 	if (t->kind && strcmp(t->kind, "expvar") == 0) {
 		bool ok = cli_collect_expvar(s, t->url, body, n, fetched);
+		*pushed = true; /* metrics stay here */
 		free(body);
 		return ok;
 	}
@@ -108,6 +109,9 @@ static bool scrape(struct cli *c, struct store *s, struct collect_target *t,
 	if (!kind || (p->format == MT_FMT_GOROUTINE_DUMP) !=
 			     (strcmp(kind, "goroutine-dump") == 0))
 		kind = store_guess_kind(p, t->url);
+	/* The store gets what was scraped, byte for byte. */
+	if (push && cli_push_send(c, push, t->url, kind, p, body, n))
+		*pushed = true;
 	struct store_source src = {.source = t->url, .kind = kind,
 				   .time_nanos = fetched, .raw = body, .nraw = n};
 	int64_t id;
@@ -161,6 +165,8 @@ int cmd_collect(struct cli *c)
 	struct mt_err e = {{0}};
 	struct collect_target *t = xcalloc((size_t)c->nargs, sizeof *t);
 	bool *ok = xcalloc((size_t)c->nargs + 1, sizeof *ok);
+	bool *pushed = xcalloc((size_t)c->nargs + 1, sizeof *pushed);
+	struct cli_push *push = NULL;
 	bool pid_ok[64] = {0}, pid_gone[64] = {0};
 	int rc = EXIT_USAGE, ninit = 0;
 	struct store *s = NULL;
@@ -174,6 +180,8 @@ int cmd_collect(struct cli *c)
 			cli_err(c->args[ninit], "%s", e.msg);
 			goto out;
 		}
+	if (!(push = cli_push_open(c, &rc)) && rc)
+		goto out;
 	rc = EXIT_BAD;
 	if (!(s = cli_store_open(c, true)))
 		goto out;
@@ -190,7 +198,7 @@ int cmd_collect(struct cli *c)
 			sleep_until(next);
 		next += (int64_t)(interval * 1e9);
 		for (int i = 0; i < c->nargs && !stop_flag; i++)
-			if (scrape(c, s, &t[i], &o))
+			if (scrape(c, s, &t[i], &o, push, &pushed[i]))
 				ok[i] = true;
 		/* A process that exits is reported once; the rest goes on. */
 		for (int i = 0; i < c->npids && !stop_flag; i++)
@@ -204,12 +212,17 @@ int cmd_collect(struct cli *c)
 		}
 	}
 	rc = EXIT_OK;
-	if (!stop_flag)
-		for (int i = 0; i < c->nargs; i++)
+	if (!stop_flag) {
+		for (int i = 0; i < c->nargs; i++) {
 			if (!ok[i]) {
 				cli_err(t[i].url, "no profile was collected");
 				rc = EXIT_BAD;
+			} else if (push && !pushed[i]) {
+				cli_err(t[i].url, "no profile was pushed to %s", c->push);
+				rc = EXIT_BAD;
 			}
+		}
+	}
 	if (!stop_flag)
 		for (int i = 0; i < c->npids; i++)
 			if (!pid_ok[i]) {
@@ -221,6 +234,8 @@ out:
 		collect_target_done(&t[i]);
 	free(t);
 	free(ok);
+	free(pushed);
+	cli_push_close(push);
 	store_close(s);
 	collect_global_done();
 	return rc;

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "base/timefmt.h"
+#include "collect/fleet.h"
 #include "base/units.h"
 #include "report/gseries.h"
 #include "report/trend.h"
@@ -27,6 +28,8 @@
 bool cli_parse_duration(const char *s, int64_t *ns) { return timefmt_duration(s, ns); }
 
 bool cli_parse_time(const char *s, int64_t *ns) { return timefmt_absolute(s, ns); }
+
+static int leaks_run(struct cli *c);
 
 /* ------------------------------------------------------------------ */
 /* Every series of the selection                                       */
@@ -485,8 +488,26 @@ static void trend_text(struct cli *c, const struct trend *t)
 
 int cmd_leaks(struct cli *c)
 {
+	char *fleet_source = NULL;
+	if (c->nargs == 1 && fleet_is_ref(c->args[0]) && !c->source) {
+		/* A store's range: fetched into the database as a series,
+		 * then ranked like any other. */
+		int frc = cli_fetch_store_series(c, c->args[0], &fleet_source);
+		if (frc)
+			return frc;
+		c->source = fleet_source;
+		c->nargs = 0;
+	}
+	int rc = leaks_run(c);
+	free(fleet_source);
+	return rc;
+}
+
+/* memtop leaks over the stored series the options select. */
+static int leaks_run(struct cli *c)
+{
 	if (c->nargs) {
-		cli_err("leaks", "takes no arguments (try memtop --help)");
+		cli_err("leaks", "takes no arguments but a store's range (try memtop --help)");
 		return EXIT_USAGE;
 	}
 	struct store *s = cli_store_open(c, false);

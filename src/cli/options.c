@@ -171,6 +171,10 @@ static const struct opt opts[] = {
 	 "keep the newest N snapshots, or those younger than AGE (90s, 30m, 12h, 7d)"),
 	OPT("pid", 0, "PID", G_COLLECT, OT_PID, 0,
 	 "also sample RSS, fds and threads of PID from /proc each round (repeatable)"),
+	OPT("push", 0, "STORE", G_COLLECT, OT_STR, AT(push),
+	 "also send each scraped profile to a store: pyroscope://HOST:PORT or "
+	 "parca://HOST:PORT, labels as {service_name=\"api\",env=\"prod\"} after it "
+	 "(--db :memory: to keep nothing here)"),
 	OPT("watch", 0, "DIR", G_COLLECT, OT_STR, AT(watch),
 	 "import each profile a program writes into DIR, once complete"),
 	/* leaks, check, metrics */
