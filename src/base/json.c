@@ -39,16 +39,10 @@ static int hex4(const char *s)
 {
 	int v = 0;
 	for (int k = 0; k < 4; k++) {
-		char c = s[k];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v |= c - 'A' + 10;
-		else
+		int d = mt_hex_digit((unsigned char)s[k]);
+		if (d < 0)
 			return -1;
+		v = v << 4 | d;
 	}
 	return v;
 }

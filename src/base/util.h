@@ -42,6 +42,18 @@ char *xstrndup(const char *s, size_t n);
 		(vec).v[(vec).n++] = (x);                                      \
 	} while (0)
 
+/* The value of a hexadecimal digit, or -1. */
+static inline int mt_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* A fast 64-bit hash of bytes (not cryptographic). */
 uint64_t mt_hash(const void *p, size_t n, uint64_t seed);
 

@@ -80,17 +80,6 @@ void fleet_ref_done(struct fleet_ref *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* s[0..n) percent-decoded ('+' too, in a query value); NULL when an escape
  * is bad or decodes to NUL. */
 static char *unescape(const char *s, size_t n, bool plus)
@@ -99,12 +88,14 @@ static char *unescape(const char *s, size_t n, bool plus)
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			if (n - i < 3 || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0 ||
-			    (hexval(s[i + 1]) | hexval(s[i + 2])) == 0) {
+			if (n - i < 3 || mt_hex_digit(s[i + 1]) < 0 ||
+			    mt_hex_digit(s[i + 2]) < 0 ||
+			    (mt_hex_digit(s[i + 1]) | mt_hex_digit(s[i + 2])) == 0) {
 				free(o);
 				return NULL;
 			}
-			o[k++] = (char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+			o[k++] = (char)(mt_hex_digit(s[i + 1]) << 4 |
+					mt_hex_digit(s[i + 2]));
 			i += 2;
 		} else {
 			o[k++] = plus && s[i] == '+' ? ' ' : s[i];

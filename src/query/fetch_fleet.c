@@ -51,8 +51,38 @@ static uint8_t *hash_input(const uint8_t *raw, size_t n, const char *source,
 	return b;
 }
 
+/* A window that ended this long ago is settled: the store has what it
+ * will have of it. */
+#define SETTLED_NS (60 * 1000000000LL)
+
+/* Which windows of r are in s already (r's series, their ends as times)
+ * and settled: *have[i] (NULL when none is). */
+static bool *stored_windows(struct store *s, const struct fleet_ref *r, const int64_t *end,
+			    size_t n)
+{
+	struct store_list l = {0};
+	struct mt_err e = {{0}};
+	if (!s || store_list(s, &l, &e))
+		return NULL;
+	bool *have = NULL;
+	int64_t now = timefmt_now();
+	for (size_t k = 0; k < l.n; k++) {
+		if (strcmp(l.v[k].source, r->source) != 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (l.v[k].time == end[i] && end[i] < now - SETTLED_NS) {
+				if (!have)
+					have = xcalloc(n, sizeof *have);
+				have[i] = true;
+			}
+	}
+	store_list_done(&l);
+	return have;
+}
+
 /* Fetches every window of r, reads each answer, stores it when s is not
- * NULL; *last gets the newest profile (NULL: want none) and its snapshot
+ * NULL (a settled window stored before is not asked for again, unless its
+ * profile is the one handed over); *last gets the newest profile (NULL: want none) and its snapshot
  * id. Windows with no profile are warnings; none at all is an error. */
 static enum mt_status fetch_windows(const char *ref, const struct fleet_ref *r,
 				    const struct mt_query_opts *o, struct store *s,
@@ -66,7 +96,14 @@ static enum mt_status fetch_windows(const char *ref, const struct fleet_ref *r,
 	fleet_windows(r, &start, &end, &n);
 	enum mt_status st = MT_OK;
 	struct mt_err first = {{0}};
+	bool *have = stored_windows(s, r, end, n);
 	for (size_t i = 0; i < n; i++) {
+		if (have && have[i] && !(last && i + 1 == n)) {
+			got++;
+			if (stored)
+				(*stored)++;
+			continue;
+		}
 		uint8_t *raw = NULL;
 		size_t nraw = 0;
 		struct mt_err fe = {{0}};
@@ -143,6 +180,7 @@ static enum mt_status fetch_windows(const char *ref, const struct fleet_ref *r,
 		}
 		mt_errf(e, st, "%s: %s", ref, first.msg);
 	}
+	free(have);
 	free(start);
 	free(end);
 	return st;

@@ -187,12 +187,23 @@ try:
                 want = (a.get(n, (0, 0))[0], z.get(n, (0, 0))[0])
                 check((row["first"], row["last"]) == want,
                       f"{tag} leaks {n}: first/last {(row['first'], row['last'])}, pprof {want}")
-        # The same range again: found stored, nothing added.
+        # The same range again: found stored, nothing added, nothing asked
+        # for again (the windows ended long ago).
+        store.requests.clear()
         r = run(["leaks", "--db", db, "--format", "json", ref])
         check(r.returncode == 0 and json.loads(r.stdout)["series"][0]["snapshots"] == N,
               f"{tag} leaks again: {r.stderr}")
+        asked = [p for _, p, _ in store.requests if "Merge" in p or "query" in p]
+        check(not asked, f"{tag} leaks again asked the store again: {asked[:2]}")
+        # One more step: only the new window is asked for.
+        store.requests.clear()
+        r = run(["leaks", "--db", db, "--format", "json", ref.replace(
+            f"until={T0 + 15 * N}", f"until={T0 + 15 * (N + 1)}")])
+        asked = [p for _, p, _ in store.requests if "Merge" in p or "query" in p]
+        check(r.returncode == 0 and len(asked) == (2 if legacy else 1),
+              f"{tag} leaks one step more: exit {r.returncode}, asked {asked}")
         r = run(["ls", "--db", db, "--format", "json"])
-        snaps = json.loads(r.stdout)["snapshots"]
+        snaps = json.loads(r.stdout)["snapshots"]  # the 13th window is empty
         check(len(snaps) == N, f"{tag}: {len(snaps)} snapshots stored, want {N}")
 
         # --- the viewer ---------------------------------------------------
