@@ -288,6 +288,9 @@ static void test_timefmt(void)
 	CHECK(timefmt_parse("2023-11-14T22:13:20.5Z", 0, &t) && t == NOW + S / 2);
 	CHECK(!timefmt_parse("now-", NOW, &t));
 	CHECK(!timefmt_parse("2023-11-14", NOW, &t));
+	/* Nanoseconds since 1970 end in 2262: later years are refused. */
+	CHECK(!timefmt_parse("8757-01-01T00:00:00Z", NOW, &t));
+	CHECK(timefmt_parse("2255-01-01T00:00:00Z", NOW, &t) && t == 8993721600LL * S);
 	char buf[48];
 	timefmt_rfc3339(NOW, buf, sizeof buf);
 	CHECK_EQ_STR(buf, "2023-11-14T22:13:20Z");

@@ -74,7 +74,11 @@ bool timefmt_absolute(const char *s, int64_t *ns)
 	int64_t doy = (153 * (M + (M > 2 ? -3 : 9)) + 2) / 5 + D - 1;
 	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	int64_t days = era * 146097 + doe - 719468;
-	*ns = ((days * 86400 + h * 3600 + m * 60 + sec) - off) * 1000000000LL + frac;
+	int64_t t = (days * 86400 + h * 3600 + m * 60 + sec) - off;
+	/* Past the year 2255 (or before 1685) no time fits in nanoseconds. */
+	if (t > 9000000000LL || t < -9000000000LL)
+		return false;
+	*ns = t * 1000000000LL + frac;
 	return true;
 }
 
