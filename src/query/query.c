@@ -295,7 +295,7 @@ static void build_rows(struct mt_report *r)
 	mt_top_build_mean(&r->top, &r->nodes, r->index, r->mean ? 0 : -1);
 	r->flat_total = 0;
 	for (size_t i = 0; i < r->top.n; i++)
-		r->flat_total += r->top.rows[i].raw_flat;
+		r->flat_total = mt_sat_add(r->flat_total, r->top.rows[i].raw_flat);
 	if (!r->mean)
 		r->top.total = r->total;
 	else
@@ -428,8 +428,7 @@ enum mt_status mt_report_open(struct mt_report *r, const struct profile *p,
 
 static int64_t fraction_of(int64_t v, double f)
 {
-	int64_t c = (int64_t)((double)v * f);
-	return c < 0 ? -c : c;
+	return mt_sat_abs(mt_sat_from_double((double)v * f));
 }
 
 void mt_report_trim(struct mt_report *r, double nodefraction, int nodecount, bool cum)
