@@ -1,7 +1,8 @@
 /* fuzz_stores.c - libFuzzer target for the answers of profile stores
  * (collect/pyroscope.h, collect/parca.h): the first byte picks the
  * decoder, the rest is the answer. Any bytes give a result or an error;
- * a pprof found lies within the answer; strings are NUL-free. */
+ * a pprof found lies within the answer; strings are NUL-free; a series
+ * has a value for each label name. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	if (n < 1)
 		return 0;
-	unsigned which = d[0] % 6;
+	unsigned which = d[0] % 8;
 	size_t m = n - 1;
 	uint8_t *a = malloc(m ? m : 1);
 	if (m)
@@ -57,9 +58,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	case 4:
 		parca_decode_strings((const char *)a, m, "labelNames", &v, &nv, &e);
 		break;
-	default:
+	case 5:
 		parca_decode_strings((const char *)a, m, NULL, &v, &nv, &e);
 		break;
+	default: {
+		struct fleet_listing l = {0};
+		if (which == 6)
+			pyroscope_decode_series(a, m, &l, &e);
+		else
+			parca_decode_series((const char *)a, m, &l, &e);
+		for (size_t i = 0; i < l.series.n; i++)
+			if (l.series.v[i].names.n != l.series.v[i].values.n)
+				abort();
+		fleet_listing_done(&l);
+		break;
+	}
 	}
 	free_strings(v, nv);
 	free(a);

@@ -344,6 +344,31 @@ static void test_answers(void)
 	      strcmp(v[0], "memory:alloc_space:bytes:space:bytes:delta") == 0);
 	free(v[0]);
 	free(v);
+	/* SelectSeriesResponse{series: [{labels: [{pod: a}], points:
+	 * [{value: 2.5, timestamp: 1000}]}]}; 2.5 is 0x4004000000000000. */
+	static const uint8_t ss[] = {0x0a, 24, 0x0a, 8,	   0x0a, 3,    'p',  'o', 'd',
+				     0x12, 1,  'a',  0x12, 12,	 0x09, 0,    0,	  0,
+				     0,	   0,  0,    0x04, 0x40, 0x10, 0xe8, 0x07};
+	struct fleet_listing l = {0};
+	CHECK_EQ_INT(pyroscope_decode_series(ss, sizeof ss, &l, &e), MT_OK);
+	CHECK(l.series.n == 1 && l.series.v[0].names.n == 1 &&
+	      strcmp(l.series.v[0].names.v[0], "pod") == 0 &&
+	      strcmp(l.series.v[0].values.v[0], "a") == 0 &&
+	      l.series.v[0].points.n == 1 && l.series.v[0].points.v[0].value == 2.5 &&
+	      l.series.v[0].points.v[0].time_ns == 1000000000LL);
+	fleet_listing_done(&l);
+	q = "{\"series\": [{\"labelset\": {\"labels\": [{\"name\": \"job\", \"value\": "
+	    "\"x\"}]}, \"samples\": [{\"timestamp\": \"2023-11-14T22:13:20Z\", "
+	    "\"value\": "
+	    "\"42\"}]}]}";
+	CHECK_EQ_INT(parca_decode_series(q, strlen(q), &l, &e), MT_OK);
+	CHECK(l.series.n == 1 && l.series.v[0].points.n == 1 &&
+	      l.series.v[0].points.v[0].value == 42 &&
+	      l.series.v[0].points.v[0].time_ns == NOW);
+	fleet_listing_done(&l);
+	q = "{\"series\": [{\"samples\": [{\"value\": \"4x\"}]}]}";
+	CHECK_EQ_INT(parca_decode_series(q, strlen(q), &l, &e), MT_ERR_FORMAT);
+	fleet_listing_done(&l);
 	q = "{\"labelNames\": [\"a\", 1]}";
 	v = NULL;
 	nv = 0;

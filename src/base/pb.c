@@ -53,6 +53,24 @@ void pb_put_str(struct pb_buf *b, uint32_t f, const char *s)
 	pb_put_bytes(b, f, s, strlen(s));
 }
 
+void pb_put_double(struct pb_buf *b, uint32_t f, double v)
+{
+	uint64_t bits;
+	memcpy(&bits, &v, sizeof bits);
+	uint8_t t[8];
+	for (size_t i = 0; i < 8; i++)
+		t[i] = (uint8_t)(bits >> (8 * i));
+	pb_put_varint(b, (uint64_t)f << 3 | PB_I64);
+	put(b, t, 8);
+}
+
+double pb_double(const struct pb_field *f)
+{
+	double v;
+	memcpy(&v, &f->v, sizeof v);
+	return v;
+}
+
 void pb_reader_init(struct pb_reader *r, const uint8_t *p, size_t n)
 {
 	static const uint8_t none[1];

@@ -30,6 +30,8 @@ void pb_put_uint(struct pb_buf *b, uint32_t f, uint64_t v);
 /* Field f with n bytes (p may be NULL when n is 0). */
 void pb_put_bytes(struct pb_buf *b, uint32_t f, const void *p, size_t n);
 void pb_put_str(struct pb_buf *b, uint32_t f, const char *s);
+/* Field f as a double (wire type I64, little-endian IEEE 754). */
+void pb_put_double(struct pb_buf *b, uint32_t f, double v);
 
 struct pb_field {
 	uint32_t num;
@@ -44,6 +46,9 @@ struct pb_reader {
 	const uint8_t *p;
 	size_t n, off;
 };
+
+/* The double a PB_I64 field holds. */
+double pb_double(const struct pb_field *f);
 
 /* A reader over p[0..n) (p may be NULL when n is 0). */
 void pb_reader_init(struct pb_reader *r, const uint8_t *p, size_t n);

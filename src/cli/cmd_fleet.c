@@ -2,6 +2,7 @@
  * Parca: collect/fleet.h): `memtop ls STORE` lists what a store holds,
  * `memtop leaks REF` ranks a store's series, `collect --push STORE` feeds
  * one. Reading a store's profile is the query engine's (query_read). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,17 @@ static bool parse_ref(const char *ref, struct fleet_ref *r)
 		return false;
 	}
 	return true;
+}
+
+/* A store's total: an integer as one, else %g (JSON-safe: no NaN). */
+static void print_value(double v)
+{
+	if (!isfinite(v))
+		printf("0");
+	else if (fabs(v) < 9e15 && v == (double)(int64_t)v)
+		printf("%lld", (long long)v);
+	else
+		printf("%.17g", v);
 }
 
 int cli_ls_store(struct cli *c, const char *ref)
@@ -52,7 +64,28 @@ int cli_ls_store(struct cli *c, const char *ref)
 			}
 			printf("]");
 		}
-		printf("%s}}\n", l.labels.n ? "\n" : "");
+		printf("%s}, \"series\": [", l.labels.n ? "\n" : "");
+		for (size_t i = 0; i < l.series.n; i++) {
+			const struct fleet_series *x = &l.series.v[i];
+			printf("%s\n  {\"labels\": {", i ? "," : "");
+			for (size_t k = 0; k < x->names.n; k++) {
+				printf("%s", k ? ", " : "");
+				mt_json_str(stdout, x->names.v[k]);
+				printf(": ");
+				mt_json_str(stdout, x->values.v[k]);
+			}
+			printf("}, \"points\": [");
+			for (size_t k = 0; k < x->points.n; k++) {
+				char tb[48];
+				timefmt_rfc3339(x->points.v[k].time_ns, tb, sizeof tb);
+				printf("%s{\"time\": \"%s\", \"value\": ",
+				       k ? ", " : "", tb);
+				print_value(x->points.v[k].value);
+				printf("}");
+			}
+			printf("]}");
+		}
+		printf("%s]}\n", l.series.n ? "\n" : "");
 	} else {
 		printf("%s at %s\n\nProfile types (%zu):\n", fleet_store_name(r.store),
 		       r.base, l.types.n);
@@ -65,6 +98,25 @@ int cli_ls_store(struct cli *c, const char *ref)
 				printf("%s%s", k ? ", " : " ",
 				       l.labels.v[i].values.v[k]);
 			printf("\n");
+		}
+		if (*r.type && r.has_from)
+			printf("\nSeries of %s (%zu), the total of each %.0f s:\n",
+			       r.type, l.series.n,
+			       (double)(r.step_ns ? r.step_ns : r.window_ns) / 1e9);
+		for (size_t i = 0; i < l.series.n; i++) {
+			const struct fleet_series *x = &l.series.v[i];
+			printf("  {");
+			for (size_t k = 0; k < x->names.n; k++)
+				printf("%s%s=\"%s\"", k ? ", " : "", x->names.v[k],
+				       x->values.v[k]);
+			printf("}\n");
+			for (size_t k = 0; k < x->points.n; k++) {
+				char tb[48];
+				timefmt_rfc3339(x->points.v[k].time_ns, tb, sizeof tb);
+				printf("    %s  ", tb);
+				print_value(x->points.v[k].value);
+				printf("\n");
+			}
 		}
 	}
 	fleet_listing_done(&l);

@@ -571,8 +571,23 @@ enum mt_status fleet_http(const struct fleet_ref *r, const char *path, const voi
 	return MT_OK;
 }
 
+void fleet_series_done(struct fleet_series *s)
+{
+	for (size_t i = 0; i < s->names.n; i++)
+		free(s->names.v[i]);
+	for (size_t i = 0; i < s->values.n; i++)
+		free(s->values.v[i]);
+	free(s->names.v);
+	free(s->values.v);
+	free(s->points.v);
+	memset(s, 0, sizeof *s);
+}
+
 void fleet_listing_done(struct fleet_listing *l)
 {
+	for (size_t i = 0; i < l->series.n; i++)
+		fleet_series_done(&l->series.v[i]);
+	free(l->series.v);
 	for (size_t i = 0; i < l->types.n; i++)
 		free(l->types.v[i]);
 	free(l->types.v);

@@ -96,10 +96,27 @@ struct fleet_label {
 	VEC(char *) values;
 };
 
+/* One series of a store: its labels and the total of each step. */
+struct fleet_point {
+	int64_t time_ns;
+	double value;
+};
+
+struct fleet_series {
+	VEC(char *) names;
+	VEC(char *) values; /* values.v[i] is the value of names.v[i] */
+	VEC(struct fleet_point) points;
+};
+
 struct fleet_listing {
 	VEC(char *) types;
 	VEC(struct fleet_label) labels;
+	/* With a profile type and from= in the reference: each series' total
+	 * per step (step=, else the window) over the range. */
+	VEC(struct fleet_series) series;
 };
+
+void fleet_series_done(struct fleet_series *s);
 
 void fleet_listing_done(struct fleet_listing *l);
 
@@ -116,7 +133,9 @@ enum mt_status fleet_merge(const struct fleet_ref *r, int64_t start_ns, int64_t 
 			   struct mt_err *e);
 
 /* Lists the profile types and labels of the store of r (over r's range
- * when it has from=, else what the store keeps at hand). */
+ * when it has from=, else what the store keeps at hand), and with a type
+ * and from= its series (Pyroscope's SelectSeries grouped by every label,
+ * Parca's QueryRange). */
 enum mt_status fleet_list(const struct fleet_ref *r, const struct mt_fetch_opts *o,
 			  struct fleet_listing *l, struct mt_err *e);
 

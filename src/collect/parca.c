@@ -14,19 +14,33 @@
  * --max-body already). */
 #define MAX_JSON_NODES ((size_t)4 << 20)
 
+/* Parses an answer that must be a JSON object; *k gets its member key
+ * (-1: absent). */
+static enum mt_status open_answer(const char *s, size_t n, struct json_doc *d,
+				  const char *key, int32_t *k, struct mt_err *e)
+{
+	enum mt_status st = json_parse(s, n, MAX_JSON_NODES, d, e);
+	if (st)
+		return st;
+	if (d->v[0].type != JSON_OBJ) {
+		json_doc_done(d);
+		return mt_errf(e, MT_ERR_FORMAT, "not a JSON object");
+	}
+	*k = json_get(d, 0, key);
+	return MT_OK;
+}
+
 enum mt_status parca_decode_query(const char *s, size_t n, uint8_t **pprof, size_t *np,
 				  struct mt_err *e)
 {
 	struct json_doc d;
 	*pprof = NULL;
 	*np = 0;
-	enum mt_status st = json_parse(s, n, MAX_JSON_NODES, &d, e);
+	int32_t k = -1;
+	enum mt_status st = open_answer(s, n, &d, "pprof", &k, e);
 	if (st)
 		return st;
-	int32_t k = json_get(&d, 0, "pprof");
-	if (d.v[0].type != JSON_OBJ)
-		st = mt_errf(e, MT_ERR_FORMAT, "not a JSON object");
-	else if (k >= 0 && d.v[k].type != JSON_STR)
+	if (k >= 0 && d.v[k].type != JSON_STR)
 		st = mt_errf(e, MT_ERR_FORMAT, "\"pprof\" is not a string");
 	else if (k >= 0)
 		st = base64_decode(d.v[k].str, d.v[k].len, pprof, np, e);
@@ -45,14 +59,10 @@ enum mt_status parca_decode_strings(const char *s, size_t n, const char *key,
 				    char ***out, size_t *nout, struct mt_err *e)
 {
 	struct json_doc d;
-	enum mt_status st = json_parse(s, n, MAX_JSON_NODES, &d, e);
+	int32_t a = -1;
+	enum mt_status st = open_answer(s, n, &d, key ? key : "types", &a, e);
 	if (st)
 		return st;
-	int32_t a = json_get(&d, 0, key ? key : "types");
-	if (d.v[0].type != JSON_OBJ) {
-		st = mt_errf(e, MT_ERR_FORMAT, "not a JSON object");
-		goto out;
-	}
 	if (a < 0)
 		goto out; /* grpc-gateway leaves out empty arrays */
 	if (d.v[a].type != JSON_ARR) {
@@ -92,6 +102,92 @@ out:
 	return st;
 }
 
+/* A JSON int64 as grpc-gateway writes it (a string) or a number. */
+static bool json_int(const struct json_doc *d, int32_t k, double *out)
+{
+	if (k < 0)
+		return false;
+	if (d->v[k].type == JSON_NUM) {
+		*out = d->v[k].num;
+		return true;
+	}
+	if (d->v[k].type != JSON_STR)
+		return false;
+	char *end;
+	double v = strtod(d->v[k].str, &end);
+	if (end == d->v[k].str || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* The labels of a labelset object into s. */
+static enum mt_status series_labels(const struct json_doc *d, int32_t ls,
+				    struct fleet_series *s, struct mt_err *e)
+{
+	int32_t a = json_get(d, ls, "labels");
+	if (a < 0)
+		return MT_OK;
+	if (d->v[a].type != JSON_ARR)
+		return mt_errf(e, MT_ERR_FORMAT, "\"labels\" is not an array");
+	for (int32_t k = d->v[a].first; k >= 0; k = d->v[k].next) {
+		const char *name = json_get_str(d, k, "name");
+		const char *value = json_get_str(d, k, "value");
+		if (!name || !value)
+			return mt_errf(e, MT_ERR_FORMAT,
+				       "a label without a name or value");
+		VEC_PUSH(s->names, xstrdup(name));
+		VEC_PUSH(s->values, xstrdup(value));
+	}
+	return MT_OK;
+}
+
+enum mt_status parca_decode_series(const char *s, size_t n, struct fleet_listing *l,
+				   struct mt_err *e)
+{
+	struct json_doc d;
+	int32_t a = -1;
+	enum mt_status st = open_answer(s, n, &d, "series", &a, e);
+	if (st)
+		return st;
+	if (a >= 0 && d.v[a].type != JSON_ARR)
+		st = mt_errf(e, MT_ERR_FORMAT, "\"series\" is not an array");
+	for (int32_t k = a >= 0 && !st ? d.v[a].first : -1; k >= 0 && !st;
+	     k = d.v[k].next) {
+		struct fleet_series x = {0};
+		st = series_labels(&d, json_get(&d, k, "labelset"), &x, e);
+		int32_t sm = json_get(&d, k, "samples");
+		if (!st && sm >= 0 && d.v[sm].type != JSON_ARR)
+			st = mt_errf(e, MT_ERR_FORMAT, "\"samples\" is not an array");
+		for (int32_t q = !st && sm >= 0 ? d.v[sm].first : -1; q >= 0 && !st;
+		     q = d.v[q].next) {
+			struct fleet_point pt = {0};
+			const char *ts = json_get_str(&d, q, "timestamp");
+			if (!ts || !timefmt_absolute(ts, &pt.time_ns) ||
+			    !json_int(&d, json_get(&d, q, "value"), &pt.value))
+				st = mt_errf(e, MT_ERR_FORMAT,
+					     "a sample without a timestamp or value");
+			else
+				VEC_PUSH(x.points, pt);
+		}
+		VEC_PUSH(l->series, x);
+	}
+	json_doc_done(&d);
+	return st;
+}
+
+/* Parca's query of r (its type and selector), escaped for a URL; the
+ * caller owns it. */
+static char *query_of(const struct fleet_ref *r)
+{
+	size_t ql = strlen(r->type) + strlen(r->selector) + 1;
+	char *q = xmalloc(ql);
+	snprintf(q, ql, "%s%s", r->type, r->selector);
+	char *qe = fleet_query_escape(q);
+	free(q);
+	return qe;
+}
+
 /* GETs path and hands its body over. */
 static enum mt_status get(const struct fleet_ref *r, const char *path,
 			  const struct mt_fetch_opts *o, uint8_t **body, size_t *n,
@@ -104,10 +200,7 @@ enum mt_status parca_merge(const struct fleet_ref *r, int64_t start_ns, int64_t 
 			   const struct mt_fetch_opts *o, uint8_t **pprof, size_t *n,
 			   struct mt_err *e)
 {
-	size_t ql = strlen(r->type) + strlen(r->selector) + 1;
-	char *q = xmalloc(ql);
-	snprintf(q, ql, "%s%s", r->type, r->selector);
-	char *qe = fleet_query_escape(q);
+	char *qe = query_of(r);
 	char ts[48], te[48];
 	/* [start, end): the store's end is inclusive. */
 	timefmt_rfc3339(start_ns / 1000000 * 1000000, ts, sizeof ts);
@@ -118,7 +211,6 @@ enum mt_status parca_merge(const struct fleet_ref *r, int64_t start_ns, int64_t 
 		 "/api/profiles/query?mode=MODE_MERGE&reportType=REPORT_TYPE_PPROF&"
 		 "merge.query=%s&merge.start=%s&merge.end=%s",
 		 qe, ts, te);
-	free(q);
 	free(qe);
 	uint8_t *body = NULL;
 	size_t bn = 0;
@@ -155,6 +247,35 @@ static enum mt_status get_strings(const struct fleet_ref *r, const char *path,
 	if (parca_decode_strings((const char *)body, bn, key, v, nv, &de))
 		st = mt_errf(e, MT_ERR_FORMAT, "bad answer of %.200s (%zu bytes): %s",
 			     path, bn, de.msg);
+	free(body);
+	return st;
+}
+
+/* QueryRange of r's type and selector over its range into l->series. */
+static enum mt_status list_series(const struct fleet_ref *r,
+				  const struct mt_fetch_opts *o,
+				  struct fleet_listing *l, struct mt_err *e)
+{
+	char *qe = query_of(r);
+	char ts[48], te[48];
+	timefmt_rfc3339(r->from_ns, ts, sizeof ts);
+	timefmt_rfc3339(r->until_ns, te, sizeof te);
+	size_t pl = strlen(qe) + 256;
+	char *path = xmalloc(pl);
+	snprintf(path, pl,
+		 "/api/profiles/query_range?query=%s&start=%s&end=%s&step=%.3fs", qe,
+		 ts, te, (double)(r->step_ns ? r->step_ns : r->window_ns) / 1e9);
+	free(qe);
+	uint8_t *body = NULL;
+	size_t bn = 0;
+	enum mt_status st = get(r, path, o, &body, &bn, e);
+	free(path);
+	if (st)
+		return st;
+	struct mt_err de;
+	if (parca_decode_series((const char *)body, bn, l, &de))
+		st = mt_errf(e, MT_ERR_FORMAT, "bad query_range answer (%zu bytes): %s",
+			     bn, de.msg);
 	free(body);
 	return st;
 }
@@ -203,6 +324,8 @@ enum mt_status parca_list(const struct fleet_ref *r, const struct mt_fetch_opts 
 	free(names);
 	free(path);
 	free(match);
+	if (!st && *r->type && r->has_from)
+		st = list_series(r, o, l, e);
 	return st;
 }
 

@@ -3,6 +3,7 @@
  * proto/parca/profilestore/v1alpha1/profilestore.proto):
  *   GET  /api/profiles/query?mode=MODE_MERGE&reportType=REPORT_TYPE_PPROF&
  *        merge.query=Q&merge.start=T&merge.end=T   -> {"pprof": base64}
+ *   GET  /api/profiles/query_range?query=Q&start=T&end=T&step=D
  *   GET  /api/profiles/types, /api/profiles/labels,
  *        /api/profiles/labels/{name}/values
  *   POST /api/profiles/writeraw
@@ -31,5 +32,11 @@ enum mt_status parca_decode_query(const char *s, size_t n, uint8_t **pprof, size
  * *out (the caller frees them). */
 enum mt_status parca_decode_strings(const char *s, size_t n, const char *key,
 				    char ***out, size_t *nout, struct mt_err *e);
+
+/* A QueryRangeResponse ({"series": [{"labelset": {"labels": [{"name",
+ * "value"}]}, "samples": [{"timestamp": RFC 3339, "value": int64}]}]}),
+ * appended to l->series. */
+enum mt_status parca_decode_series(const char *s, size_t n, struct fleet_listing *l,
+				   struct mt_err *e);
 
 #endif

@@ -181,6 +181,110 @@ static enum mt_status call_strings(const struct fleet_ref *r, const char *method
 	return st;
 }
 
+/* A LabelPair's name and value into *name and *value (left as they are
+ * when absent). */
+static enum mt_status pair_of(const struct pb_field *lp, char **name, char **value,
+			      struct mt_err *e)
+{
+	struct pb_reader in;
+	struct pb_field g;
+	int j;
+	pb_reader_init(&in, lp->p, lp->n);
+	while ((j = pb_next(&in, &g, e)) > 0) {
+		if (g.wt != PB_LEN || (g.num != 1 && g.num != 2))
+			continue;
+		if (memchr(g.p, 0, g.n))
+			return mt_errf(e, MT_ERR_CORRUPT,
+				       "a NUL in a label at byte %zu", g.at);
+		char **to = g.num == 1 ? name : value;
+		free(*to);
+		*to = xstrndup((const char *)g.p, g.n);
+	}
+	return j < 0 ? MT_ERR_CORRUPT : MT_OK;
+}
+
+enum mt_status pyroscope_decode_series(const uint8_t *p, size_t n,
+				       struct fleet_listing *l, struct mt_err *e)
+{
+	struct pb_reader rd;
+	struct pb_field f;
+	int k;
+	pb_reader_init(&rd, p, n);
+	while ((k = pb_next(&rd, &f, e)) > 0) {
+		if (f.num != 1 || f.wt != PB_LEN)
+			continue;
+		struct fleet_series s = {0};
+		struct pb_reader in;
+		struct pb_field g;
+		int j;
+		enum mt_status st = MT_OK;
+		pb_reader_init(&in, f.p, f.n);
+		while (!st && (j = pb_next(&in, &g, e)) > 0) {
+			if (g.wt != PB_LEN)
+				continue;
+			if (g.num == 1) {
+				char *name = NULL, *value = NULL;
+				st = pair_of(&g, &name, &value, e);
+				VEC_PUSH(s.names, name ? name : xstrdup(""));
+				VEC_PUSH(s.values, value ? value : xstrdup(""));
+			} else if (g.num == 2) {
+				struct fleet_point pt = {0};
+				struct pb_reader pin;
+				struct pb_field h;
+				int q;
+				pb_reader_init(&pin, g.p, g.n);
+				while ((q = pb_next(&pin, &h, e)) > 0) {
+					if (h.num == 1 && h.wt == PB_I64)
+						pt.value = pb_double(&h);
+					else if (h.num == 2 && h.wt == PB_VARINT &&
+						 (int64_t)h.v > -9000000000000LL &&
+						 (int64_t)h.v < 9000000000000LL)
+						pt.time_ns = (int64_t)h.v * 1000000;
+				}
+				if (q < 0)
+					st = MT_ERR_CORRUPT;
+				VEC_PUSH(s.points, pt);
+			}
+		}
+		if (!st && j < 0)
+			st = MT_ERR_CORRUPT;
+		VEC_PUSH(l->series, s);
+		if (st)
+			return st;
+	}
+	return k < 0 ? MT_ERR_CORRUPT : MT_OK;
+}
+
+/* SelectSeries of r's type and selector over its range, grouped by every
+ * label but the store's own (__name__ ...), into l->series. */
+static enum mt_status list_series(const struct fleet_ref *r,
+				  const struct mt_fetch_opts *o,
+				  struct fleet_listing *l, struct mt_err *e)
+{
+	struct pb_buf b = {0};
+	pb_put_str(&b, 1, r->type);
+	pb_put_str(&b, 2, r->selector);
+	pb_put_uint(&b, 3, (uint64_t)ms(r->from_ns));
+	pb_put_uint(&b, 4, (uint64_t)(ms(r->until_ns) - 1));
+	for (size_t i = 0; i < l->labels.n; i++)
+		if (strncmp(l->labels.v[i].name, "__", 2) != 0)
+			pb_put_str(&b, 5, l->labels.v[i].name);
+	pb_put_double(&b, 6, (double)(r->step_ns ? r->step_ns : r->window_ns) / 1e9);
+	uint8_t *body = NULL;
+	size_t bn = 0;
+	enum mt_status st = call(r, "querier.v1.QuerierService/SelectSeries", &b, o,
+				 &body, &bn, NULL, e);
+	pb_buf_done(&b);
+	if (st)
+		return st;
+	struct mt_err de;
+	if (pyroscope_decode_series(body, bn, l, &de))
+		st = mt_errf(e, MT_ERR_FORMAT,
+			     "bad SelectSeries answer (%zu bytes): %s", bn, de.msg);
+	free(body);
+	return st;
+}
+
 enum mt_status pyroscope_list(const struct fleet_ref *r, const struct mt_fetch_opts *o,
 			      struct fleet_listing *l, struct mt_err *e)
 {
@@ -225,6 +329,8 @@ enum mt_status pyroscope_list(const struct fleet_ref *r, const struct mt_fetch_o
 		VEC_PUSH(l->labels, lab);
 	}
 	free(names);
+	if (!st && *r->type && r->has_from)
+		st = list_series(r, o, l, e);
 	return st;
 }
 

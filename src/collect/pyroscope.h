@@ -2,7 +2,8 @@
  * api/types/v1/types.proto, api/push/v1/push.proto), over application/proto:
  *   querier.v1.QuerierService/SelectMergeStacktraces (format PPROF, Pyroscope
  *     2.2 on), falling back to SelectMergeProfile as Pyroscope's own CLI does
- *   querier.v1.QuerierService/ProfileTypes, LabelNames, LabelValues
+ *   querier.v1.QuerierService/ProfileTypes, LabelNames, LabelValues,
+ *     SelectSeries
  *   push.v1.PusherService/Push
  * The decoders of the answers are separate, for the fuzz target. */
 #ifndef MT_PYROSCOPE_H
@@ -31,5 +32,10 @@ enum mt_status pyroscope_decode_stacktraces(const uint8_t *p, size_t n, bool *ha
  * each type's ID. */
 enum mt_status pyroscope_decode_strings(const uint8_t *p, size_t n, bool types,
 					char ***out, size_t *nout, struct mt_err *e);
+
+/* A SelectSeriesResponse (series=1: Series{labels=1: LabelPair, points=2:
+ * Point{value=1 double, timestamp=2 ms}}), appended to l->series. */
+enum mt_status pyroscope_decode_series(const uint8_t *p, size_t n, struct fleet_listing *l,
+				       struct mt_err *e);
 
 #endif

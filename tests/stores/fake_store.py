@@ -21,6 +21,10 @@ Followed (field numbers, paths, JSON names):
          (legacy mode, a server before 2.2: the format is ignored and a
           flame graph answers, field 1)
     POST /querier.v1.QuerierService/SelectMergeProfile  {1..5} -> google.v1.Profile
+    POST /querier.v1.QuerierService/SelectSeries  {profile_typeID=1,label_selector=2,
+         start=3,end=4,group_by=5,step=6 (double, s)} -> SelectSeriesResponse{
+         series=1: Series{labels=1: LabelPair, points=2: Point{value=1 (double),
+         timestamp=2 (ms)}}}
     POST /push.v1.PusherService/Push  PushRequest{series=1: RawProfileSeries{
          labels=1: LabelPair{name=1,value=2}, samples=2: RawSample{raw_profile=1}}}
   Errors as Connect writes them: an HTTP status and {"code","message"} JSON.
@@ -32,6 +36,9 @@ Followed (field numbers, paths, JSON names):
     GET  /api/profiles/query?mode=MODE_MERGE&reportType=REPORT_TYPE_PPROF&
          merge.query=Q&merge.start=RFC3339&merge.end=RFC3339
          -> {"pprof": base64 of the gzipped merged profile}
+    GET  /api/profiles/query_range?query=Q&start=T&end=T&step=D
+         -> {"series": [{"labelset": {"labels": [{"name", "value"}]},
+             "samples": [{"timestamp": RFC 3339, "value": "int64"}]}]}
     GET  /api/profiles/types -> {"types": [{"name","sampleType","sampleUnit",
          "periodType","periodUnit","delta"}]}
     GET  /api/profiles/labels -> {"labelNames": [...]}
@@ -39,7 +46,8 @@ Followed (field numbers, paths, JSON names):
     POST /api/profiles/writeraw  {"series": [{"labels": {"labels": [{"name",
          "value"}]}, "samples": [{"rawProfile": base64}]}]}
 A merge sums every stored profile whose time lies in the window, as both
-stores do; more than one is merged by `go tool pprof -proto` (pprof's own
+stores do; a series point is the sum of the totals (of the type's sample
+type) of the profiles in one step, stamped with the step's start; more than one is merged by `go tool pprof -proto` (pprof's own
 merge, independent of memtop). Where the stub is simpler than a store: it
 answers with all the sample types of the merged profiles (a store keeps the
 one the type id names), and it keeps profiles in memory.
@@ -52,6 +60,7 @@ import datetime
 import gzip
 import json
 import re
+import struct
 import subprocess
 import threading
 import time
@@ -195,6 +204,22 @@ class Store:
                                   env=self.env, capture_output=True, check=True).stdout
         return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
+    def series(self, type_id, selector, start_ms, end_ms, step_ms, group_by=None):
+        """{label tuple: {bucket start ms: total}} of the profiles selected."""
+        name, stype = type_id.split(":")[0], type_id.split(":")[1]
+        ms = parse_selector(selector)
+        out = {}
+        for e in self.entries:
+            labels = dict(e["labels"], __name__=e["name"])
+            if e["name"] != name or not start_ms <= e["ms"] <= end_ms or not matches(labels, ms):
+                continue
+            keys = sorted(e["labels"]) if group_by is None else [k for k in group_by if k in labels]
+            key = tuple((k, labels[k]) for k in keys)
+            bucket = start_ms + (e["ms"] - start_ms) // step_ms * step_ms
+            pts = out.setdefault(key, {})
+            pts[bucket] = pts.get(bucket, 0) + profile_total(e["path"], stype)
+        return out
+
     def label_names(self, selector=None):
         ms = parse_selector(selector) if selector else []
         names = {"__name__"}
@@ -211,6 +236,38 @@ class Store:
             if name in labels and matches(labels, ms):
                 vals.add(labels[name])
         return sorted(vals)
+
+
+def packed(v):
+    """The ints of a packed or single varint field value."""
+    if isinstance(v, int):
+        return [signed64(v)]
+    out, i = [], 0
+    while i < len(v):
+        x, i = read_varint(v, i)
+        out.append(signed64(x))
+    return out
+
+
+def profile_total(path, stype):
+    """The sum of the values of sample type stype in the profile at path."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    f = fields(data)
+    strings = [v.decode() for n, v in f if n == 6]
+    types = [strings[dict(fields(v)).get(1, 0)] for n, v in f if n == 1]
+    idx = types.index(stype)
+    total = 0
+    for n, v in f:
+        if n == 2:
+            vals = []
+            for k, x in fields(v):
+                if k == 2:
+                    vals += packed(x)
+            total += vals[idx]
+    return total
 
 
 def rfc3339_ms(s):
@@ -273,6 +330,20 @@ class Handler(BaseHTTPRequestHandler):
             doc = {"total": "0"}
             if prof:
                 doc["pprof"] = base64.b64encode(gzip.compress(prof)).decode()
+            return self.answer(200, json.dumps(doc).encode(), "application/json")
+        if u.path == "/api/profiles/query_range":
+            query = q["query"]
+            brace = query.index("{") if "{" in query else len(query)
+            step_ms = int(float(q["step"].rstrip("s")) * 1000)
+            start = rfc3339_ms(q["start"])
+            out = st.series(query[:brace], query[brace:] or "{}", start,
+                            rfc3339_ms(q["end"]), step_ms)
+            doc = {"series": [
+                {"labelset": {"labels": [{"name": k, "value": v} for k, v in key]},
+                 "samples": [{"timestamp": datetime.datetime.fromtimestamp(
+                     t / 1000, datetime.timezone.utc).isoformat().replace("+00:00", "Z"),
+                     "value": str(val)} for t, val in sorted(pts.items())]}
+                for key, pts in sorted(out.items())]}
             return self.answer(200, json.dumps(doc).encode(), "application/json")
         if u.path == "/api/profiles/types":
             types = [{"name": n, "sampleType": t, "sampleUnit": unit, "periodType": "space",
@@ -350,6 +421,20 @@ class Handler(BaseHTTPRequestHandler):
             sel = many.get(2, [b""])[0].decode() or None
             vals = st.label_values(one.get(1, b"").decode(), sel)
             return self.answer(200, b"".join(field_str(1, x) for x in vals))
+        if method == "SelectSeries":
+            group_by = [x.decode() for x in many.get(5, [])]
+            step_ms = int(struct.unpack("<d", one.get(6, 0).to_bytes(8, "little"))[0] * 1000)
+            start = signed64(one.get(3, 0))
+            out = st.series(one.get(1, b"").decode(), one.get(2, b"{}").decode() or "{}",
+                            start, signed64(one.get(4, 0)), step_ms, group_by)
+            body = b""
+            for key, pts in sorted(out.items()):
+                ser = b"".join(field_bytes(1, field_str(1, k) + field_str(2, v)) for k, v in key)
+                for t, val in sorted(pts.items()):
+                    ser += field_bytes(2, varint(1 << 3 | 1) + struct.pack("<d", float(val)) +
+                                       field_uint(2, t))
+                body += field_bytes(1, ser)
+            return self.answer(200, body)
         if method in ("SelectMergeStacktraces", "SelectMergeProfile"):
             if method == "SelectMergeStacktraces" and st.legacy:
                 # Before 2.2: no format field; a flame graph answers.

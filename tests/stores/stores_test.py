@@ -14,7 +14,9 @@ stores do), compared with compare_top.py; the stub's own record of what
 was pushed (bytes and labels) against the bytes it served for scraping.
 Checked, for each store (and Pyroscope before 2.2: the fallback to
 SelectMergeProfile):
-- listing: `memtop ls STORE` names the profile types, labels and values;
+- listing: `memtop ls STORE` names the profile types, labels and values,
+  and with a type and a range the series (SelectSeries, QueryRange): each
+  step's total is pprof's total of the profile in it;
 - a merge of one window and of two pods, a label selector (=, =~), --base;
 - a range as a series: `memtop leaks REF?from&until&step` stores 12
   snapshots and ranks main.leakGrow first, first/last as pprof's;
@@ -122,6 +124,10 @@ try:
     subprocess.run([exe, "-n", str(N), d], env=env, check=True)
     files = [os.path.join(d, f"heap-{i:02d}.pb.gz") for i in range(N)]
 
+    totals = []
+    for f in files:
+        m = re.search(r"of (\d+)B? total", open(pprof_golden([f], "total")).read())
+        totals.append(int(m.group(1)))
     store = fake_store.Store(go, env)
     for i, f in enumerate(files):
         store.add("memory", {"service_name": "series", "pod": "a"}, T0 + 15 * i + 7, f)
@@ -152,6 +158,18 @@ try:
         check(r.returncode == 0 and re.search(r"pod: a\n", r.stdout)
               and "service_name: series\n" in r.stdout,
               f"{tag} ls with a selector: {r.stdout!r} {r.stderr!r}")
+
+        # Series: each step's total, the pprof total of the file in it.
+        r = run(["ls", "--format", "json",
+                 f'{S}/{typ}{{service_name="series"}}?from={T0}&until={T0 + 15 * N}&step=15s'])
+        if check(r.returncode == 0, f"{tag} ls series: exit {r.returncode}: {r.stderr}"):
+            ser = json.loads(r.stdout)["series"]
+            check(len(ser) == 1 and ser[0]["labels"] == {"pod": "a", "service_name": "series"},
+                  f"{tag} ls series: {[x['labels'] for x in ser]}")
+            got = [p["value"] for p in ser[0]["points"]] if ser else []
+            check(got == totals, f"{tag} ls series: totals {got}, pprof {totals}")
+            times = [p["time"] for p in ser[0]["points"]] if ser else []
+            check(times == sorted(times) and len(set(times)) == N, f"{tag} ls series times {times}")
 
         # --- merges -------------------------------------------------------
         same_as_pprof(f'{S}/{typ}{{service_name="pods",pod="a"}}?{rng}', [files[3]],
