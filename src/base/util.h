@@ -45,6 +45,17 @@ char *xstrndup(const char *s, size_t n);
 /* &vec.v[i] for a slice that starts at i (possibly empty): a vector that
  * never grew has v NULL, and NULL + i is undefined even for i == 0. */
 #define VEC_AT(vec, i) ((vec).v ? (vec).v + (i) : (vec).v)
+/* The value of a hexadecimal digit, or -1. */
+static inline int mt_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 /* A fast 64-bit hash of bytes (not cryptographic). */
 uint64_t mt_hash(const void *p, size_t n, uint64_t seed);

@@ -40,7 +40,7 @@ static bool warned_before(const char *msg)
 /* Prints the warnings a query gathered (each once) and drops them.
  * pprof's own warnings of a filter ("TagRoot expression matched no
  * samples") go out as pprof words them, like those of cli_report_open. */
-static void print_warnings(struct mt_warnings *w)
+void cli_print_warnings(struct mt_warnings *w)
 {
 	static const char pprof_tail[] = " expression matched no samples";
 	for (size_t i = 0; i < w->v.n; i++) {
@@ -60,7 +60,7 @@ struct profile *cli_load(struct cli *c, const char *arg)
 	struct mt_err e = {{0}};
 	struct mt_warnings w = {0};
 	enum mt_status st = query_read(arg, &c->q, &p, NULL, &w, &e);
-	print_warnings(&w);
+	cli_print_warnings(&w);
 	if (st) {
 		cli_err("", "%s", e.msg[0] ? e.msg : mt_status_str(st));
 		return NULL;
@@ -74,7 +74,7 @@ struct profile *cli_load_compared(struct cli *c, const char *arg)
 	struct mt_err e = {{0}};
 	struct mt_warnings w = {0};
 	enum mt_status st = query_load(arg, &c->q, &p, NULL, &w, &e);
-	print_warnings(&w);
+	cli_print_warnings(&w);
 	if (st) {
 		cli_err("", "%s", e.msg[0] ? e.msg : mt_status_str(st));
 		return NULL;

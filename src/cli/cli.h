@@ -32,6 +32,7 @@ struct cli {
 	const char *script, *screen;
 	/* collect */
 	const char *interval, *count, *retain, *watch;
+	const char *push; /* collect --push STORE */
 	int pids[64]; /* collect --pid, repeatable */
 	int npids;
 	/* metrics */
@@ -54,6 +55,11 @@ void cli_escape_terminals(void);
 /* Prints "memtop: what: msg" on stderr. */
 void cli_err(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Prints the warnings a query gathered (each once) on stderr and drops
+ * them. */
+struct mt_warnings;
+void cli_print_warnings(struct mt_warnings *w);
 
 /* Reads a profile argument (a file or @ID) through the query engine,
  * printing its warnings; prints the error and returns NULL on failure. */
@@ -100,6 +106,23 @@ void cli_print_shown(FILE *f, const struct mt_report *r, const char *sunit,
  * second when there is one. */
 void cli_rfc3339(char *buf, size_t n, int64_t nanos);
 
+
+/* Profile stores (cmd_fleet.c): `memtop ls STORE`; the series of a
+ * store reference fetched into the database for `memtop leaks REF`
+ * (*source: its series, the caller frees it; returns the exit status). */
+int cli_ls_store(struct cli *c, const char *ref);
+int cli_fetch_store_series(struct cli *c, const char *ref, char **source);
+
+/* collect --push: what a push needs, made once from c->push. */
+struct cli_push;
+/* NULL with the error printed (*rc the exit status) when --push is bad;
+ * NULL with *rc 0 without --push. */
+struct cli_push *cli_push_open(struct cli *c, int *rc);
+/* Sends one scraped body (raw[0..n), of snapshot kind `kind`, from url)
+ * to the store; prints a line on failure. Whether it was delivered. */
+bool cli_push_send(struct cli *c, struct cli_push *p, const char *url, const char *kind,
+		   const struct profile *prof, const uint8_t *raw, size_t n);
+void cli_push_close(struct cli_push *p);
 
 int cmd_top(struct cli *c);
 int cmd_diff(struct cli *c);

@@ -68,15 +68,18 @@ static bool parse_retain(const char *s, int64_t *keep, int64_t *age_ns)
 	return false;
 }
 
-/* Parses and stores what target t answered (fetched at ns since the epoch);
- * prints one line either way. Takes body. */
+/* Parses and stores what target t answered (fetched at ns since the epoch),
+ * and pushes it to --push's store (*pushed when that worked); prints one
+ * line either way. Takes body. */
 static bool store_body(struct cli *c, struct store *s, struct collect_target *t,
-		       uint8_t *body, size_t n, int64_t fetched)
+		       uint8_t *body, size_t n, int64_t fetched, struct cli_push *push,
+		       bool *pushed)
 {
 	struct mt_err e = {{0}};
 	struct profile *p = NULL;
 	if (t->kind && strcmp(t->kind, "expvar") == 0) {
 		bool ok = cli_collect_expvar(s, t->url, body, n, fetched);
+		*pushed = true; /* metrics stay here */
 		free(body);
 		return ok;
 	}
@@ -90,6 +93,9 @@ static bool store_body(struct cli *c, struct store *s, struct collect_target *t,
 	if (!kind || (p->format == MT_FMT_GOROUTINE_DUMP) !=
 			     (strcmp(kind, "goroutine-dump") == 0))
 		kind = store_guess_kind(p, t->url);
+	/* The store gets what was scraped, byte for byte. */
+	if (push && cli_push_send(c, push, t->url, kind, p, body, n))
+		*pushed = true;
 	struct store_source src = {.source = t->url, .kind = kind,
 				   .time_nanos = fetched, .raw = body, .nraw = n};
 	int64_t id;
@@ -177,6 +183,8 @@ int cmd_collect(struct cli *c)
 	struct mt_err e = {{0}};
 	struct collect_target *t = xcalloc((size_t)c->nargs, sizeof *t);
 	bool *ok = xcalloc((size_t)c->nargs + 1, sizeof *ok);
+	bool *pushed = xcalloc((size_t)c->nargs + 1, sizeof *pushed);
+	struct cli_push *push = NULL;
 	bool pid_ok[64] = {0}, pid_gone[64] = {0};
 	int rc = EXIT_USAGE, ninit = 0;
 	struct store *s = NULL;
@@ -190,6 +198,8 @@ int cmd_collect(struct cli *c)
 			cli_err(c->args[ninit], "%s", e.msg);
 			goto out;
 		}
+	if (!(push = cli_push_open(c, &rc)) && rc)
+		goto out;
 	rc = EXIT_BAD;
 	if (!(s = cli_store_open(c, true)))
 		goto out;
@@ -266,7 +276,7 @@ int cmd_collect(struct cli *c)
 					cli_err(done->url, "%s", e.msg);
 				continue;
 			}
-			if (store_body(c, s, done, body, n, k[i].fetched)) {
+			if (store_body(c, s, done, body, n, k[i].fetched, push, &pushed[i])) {
 				ok[i] = true;
 				prune(s, keep, age);
 			}
@@ -275,12 +285,17 @@ int cmd_collect(struct cli *c)
 	collect_multi_free(cm);
 	free(k);
 	rc = EXIT_OK;
-	if (!stop_flag)
-		for (int i = 0; i < c->nargs; i++)
+	if (!stop_flag) {
+		for (int i = 0; i < c->nargs; i++) {
 			if (!ok[i]) {
 				cli_err(t[i].url, "no profile was collected");
 				rc = EXIT_BAD;
+			} else if (push && !pushed[i]) {
+				cli_err(t[i].url, "no profile was pushed to %s", c->push);
+				rc = EXIT_BAD;
 			}
+		}
+	}
 	if (!stop_flag)
 		for (int i = 0; i < c->npids; i++)
 			if (!pid_ok[i]) {
@@ -292,6 +307,8 @@ out:
 		collect_target_done(&t[i]);
 	free(t);
 	free(ok);
+	free(pushed);
+	cli_push_close(push);
 	store_close(s);
 	collect_global_done();
 	return rc;

@@ -12,6 +12,8 @@
 #include <strings.h>
 
 #include "base/sat.h"
+#include "base/timefmt.h"
+#include "collect/fleet.h"
 #include "base/units.h"
 #include "report/gseries.h"
 #include "report/trend.h"
@@ -23,75 +25,12 @@
 /* Stacks listed after the functions (text and JSON). */
 #define LEAKS_STACKS 10
 
-/* Parses "90s", "30m", "12h", "7d" (or plain seconds) into nanoseconds. */
-bool cli_parse_duration(const char *s, int64_t *ns)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return false;
-	double mul = 1e9;
-	if (*end == 's')
-		end++;
-	else if (*end == 'm')
-		mul = 60e9, end++;
-	else if (*end == 'h')
-		mul = 3600e9, end++;
-	else if (*end == 'd')
-		mul = 86400e9, end++;
-	if (*end || v * mul > 9e18)
-		return false;
-	*ns = (int64_t)(v * mul);
-	return true;
-}
+/* The forms are timefmt.h's, shared with the stores' time ranges. */
+bool cli_parse_duration(const char *s, int64_t *ns) { return timefmt_duration(s, ns); }
 
-bool cli_parse_time(const char *s, int64_t *ns)
-{
-	char *end;
-	errno = 0;
-	long long secs = strtoll(s, &end, 10);
-	if (!errno && end != s && *end == 0) {
-		if (secs < 0 || secs > 9000000000LL)
-			return false;
-		*ns = secs * 1000000000LL;
-		return true;
-	}
-	int Y, M, D, h, m, sec, used = 0;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &Y, &M, &D, &h, &m, &sec, &used) != 6 ||
-	    used != 19 || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
-		return false;
-	const char *p = s + used;
-	int64_t frac = 0;
-	if (*p == '.') {
-		int digits = 0;
-		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
-			if (digits < 9)
-				frac = frac * 10 + (*p - '0');
-		if (!digits)
-			return false;
-		for (; digits < 9; digits++)
-			frac *= 10;
-	}
-	int64_t off = 0;
-	if (*p == '+' || *p == '-') {
-		int oh, om, u = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &u) != 2 || u != 5 || p[6])
-			return false;
-		off = (p[0] == '-' ? -1 : 1) * (int64_t)(oh * 3600 + om * 60);
-	} else if ((*p != 'Z' && *p != 'z') || p[1]) {
-		return false;
-	}
-	/* Days from the civil date (proleptic Gregorian), no time zone tables. */
-	int y = Y - (M <= 2);
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (M + (M > 2 ? -3 : 9)) + 2) / 5 + D - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	int64_t days = era * 146097 + doe - 719468;
-	*ns = ((days * 86400 + h * 3600 + m * 60 + sec) - off) * 1000000000LL + frac;
-	return true;
-}
+bool cli_parse_time(const char *s, int64_t *ns) { return timefmt_absolute(s, ns); }
+
+static int leaks_run(struct cli *c);
 
 /* ------------------------------------------------------------------ */
 /* Every series of the selection                                       */
@@ -558,8 +497,26 @@ static void trend_text(struct cli *c, const struct trend *t)
 
 int cmd_leaks(struct cli *c)
 {
+	char *fleet_source = NULL;
+	if (c->nargs == 1 && fleet_is_ref(c->args[0]) && !c->source) {
+		/* A store's range: fetched into the database as a series,
+		 * then ranked like any other. */
+		int frc = cli_fetch_store_series(c, c->args[0], &fleet_source);
+		if (frc)
+			return frc;
+		c->source = fleet_source;
+		c->nargs = 0;
+	}
+	int rc = leaks_run(c);
+	free(fleet_source);
+	return rc;
+}
+
+/* memtop leaks over the stored series the options select. */
+static int leaks_run(struct cli *c)
+{
 	if (c->nargs) {
-		cli_err("leaks", "takes no arguments (try memtop --help)");
+		cli_err("leaks", "takes no arguments but a store's range (try memtop --help)");
 		return EXIT_USAGE;
 	}
 	struct store *s = cli_store_open(c, false);

@@ -10,6 +10,7 @@
 
 #include "read/reader.h"
 #include "store/store.h"
+#include "collect/fleet.h"
 #include "cli.h"
 
 /* Opens the store named by --db (or the default); prints the error. */
@@ -110,6 +111,8 @@ int cmd_import(struct cli *c)
 
 int cmd_ls(struct cli *c)
 {
+	if (c->nargs == 1 && fleet_is_ref(c->args[0]))
+		return cli_ls_store(c, c->args[0]);
 	if (c->nargs) {
 		cli_err("ls", "takes no arguments (try memtop --help)");
 		return EXIT_USAGE;

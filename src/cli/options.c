@@ -171,6 +171,10 @@ static const struct opt opts[] = {
 	 "keep the newest N snapshots, or those younger than AGE (90s, 30m, 12h, 7d)"),
 	OPT("pid", 0, "PID", G_COLLECT, OT_PID, 0,
 	 "also sample RSS, fds and threads of PID from /proc each round (repeatable)"),
+	OPT("push", 0, "STORE", G_COLLECT, OT_STR, AT(push),
+	 "also send each scraped profile to a store: pyroscope://HOST:PORT or "
+	 "parca://HOST:PORT, labels as {service_name=\"api\",env=\"prod\"} after it "
+	 "(--db :memory: to keep nothing here)"),
 	OPT("watch", 0, "DIR", G_COLLECT, OT_STR, AT(watch),
 	 "import each profile a program writes into DIR, once complete"),
 	/* leaks, check, metrics */
@@ -233,13 +237,16 @@ static const char synopsis[] =
 	"                                          the view as folded stacks, JSON,\n"
 	"                                          a pprof profile or an SVG flame graph\n"
 	"       memtop import FILE...              store profiles in the database, print their ids\n"
-	"       memtop ls                          list stored snapshots\n"
+	"       memtop ls [STORE]                  list stored snapshots, or what a\n"
+	"                                          Pyroscope or Parca holds\n"
 	"       memtop rm ID...                    remove snapshots (and what only they used)\n"
 	"       memtop collect [OPTIONS] URL...    scrape pprof endpoints into the database\n"
 	"       memtop collect --watch DIR         import profiles a program writes into DIR\n"
-	"       memtop leaks [OPTIONS]             every stored series ranked by growth:\n"
+	"       memtop leaks [OPTIONS] [STORE-RANGE]\n"
+	"                                          every stored series ranked by growth:\n"
 	"                                          functions and stacks, goroutine groups\n"
-	"                                          and their creators\n"
+	"                                          and their creators (with a store's\n"
+	"                                          range: that series, fetched first)\n"
 	"       memtop check --max-growth PCT%|SIZE [--max-goroutines-growth N|PCT%]\n"
 	"                    [--ignore-file FILE] [--since DURATION]\n"
 	"                                          exit 3 when a series leaks past it (CI)\n"
@@ -254,8 +261,10 @@ static const char synopsis[] =
 	"@ID, a snapshot stored in the database, or a URL as go tool pprof takes\n"
 	"one (http://host:6060/debug/pprof/heap, or host:6060/debug/pprof/heap);\n"
 	"host:6060 alone fetches every profile the service offers and reads its\n"
-	"heap. Whatever is fetched is stored in the database (--db :memory: keeps\n"
-	"nothing).\n";
+	"heap. Or a query of a profile store: pyroscope://HOST:4040/TYPE{LABELS}?\n"
+	"from=..&until=..&step=.. or parca://HOST:7070/... (man memtop: PROFILE\n"
+	"STORES). Whatever is fetched is stored in the database (--db :memory:\n"
+	"keeps nothing).\n";
 
 static const char footer[] =
 	"\n"

@@ -144,7 +144,8 @@ static bool xfer_stopped(const struct xfer *x)
 static bool head_ok(struct body *b, bool *decided)
 {
 	*decided = true;
-	if (b->kind && strcmp(b->kind, COLLECT_KIND_INDEX) == 0)
+	if (b->kind && (strcmp(b->kind, COLLECT_KIND_INDEX) == 0 ||
+			strcmp(b->kind, COLLECT_KIND_RAW) == 0))
 		return true;
 	if (b->kind && strcmp(b->kind, "expvar") == 0) {
 		size_t i = 0;
@@ -294,7 +295,7 @@ static enum mt_status finish(CURL *c, CURLcode rc, struct body *b, const char *e
 			msg[--k] = 0;
 		st = mt_errf(e, MT_ERR_NET, "HTTP status %ld%s%s", status, *msg ? ": " : "",
 			     msg);
-	} else if (b->n == 0) {
+	} else if (b->n == 0 && !(b->kind && strcmp(b->kind, COLLECT_KIND_RAW) == 0)) {
 		st = mt_errf(e, MT_ERR_FORMAT, "empty response");
 	}
 	if (st) {
@@ -302,6 +303,8 @@ static enum mt_status finish(CURL *c, CURLcode rc, struct body *b, const char *e
 		memset(b, 0, sizeof *b);
 		return st;
 	}
+	if (!b->v)
+		b->v = xcalloc(1, 1); /* an empty answer of a store */
 	b->v[b->n] = 0;
 	*out = b->v;
 	*n = b->n;
@@ -454,6 +457,7 @@ void collect_fetch_many(struct collect_req *r, size_t n, const struct collect_op
 	struct body *b = xcalloc(n + 1, sizeof *b);
 	char(*errbuf)[CURL_ERROR_SIZE] = xcalloc(n + 1, sizeof *errbuf);
 	bool *done = xcalloc(n + 1, sizeof *done);
+	struct curl_slist **hdr = xcalloc(n + 1, sizeof *hdr);
 	mt_progress_phase(o->progress, MT_PHASE_FETCH, 0);
 	for (size_t i = 0; i < n; i++) {
 		r[i].body = NULL;
@@ -470,6 +474,16 @@ void collect_fetch_many(struct collect_req *r, size_t n, const struct collect_op
 		setup(c[i], r[i].url, r[i].kind, r[i].insecure, tmo, max_body_of(o), &b[i],
 		      errbuf[i], &x);
 		curl_easy_setopt(c[i], CURLOPT_PRIVATE, (void *)&r[i]);
+		if (r[i].post) {
+			curl_easy_setopt(c[i], CURLOPT_POST, 1L);
+			curl_easy_setopt(c[i], CURLOPT_POSTFIELDSIZE_LARGE,
+					 (curl_off_t)r[i].npost);
+			curl_easy_setopt(c[i], CURLOPT_POSTFIELDS, (const char *)r[i].post);
+		}
+		for (size_t k = 0; r[i].headers && r[i].headers[k]; k++)
+			hdr[i] = curl_slist_append(hdr[i], r[i].headers[k]);
+		if (hdr[i])
+			curl_easy_setopt(c[i], CURLOPT_HTTPHEADER, hdr[i]);
 		curl_multi_add_handle(m, c[i]);
 	}
 	int running = m ? 1 : 0;
@@ -507,6 +521,7 @@ void collect_fetch_many(struct collect_req *r, size_t n, const struct collect_op
 				curl_multi_remove_handle(m, c[i]);
 			curl_easy_cleanup(c[i]);
 		}
+		curl_slist_free_all(hdr[i]);
 	}
 	if (m)
 		curl_multi_cleanup(m);
@@ -514,4 +529,5 @@ void collect_fetch_many(struct collect_req *r, size_t n, const struct collect_op
 	free(b);
 	free(errbuf);
 	free(done);
+	free(hdr);
 }

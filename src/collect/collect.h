@@ -87,6 +87,9 @@ struct collect_target *collect_multi_next(struct collect_multi *m, long wait_ms,
 /* One request of collect_fetch_many. */
 /* The kind of an index page (the pprof root): not checked as a profile. */
 #define COLLECT_KIND_INDEX "index"
+/* The kind of a profile store's answer (collect/fleet.h): not checked
+ * here, its own reader decides. */
+#define COLLECT_KIND_RAW "raw"
 
 struct collect_req {
 	const char *url;   /* borrowed */
@@ -94,6 +97,11 @@ struct collect_req {
 			    * A body whose start cannot be it is refused early. */
 	long timeout_ms;   /* the whole request (url_timeout_ms) */
 	bool insecure;
+	/* Non-NULL: a POST of post[0..npost) (borrowed), else a GET. */
+	const uint8_t *post;
+	size_t npost;
+	/* NULL-terminated "Name: value" lines sent along (borrowed), or NULL. */
+	const char *const *headers;
 	/* results */
 	enum mt_status st; /* MT_OK, or e says what went wrong */
 	struct mt_err e;

@@ -2,7 +2,6 @@
  * rules (collect/url.h) with bounded time and memory, read, and kept as
  * snapshots in the store, so nothing fetched is lost. A service's root
  * stands for one round of every profile it offers. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +25,6 @@ struct got {
 	struct profile *p;
 	int64_t id;
 };
-
-/* Adds a warning (w may be NULL: dropped). */
-static void warn(struct mt_warnings *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void warn(struct mt_warnings *w, const char *fmt, ...)
-{
-	if (!w)
-		return;
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	VEC_PUSH(w->v, xstrdup(buf));
-}
 
 /* "URL: msg" into e. */
 static enum mt_status blame_url(struct mt_err *e, enum mt_status st, const char *url,
@@ -99,16 +82,16 @@ static void read_and_store(struct got *g, size_t n, size_t want,
 		if (r->st)
 			continue;
 		if (keep && !s && store_open(&s, o->db, true, &e)) {
-			warn(w, "not stored in the database: %s", e.msg);
+			mt_warnf(w, "not stored in the database: %s", e.msg);
 			keep = false;
 		}
 		if (g[i].kind && strcmp(g[i].kind, "expvar") == 0) {
 			struct metrics_batch b = {0};
 			if (expvar_parse(r->body, r->n, r->fetched, &b, &e))
-				warn(w, "%s: bad response (%zu bytes): %s", g[i].url,
+				mt_warnf(w, "%s: bad response (%zu bytes): %s", g[i].url,
 				     r->n, e.msg);
 			else if (s && metrics_store(s, g[i].url, &b, NULL, &e))
-				warn(w, "%s: not stored in the database: %s", g[i].url,
+				mt_warnf(w, "%s: not stored in the database: %s", g[i].url,
 				     e.msg);
 			metrics_batch_done(&b);
 			continue;
@@ -140,7 +123,7 @@ static void read_and_store(struct got *g, size_t n, size_t want,
 					   .nraw = r->n};
 		bool dup;
 		if (store_import(s, g[i].p, &src, &g[i].id, &dup, &e)) {
-			warn(w, "%s: not stored in the database: %s", g[i].url, e.msg);
+			mt_warnf(w, "%s: not stored in the database: %s", g[i].url, e.msg);
 			g[i].id = 0;
 		}
 	}
@@ -248,7 +231,7 @@ enum mt_status query_fetch(const char *ref, const struct mt_query_opts *o,
 		if (g[i].optional && (r->status == 404 || r->st == MT_ERR_FORMAT))
 			continue; /* no /debug/vars: nothing to say */
 		if (r->st != MT_ERR_CANCELLED)
-			warn(w, "%s: %s", g[i].url, r->e.msg);
+			mt_warnf(w, "%s: %s", g[i].url, r->e.msg);
 	}
 	if (g[pick].r.st) {
 		st = blame_url(e, g[pick].r.st, g[pick].url, g[pick].r.e.msg);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/sat.h"
+#include "collect/fleet.h"
 #include "profile/merge.h"
 #include "profile/tags.h"
 #include "read/reader.h"
@@ -47,7 +48,7 @@ bool query_snapshot_ref(const char *ref, int64_t *id)
 
 bool query_is_url(const char *ref)
 {
-	return url_is_remote(ref);
+	return url_is_remote(ref) || fleet_is_ref(ref);
 }
 
 /* Prefixes e's message with what ("base.pb.gz: ..."). */
@@ -87,6 +88,8 @@ enum mt_status query_read(const char *ref, const struct mt_query_opts *o,
 	enum mt_status st;
 	if (query_snapshot_ref(ref, &id))
 		st = read_snapshot(o->db, ref, id, &p, e);
+	else if (fleet_is_ref(ref))
+		st = query_fetch_fleet(ref, o, &p, &id, w, e);
 	else if (url_is_remote(ref))
 		st = query_fetch(ref, o, &p, NULL, NULL, &id, w, e);
 	else if ((st = reader_load_file(ref, &o->lim, &p, e)))
@@ -425,8 +428,7 @@ enum mt_status mt_report_open(struct mt_report *r, const struct profile *p,
 
 static int64_t fraction_of(int64_t v, double f)
 {
-	int64_t c = (int64_t)((double)v * f);
-	return mt_sat_abs(c);
+	return mt_sat_abs(mt_sat_from_double((double)v * f));
 }
 
 void mt_report_trim(struct mt_report *r, double nodefraction, int nodecount, bool cum)

@@ -1,7 +1,8 @@
 /* query.h - the query engine: what every command and every view asks.
  *
- * A profile reference (a file path, a URL as go tool pprof takes one, or a
- * stored snapshot "@ID") and one
+ * A profile reference (a file path, a URL as go tool pprof takes one, a
+ * query of a profile store (pyroscope://, parca://), or a stored snapshot
+ * "@ID") and one
  * options struct go in; out comes the prepared profile (loaded, its
  * addresses named from its binaries, the base subtracted or diffed as pprof
  * does, normalized, label frames added) and, for a filter set, the report:
@@ -89,7 +90,8 @@ void mt_query_opts_init(struct mt_query_opts *o);
 /* Whether ref names a stored snapshot ("@N", N > 0); its id. */
 bool query_snapshot_ref(const char *ref, int64_t *id);
 
-/* Whether ref is a URL (by go tool pprof's rules), not a file. */
+/* Whether ref is a URL (by go tool pprof's rules) or a profile store
+ * reference (pyroscope://, parca://), not a file. */
 bool query_is_url(const char *ref);
 
 /* Reads ref (a file, a URL, or "@ID" from o->db) and names its addresses
@@ -115,6 +117,24 @@ enum mt_status query_read(const char *ref, const struct mt_query_opts *o,
 enum mt_status query_fetch(const char *ref, const struct mt_query_opts *o,
 			   struct profile **out, uint8_t **raw, size_t *nraw,
 			   int64_t *snap_id, struct mt_warnings *w, struct mt_err *e);
+
+/* Reads a profile store reference (collect/fleet.h: pyroscope://,
+ * parca://): each of its windows is merged by the store, read and stored
+ * as a snapshot of the reference's series in o->db (":memory:": none; a
+ * store that fails is a warning); the newest window's profile is handed
+ * over (the caller owns it), with its snapshot id (0: not stored). A
+ * window without a profile is a warning when there are others. Errors
+ * are one line naming the reference. */
+enum mt_status query_fetch_fleet(const char *ref, const struct mt_query_opts *o,
+				 struct profile **out, int64_t *snap_id,
+				 struct mt_warnings *w, struct mt_err *e);
+
+/* Fetches every window of the store reference ref into the store o->db
+ * (which must be a file: a series is read from it) and sets *source (the
+ * caller owns it) to the series' source, *stored to the snapshots kept. */
+enum mt_status query_fleet_series(const char *ref, const struct mt_query_opts *o,
+				  char **source, size_t *stored, struct mt_warnings *w,
+				  struct mt_err *e);
 
 /* query_read, then what the options do to the whole profile, in pprof's
  * order: the base subtracted (-base) or diffed against (-diff_base), scaled

@@ -53,17 +53,6 @@ static void skip_ws(struct jparse *j)
 		j->p++;
 }
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads a string at j->p (on its quote); with keep, decodes it into the
  * key arena (at most MAX_NAME bytes kept) and sets *off, *len. */
 static bool parse_string(struct jparse *j, bool keep, uint32_t *off, uint32_t *len)
@@ -90,7 +79,7 @@ static bool parse_string(struct jparse *j, bool keep, uint32_t *off, uint32_t *l
 					return fail(j, "string cut short");
 				cp = 0;
 				for (int i = 2; i < 6; i++) {
-					int h = hexval(j->p[i]);
+					int h = mt_hex_digit(j->p[i]);
 					if (h < 0)
 						return fail(j, "bad \\u escape");
 					cp = cp << 4 | (uint32_t)h;

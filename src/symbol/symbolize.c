@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,18 @@ void mt_warnings_done(struct mt_warnings *w)
 	free(w->v.v);
 	w->v.v = NULL;
 	w->v.n = w->v.cap = 0;
+}
+
+void mt_warnf(struct mt_warnings *w, const char *fmt, ...)
+{
+	if (!w)
+		return;
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	VEC_PUSH(w->v, xstrdup(buf));
 }
 
 struct mt_symbolizer *symbolizer_new(const struct mt_sym_opts *opts)

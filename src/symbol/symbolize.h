@@ -43,6 +43,9 @@ struct mt_warnings {
 	VEC(char *) v;
 };
 void mt_warnings_done(struct mt_warnings *w);
+/* Adds a formatted line to w (w may be NULL: dropped). */
+void mt_warnf(struct mt_warnings *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* The per-binary cache; opts (and the strings in it) are borrowed. */
 struct mt_symbolizer;
