@@ -2,12 +2,16 @@
  * gz_inflate_opts says, byte for byte and error for error: plain, several
  * members, garbage after them, cut short, lying trailers, the bounds
  * (absolute, ratio so far), the head check before any byte is readable,
- * and a stream freed while it still inflates. */
+ * and a stream freed while it still inflates. A big profile.proto decoded
+ * as it inflates (its decoded bytes given back as it goes, strings at both
+ * ends kept) equals the same bytes read whole. */
 #include <stdlib.h>
 
 #include "base/gzstream.h"
 #include "gzenc.h"
 #include "harness.h"
+#include "pbenc.h"
+#include "read/reader.h"
 
 static enum mt_status refuse_head(const uint8_t *h, size_t n, void *ctx, struct mt_err *e)
 {
@@ -62,8 +66,105 @@ static void agree(const char *what, const uint8_t *in, size_t n, const struct gz
 	free(want);
 }
 
+/* Appends the bytes of m to b (a growing buffer). */
+static void add(uint8_t **b, size_t *n, size_t *cap, const struct pb *m)
+{
+	if (*n + m->n > *cap) {
+		*cap = (*n + m->n) * 2;
+		*b = realloc(*b, *cap);
+	}
+	memcpy(*b + *n, m->b, m->n);
+	*n += m->n;
+}
+
+/* Appends m as field of b. */
+static void put(uint8_t **b, size_t *n, size_t *cap, uint32_t field, const struct pb *m)
+{
+	static struct pb f;
+	f.n = 0;
+	pb_msg(&f, field, m);
+	add(b, n, cap, &f);
+}
+
+/* Appends string s of the string table to b. */
+static void put_str(uint8_t **b, size_t *n, size_t *cap, const char *s)
+{
+	static struct pb f;
+	f.n = 0;
+	pb_str(&f, s);
+	add(b, n, cap, &f);
+}
+
+#define NSAMPLES 700000
+
+/* A heap-like profile of about 9 MB: some strings first, a million
+ * samples, then the locations, the functions and the other strings. */
+static void big_profile(void)
+{
+	size_t n = 0, cap = 1 << 20;
+	uint8_t *b = malloc(cap);
+	static struct pb m;
+	pb_uint(&m, 1, 1);
+	pb_uint(&m, 2, 2);
+	put(&b, &n, &cap, 1, &m);
+	const char *first[] = {"", "space", "bytes"};
+	for (int i = 0; i < 3; i++)
+		put_str(&b, &n, &cap, first[i]);
+	static struct pb smp, ids;
+	for (uint32_t i = 0; i < NSAMPLES; i++) {
+		smp.n = ids.n = 0;
+		pb_varint(&ids, 1 + i % 3);
+		pb_varint(&ids, 1 + (i / 3) % 3);
+		pb_varint(&ids, 1 + (i / 9) % 3);
+		pb_bytes(&smp, 1, ids.b, ids.n);
+		pb_uint(&smp, 2, i);
+		put(&b, &n, &cap, 2, &smp);
+	}
+	for (uint32_t id = 1; id <= 3; id++) {
+		static struct pb loc, line, fn;
+		loc.n = line.n = fn.n = 0;
+		pb_uint(&line, 1, id);
+		pb_uint(&loc, 1, id);
+		pb_msg(&loc, 4, &line);
+		put(&b, &n, &cap, 4, &loc);
+		pb_uint(&fn, 1, id);
+		pb_uint(&fn, 2, 2 + id);
+		put(&b, &n, &cap, 5, &fn);
+	}
+	const char *last[] = {"main.a", "main.b", "main.c"};
+	for (int i = 0; i < 3; i++)
+		put_str(&b, &n, &cap, last[i]);
+	b = realloc(b, n + 1);
+	b[n] = 0;
+	size_t gzn;
+	uint8_t *gz = gzip(b, n, &gzn);
+	struct profile *whole = NULL, *streamed = NULL;
+	struct mt_err e;
+	CHECK_EQ_INT(reader_load_bytes(b, n, NULL, &whole, &e), MT_OK);
+	CHECK_EQ_INT(reader_load_bytes(gz, gzn, NULL, &streamed, &e), MT_OK);
+	if (whole && streamed) {
+		CHECK_EQ_INT(streamed->samples.n, NSAMPLES);
+		CHECK_EQ_INT(streamed->sample_locs.n, whole->sample_locs.n);
+		CHECK(memcmp(streamed->sample_locs.v, whole->sample_locs.v,
+			     whole->sample_locs.n * sizeof *whole->sample_locs.v) == 0);
+		CHECK(memcmp(streamed->values.v, whole->values.v,
+			     whole->values.n * sizeof *whole->values.v) == 0);
+		CHECK_EQ_STR(profile_str(streamed, streamed->sample_types.v[0].type), "space");
+		CHECK_EQ_INT(streamed->functions.n, 3);
+		for (size_t i = 0; i < 3; i++)
+			CHECK_EQ_STR(profile_str(streamed, streamed->functions.v[i].name),
+				     last[i]);
+	}
+	profile_free(whole);
+	profile_free(streamed);
+	free(gz);
+	free(b);
+}
+
 int main(void)
 {
+	big_profile();
+
 	/* Text that compresses about 10x, 3 MiB of it. */
 	size_t n = (size_t)3 << 20;
 	uint8_t *text = malloc(n);

@@ -48,6 +48,9 @@ struct gz_opts {
 	size_t ratio; /* and at most ratio per compressed byte (0: no such bound) */
 	gz_head_fn head; /* may be NULL */
 	void *ctx;
+	/* in is a read-only file mapping: gzstream.c drops its pages once
+	 * inflated (they read again from the file should they be needed). */
+	bool in_mapped;
 };
 
 /* The most bytes in[0..n) may inflate to under o: the absolute bound or,

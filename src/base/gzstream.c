@@ -23,6 +23,9 @@
 #define STEP ((size_t)512 << 10)
 /* ISA-L counts input in 32 bits: at most this much per refill. */
 #define IN_CHUNK ((size_t)1 << 30)
+/* Deflate refers back at most 32 KiB: inflated bytes this far behind
+ * what was published are the inflater's no more. */
+#define HISTORY ((size_t)64 << 10)
 /* No reservation above this (a 64-bit address space has room, but a bound
  * this large is no bound). */
 #define MAX_RESERVE ((size_t)1 << 40)
@@ -35,6 +38,8 @@ struct gz_stream {
 	uint8_t *buf;     /* reserved: limit + 1 bytes, zero until written */
 	size_t reserved;  /* bytes mapped */
 	size_t hint;
+	size_t page;
+	size_t in_released; /* input bytes given back (in_mapped) */
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -54,6 +59,19 @@ static void publish(struct gz_stream *s, size_t have, bool done)
 		atomic_store_explicit(&s->done, true, memory_order_release);
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
+}
+
+/* Gives back the pages of a mapped input below pos (a file's pages: read
+ * again from the file if the error path inflates from the start). */
+static void drop_input(struct gz_stream *s, size_t pos)
+{
+	uintptr_t a = (uintptr_t)s->in + s->in_released;
+	uintptr_t b = ((uintptr_t)s->in + pos) & ~(uintptr_t)(s->page - 1);
+	a = (a + s->page - 1) & ~(uintptr_t)(s->page - 1);
+	if (b >= a + ((size_t)4 << 20)) {
+		madvise((void *)a, b - a, MADV_DONTNEED);
+		s->in_released = (size_t)(b - (uintptr_t)s->in);
+	}
 }
 
 /* How an inflation with ISA-L ended: OK, an error of the head check (final),
@@ -90,6 +108,8 @@ static enum iend inflate_all(struct gz_stream *s, struct inflate_state *z, size_
 		got += step - z->avail_out;
 		*out = got;
 		size_t pos = fed - z->avail_in;
+		if (o->in_mapped)
+			drop_input(s, pos);
 		if (rc != ISAL_DECOMP_OK || got > s->limit)
 			return IE_FAIL;
 		if (o->ratio && got > MT_INFLATE_FLOOR && got / o->ratio > pos)
@@ -180,7 +200,7 @@ struct gz_stream *gzs_start(const uint8_t *in, size_t n, const struct gz_opts *o
 		return NULL;
 	struct gz_stream *s = xcalloc(1, sizeof *s);
 	*s = (struct gz_stream){.in = in, .n = n, .o = *o, .limit = limit, .buf = m,
-				.reserved = reserved};
+				.reserved = reserved, .page = (size_t)page};
 	uint32_t isize = 0;
 	if (n >= 18)
 		memcpy(&isize, in + n - 4, 4); /* little-endian, as gzip */
@@ -224,6 +244,19 @@ enum mt_status gzs_finish(struct gz_stream *s, size_t *len, struct mt_err *e)
 	if (s->st && e)
 		*e = s->err;
 	return s->st;
+}
+
+void gzs_release(struct gz_stream *s, size_t from, size_t upto)
+{
+	size_t have = atomic_load_explicit(&s->have, memory_order_acquire);
+	if (upto > have)
+		upto = have;
+	if (!atomic_load_explicit(&s->done, memory_order_acquire))
+		upto = upto > HISTORY ? upto - HISTORY : 0;
+	from = (from + s->page - 1) / s->page * s->page;
+	upto = upto / s->page * s->page;
+	if (upto > from)
+		madvise(s->buf + from, upto - from, MADV_DONTNEED);
 }
 
 size_t gzs_size_hint(const struct gz_stream *s)

@@ -40,6 +40,10 @@ const uint8_t *gzs_wait(struct gz_stream *s, size_t want, size_t *have, bool *do
  * error, as gz_inflate_opts reports it. */
 enum mt_status gzs_finish(struct gz_stream *s, size_t *len, struct mt_err *e);
 
+/* The reader will not look at inflated bytes [from, upto) again: their
+ * pages are given back (what the inflater may still refer to is kept). */
+void gzs_release(struct gz_stream *s, size_t from, size_t upto);
+
 /* A plausible inflated size for sizing buffers (the trailer's, when it is
  * within the bounds and GZ_HINT_RATIO of the input; else 4 times the
  * input): a hint, never a limit. */

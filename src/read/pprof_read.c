@@ -39,7 +39,12 @@ struct rd {
 	 * (the bytes never move), src_done once that is all. */
 	struct gz_stream *src;
 	bool src_done;
+	size_t pinned;   /* bytes below this hold strings (slices of them) */
+	size_t released; /* bytes given back to the stream up to here */
 };
+
+/* Bytes decoded between two gzs_release calls. */
+#define RELEASE_STEP ((size_t)4 << 20)
 
 #define FAIL(r, at, ...)                                                        \
 	fail_at((r), (at), __VA_ARGS__)
@@ -717,6 +722,12 @@ static enum mt_status parse(struct rd *r, size_t n)
 	struct mt_progress *pg = r->lim->progress;
 	const uint8_t *mark = data + MT_PROGRESS_STEP;
 	for (;;) {
+		/* Decoded bytes are needed no more, but for the strings. */
+		size_t off = (size_t)(q - data);
+		if (r->src && off >= r->released + RELEASE_STEP) {
+			gzs_release(r->src, r->pinned > r->released ? r->pinned : r->released, off);
+			r->released = off;
+		}
 		more_field(r, q);
 		if (q >= r->end)
 			break;
@@ -776,6 +787,7 @@ static enum mt_status parse(struct rd *r, size_t n)
 				goto out;
 			}
 			VEC_PUSH(r->strs, s);
+			r->pinned = (size_t)(f.dend - data);
 			break;
 		}
 		case 7: st = str_ref(r, &f, &p->drop_frames); break;

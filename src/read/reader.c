@@ -217,7 +217,7 @@ static enum mt_status load_stream(struct gz_stream *s, const struct mt_limits *l
 
 /* Loads from bytes the caller gives up (owned is freed here as soon as it
  * has been inflated) or lends (owned NULL). */
-static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
+static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned, bool mapped,
 			   const struct mt_limits *lim, struct profile **out,
 			   struct mt_err *e)
 {
@@ -234,7 +234,7 @@ static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
 		mt_progress_phase(lim->progress, MT_PHASE_INFLATE, n);
 		struct gz_opts gz = {.max = lim->max_inflate,
 				     .ratio = lim->max_inflate_ratio,
-				     .head = head_check};
+				     .head = head_check, .in_mapped = mapped};
 		struct gz_stream *s = gzs_start(data, n, &gz);
 		if (s) {
 			st = load_stream(s, lim, out, e);
@@ -261,7 +261,7 @@ enum mt_status reader_load_bytes(const uint8_t *data, size_t n,
 				 const struct mt_limits *lim, struct profile **out,
 				 struct mt_err *e)
 {
-	return load(data, n, NULL, lim, out, e);
+	return load(data, n, NULL, false, lim, out, e);
 }
 
 /* Maps a regular file read-only when that is safe for the parsers: its
@@ -296,7 +296,7 @@ enum mt_status reader_load_file(const char *path, const struct mt_limits *lim,
 	uint8_t *m = map_file(path, lim->max_file, &mn);
 	if (m) {
 		mt_progress_phase(lim->progress, MT_PHASE_READ, mn);
-		enum mt_status st = load(m, mn, NULL, lim, out, e);
+		enum mt_status st = load(m, mn, NULL, true, lim, out, e);
 		munmap(m, mn);
 		return st;
 	}
@@ -306,5 +306,5 @@ enum mt_status reader_load_file(const char *path, const struct mt_limits *lim,
 		mt_read_file_progress(path, &data, &n, lim->max_file, lim->progress, e);
 	if (st)
 		return st;
-	return load(data, n, data, lim, out, e);
+	return load(data, n, data, false, lim, out, e);
 }
