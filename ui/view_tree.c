@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "treeview.h"
 #include "view.h"
 
@@ -25,7 +26,7 @@ static void open_hot_path(struct treeview *tv, int idx)
 		calltree_expand(t, n);
 		uint32_t c = t->v[n].child; /* the heaviest: children are sorted */
 		int64_t pc = calltree_cum(t, n, idx), cc = c == MT_NONE ? 0 : calltree_cum(t, c, idx);
-		if (c == MT_NONE || pc == 0 || (double)(cc < 0 ? -cc : cc) < 0.5 * (double)(pc < 0 ? -pc : pc))
+		if (c == MT_NONE || pc == 0 || (double)mt_sat_abs(cc) < 0.5 * (double)mt_sat_abs(pc))
 			break;
 		treeview_set(tv, n, true);
 		n = c;

@@ -292,7 +292,7 @@ static void build_rows(struct mt_report *r)
 	mt_top_build_mean(&r->top, &r->nodes, r->index, r->mean ? 0 : -1);
 	r->flat_total = 0;
 	for (size_t i = 0; i < r->top.n; i++)
-		r->flat_total += r->top.rows[i].raw_flat;
+		r->flat_total = mt_sat_add(r->flat_total, r->top.rows[i].raw_flat);
 	if (!r->mean)
 		r->top.total = r->total;
 	else

@@ -218,7 +218,7 @@ static bool svg_visit(void *ctx, const struct calltree *t, uint32_t n)
 	VEC_RESERVE(w->merged, d + 2);
 	if (n == CT_ROOT)
 		w->cx.v[0] = 0;
-	double width = (double)llabs(calltree_cum(t, n, w->index)) * w->scale;
+	double width = (double)mt_sat_abs(calltree_cum(t, n, w->index)) * w->scale;
 	double x = w->cx.v[d];
 	if (width < 1.0) {
 		if (n == CT_ROOT || w->merged.v[d])
