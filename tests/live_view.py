@@ -64,7 +64,8 @@ def rows(dump):
                      r"([+-]?\d+)B?\s+\S*\s+(\S.*?)\s*$", line)
         if m:
             name = re.sub(r" \((?:partial-)?inline\)$", "", m.group(5))
-            out[name] = (int(m.group(1)), int(m.group(3)), int(m.group(4)))
+            if not name.startswith("\u2026"):  # cut: not a whole name
+                out[name] = (int(m.group(1)), int(m.group(3)), int(m.group(4)))
     return out
 
 

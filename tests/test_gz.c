@@ -3,27 +3,10 @@
  * the bounds (absolute, ratio of the whole, ratio so far), the head check,
  * and the errors of cut and corrupt streams. */
 #include <stdlib.h>
-#include <zlib.h>
 
 #include "base/gz.h"
+#include "gzenc.h"
 #include "harness.h"
-
-/* gzip of d[0..n) at level 6 into a new buffer. */
-static uint8_t *gzip(const uint8_t *d, size_t n, size_t *out)
-{
-	size_t cap = compressBound((uLong)n) + 64;
-	uint8_t *b = malloc(cap);
-	z_stream z = {0};
-	deflateInit2(&z, 6, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY);
-	z.next_in = (Bytef *)d;
-	z.avail_in = (uInt)n;
-	z.next_out = b;
-	z.avail_out = (uInt)cap;
-	deflate(&z, Z_FINISH);
-	*out = z.total_out;
-	deflateEnd(&z);
-	return b;
-}
 
 static int heads;
 static size_t head_len;

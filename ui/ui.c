@@ -107,6 +107,14 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
+/* CPU time of the process so far (all threads), for MEMTOP_KEYLOG. */
+static double cpu_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
 /* Writes the screen as text, one line per row, trailing blanks cut. */
 static bool dump_screen(struct ui *ui, const char *path)
 {
@@ -540,7 +548,7 @@ int ui_main(const struct ui_args *c)
 			   md.warnings.v.n > 1 ? " (and more)" : "");
 	struct prompt pr = {0};
 	engine_draw(&ui, &pr);
-	double t_first = now_ms();
+	double t_first = now_ms(), c_first = cpu_ms();
 	/* The first screen is up; build the rest (frames, trees) now. */
 	model_warm(&md, ui.cols);
 	if (md.base) {
@@ -553,8 +561,9 @@ int ui_main(const struct ui_args *c)
 		}
 	}
 	if (getenv("MEMTOP_KEYLOG"))
-		fprintf(stderr, "first screen %.0f ms, ready %.0f ms\n", t_first - t_start,
-			now_ms() - t_start);
+		fprintf(stderr, "first screen %.0f ms, ready %.0f ms, cpu %.0f ms at the first "
+			"screen, %.0f ms when ready\n", t_first - t_start, now_ms() - t_start,
+			c_first, cpu_ms());
 
 	int rc = UI_EXIT_OK;
 	if (script)

@@ -20,8 +20,6 @@
 
 #include "base/util.h"
 
-/* Above every real profile (gz.h): a larger trailer does not size a buffer. */
-#define GZ_HINT_RATIO 32
 /* zlib is given at most this much input per call (its counts are 32-bit). */
 #define ZLIB_CHUNK ((size_t)1 << 30)
 /* ... and makes at most this much output per call, so that the ratio is
@@ -160,20 +158,28 @@ static enum mt_status finish(struct zout *o, uint8_t **out, size_t *outlen)
 	return MT_OK;
 }
 
-enum mt_status gz_inflate_opts(const uint8_t *in, size_t n, const struct gz_opts *o,
-			       uint8_t **out, size_t *outlen, struct mt_err *e)
+size_t gz_bound(size_t n, const struct gz_opts *o, bool *by_ratio)
 {
-	size_t limit = o->max, at = 0;
-	bool by_ratio = false;
+	size_t limit = o->max;
+	*by_ratio = false;
 	if (o->ratio) {
 		size_t rel = n > SIZE_MAX / o->ratio ? SIZE_MAX : n * o->ratio;
 		if (rel < MT_INFLATE_FLOOR)
 			rel = MT_INFLATE_FLOOR;
 		if (rel < limit) {
 			limit = rel;
-			by_ratio = true;
+			*by_ratio = true;
 		}
 	}
+	return limit;
+}
+
+enum mt_status gz_inflate_opts(const uint8_t *in, size_t n, const struct gz_opts *o,
+			       uint8_t **out, size_t *outlen, struct mt_err *e)
+{
+	size_t at = 0;
+	bool by_ratio;
+	size_t limit = gz_bound(n, o, &by_ratio);
 	if (!gz_is_gzip(in, n))
 		return mt_errf(e, MT_ERR_CORRUPT, "not gzip data (at byte 0)");
 

@@ -30,6 +30,8 @@
 #define MT_INFLATE_FLOOR ((size_t)16 << 20)
 /* Inflated first, checked against the bounds and then by the caller. */
 #define GZ_HEAD_BYTES ((size_t)1 << 20)
+/* Above every real profile: a larger trailer size does not size a buffer. */
+#define GZ_HINT_RATIO 32
 
 static inline bool gz_is_gzip(const uint8_t *p, size_t n)
 {
@@ -46,7 +48,14 @@ struct gz_opts {
 	size_t ratio; /* and at most ratio per compressed byte (0: no such bound) */
 	gz_head_fn head; /* may be NULL */
 	void *ctx;
+	/* in is a read-only file mapping: gzstream.c drops its pages once
+	 * inflated (they read again from the file should they be needed). */
+	bool in_mapped;
 };
+
+/* The most bytes in[0..n) may inflate to under o: the absolute bound or,
+ * when smaller, the ratio's (*by_ratio then). */
+size_t gz_bound(size_t n, const struct gz_opts *o, bool *by_ratio);
 
 /* Inflates all gzip members of in[0..n) into a new buffer (*out, *outlen),
  * NUL-terminated, owned by the caller. The buffer grows from what was

@@ -71,9 +71,9 @@ struct mt_location {
 
 /* A label: string when str != 0 or num_unit == 0 and is_num is false. */
 struct mt_label {
-	mt_str key, str, unit;
 	int64_t num;
-	bool is_num;
+	mt_str key, str, unit;
+	bool is_num; /* last: 24 bytes a label, not 32 (one a sample in heaps) */
 };
 
 struct mt_sample {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/gzstream.h"
 #include "base/limits.h"
 #include "base/progress.h"
 
@@ -34,7 +35,16 @@ struct rd {
 	VEC(struct slice) strs;
 	size_t nvalues_seen;   /* values before sample types were known */
 	int late_types;        /* a sample came before its sample types */
+	/* Decoding while src inflates: end is what it has inflated so far
+	 * (the bytes never move), src_done once that is all. */
+	struct gz_stream *src;
+	bool src_done;
+	size_t pinned;   /* bytes below this hold strings (slices of them) */
+	size_t released; /* bytes given back to the stream up to here */
 };
+
+/* Bytes decoded between two gzs_release calls. */
+#define RELEASE_STEP ((size_t)4 << 20)
 
 #define FAIL(r, at, ...)                                                        \
 	fail_at((r), (at), __VA_ARGS__)
@@ -666,16 +676,45 @@ out:
 	return st;
 }
 
-enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
-			   const struct mt_limits *lim, struct mt_err *e)
+/* With a stream: waits until end covers want bytes past q, or all there
+ * will be. */
+static void more(struct rd *r, const uint8_t *q, uint64_t want)
 {
-	struct rd r = {.base = data, .end = data + n, .p = p, .e = e,
-		       .lim = lim ? lim : &mt_limits_default};
-	const uint8_t *q = data;
+	if (!r->src || r->src_done)
+		return;
+	size_t off = (size_t)(q - r->base);
+	size_t need = want > SIZE_MAX - off ? SIZE_MAX : off + (size_t)want;
+	if ((size_t)(r->end - r->base) >= need)
+		return;
+	size_t have;
+	bool done;
+	gzs_wait(r->src, need, &have, &done);
+	r->end = r->base + have;
+	r->src_done = done;
+}
+
+/* With a stream: makes the whole top-level field at q readable (its
+ * header, then its payload as long as the header says), or all there is. */
+static void more_field(struct rd *r, const uint8_t *q)
+{
+	uint64_t tag, len;
+	more(r, q, 20); /* a tag and a length: two varints of 10 bytes at most */
+	const uint8_t *h = q < r->end ? varint(q, r->end, &tag) : NULL;
+	if (h && (tag & 7) == WT_LEN && (h = varint(h, r->end, &len)))
+		more(r, h, len);
+}
+
+/* The one pass over the top-level fields. */
+static enum mt_status parse(struct rd *r, size_t n)
+{
+	const uint8_t *data = r->base, *q = data;
+	struct profile *p = r->p;
+	struct mt_err *e = r->e;
 	struct field f;
 	enum mt_status st = MT_OK;
 	p->format = MT_FMT_PPROF;
-	if (n == 0)
+	more(r, q, 1);
+	if (r->end == data)
 		return mt_errf(e, MT_ERR_FORMAT, "empty file");
 	/* A heap profile has about one sample per 60-100 bytes; reserving a
 	 * little avoids most regrowth. Only up to 16 MiB each: memory
@@ -685,9 +724,18 @@ enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
 	size_t want_s = n / 128 + 16, want_l = n / 4 + 64;
 	VEC_RESERVE(p->samples, want_s < ((size_t)1 << 20) ? want_s : ((size_t)1 << 20));
 	VEC_RESERVE(p->sample_locs, want_l < ((size_t)1 << 22) ? want_l : ((size_t)1 << 22));
-	struct mt_progress *pg = r.lim->progress;
+	struct mt_progress *pg = r->lim->progress;
 	const uint8_t *mark = data + MT_PROGRESS_STEP;
-	while (q < r.end) {
+	for (;;) {
+		/* Decoded bytes are needed no more, but for the strings. */
+		size_t off = (size_t)(q - data);
+		if (r->src && off >= r->released + RELEASE_STEP) {
+			gzs_release(r->src, r->pinned > r->released ? r->pinned : r->released, off);
+			r->released = off;
+		}
+		more_field(r, q);
+		if (q >= r->end)
+			break;
 		if (pg && q >= mark) {
 			mark = q + MT_PROGRESS_STEP;
 			if (mt_progress_at(pg, (size_t)(q - data))) {
@@ -695,16 +743,16 @@ enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
 				goto out;
 			}
 		}
-		if ((st = next_field(&r, &q, r.end, &f)))
+		if ((st = next_field(r, &q, r->end, &f)))
 			goto out;
 		switch (f.num) {
 		case 1: {
 			struct mt_value_type vt;
 			if (f.wt != WT_LEN) {
-				st = FAIL(&r, f.at, "sample type with wire type %d", f.wt);
+				st = FAIL(r, f.at, "sample type with wire type %d", f.wt);
 				goto out;
 			}
-			if ((st = value_type(&r, &f, &vt)))
+			if ((st = value_type(r, &f, &vt)))
 				goto out;
 			VEC_PUSH(p->sample_types, vt);
 			break;
@@ -714,25 +762,25 @@ enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
 		case 4:
 		case 5:
 			if (f.wt != WT_LEN) {
-				st = FAIL(&r, f.at, "message field %u with wire type %d",
+				st = FAIL(r, f.at, "message field %u with wire type %d",
 					  f.num, f.wt);
 				goto out;
 			}
-			st = f.num == 2   ? sample(&r, &f)
-			     : f.num == 3 ? mapping(&r, &f)
-			     : f.num == 4 ? location(&r, &f)
-					  : function(&r, &f);
+			st = f.num == 2   ? sample(r, &f)
+			     : f.num == 3 ? mapping(r, &f)
+			     : f.num == 4 ? location(r, &f)
+					  : function(r, &f);
 			if (st)
 				goto out;
 			break;
 		case 6: {
 			if (f.wt != WT_LEN) {
-				st = FAIL(&r, f.at, "string with wire type %d", f.wt);
+				st = FAIL(r, f.at, "string with wire type %d", f.wt);
 				goto out;
 			}
 			size_t len = (size_t)(f.dend - f.data);
-			if (len > r.lim->max_string) {
-				st = mt_err_long_string(e, len, r.lim->max_string,
+			if (len > r->lim->max_string) {
+				st = mt_err_long_string(e, len, r->lim->max_string,
 							(size_t)(f.at - data));
 				goto out;
 			}
@@ -741,28 +789,29 @@ enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
 				st = mt_errf(e, MT_ERR_LIMIT, "string table beyond 4 GiB");
 				goto out;
 			}
-			VEC_PUSH(r.strs, s);
+			VEC_PUSH(r->strs, s);
+			r->pinned = (size_t)(f.dend - data);
 			break;
 		}
-		case 7: st = str_ref(&r, &f, &p->drop_frames); break;
-		case 8: st = str_ref(&r, &f, &p->keep_frames); break;
+		case 7: st = str_ref(r, &f, &p->drop_frames); break;
+		case 8: st = str_ref(r, &f, &p->keep_frames); break;
 		case 9: p->time_nanos = (int64_t)f.v; break;
 		case 10: p->duration_nanos = (int64_t)f.v; break;
 		case 11:
 			if (f.wt != WT_LEN) {
-				st = FAIL(&r, f.at, "period type with wire type %d", f.wt);
+				st = FAIL(r, f.at, "period type with wire type %d", f.wt);
 				goto out;
 			}
-			st = value_type(&r, &f, &p->period_type);
+			st = value_type(r, &f, &p->period_type);
 			break;
 		case 12: p->period = (int64_t)f.v; break;
-		case 13: st = comments(&r, &f); break;
-		case 14: st = str_ref(&r, &f, &p->default_sample_type); break;
+		case 13: st = comments(r, &f); break;
+		case 14: st = str_ref(r, &f, &p->default_sample_type); break;
 		}
 		if (st)
 			goto out;
 	}
-	if (r.late_types && p->values.n != p->samples.n * p->sample_types.n) {
+	if (r->late_types && p->values.n != p->samples.n * p->sample_types.n) {
 		st = mt_errf(e, MT_ERR_CORRUPT,
 			     "samples have %zu values in all, expected %zu x %zu",
 			     p->values.n, p->samples.n, p->sample_types.n);
@@ -772,9 +821,41 @@ enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
 		st = mt_errf(e, MT_ERR_CORRUPT, "samples but no sample types");
 		goto out;
 	}
-	st = resolve(&r);
+	st = resolve(r);
 out:
+	return st;
+}
+
+enum mt_status pprof_parse(const uint8_t *data, size_t n, struct profile *p,
+			   const struct mt_limits *lim, struct mt_err *e)
+{
+	struct rd r = {.base = data, .end = data + n, .p = p, .e = e,
+		       .lim = lim ? lim : &mt_limits_default};
+	enum mt_status st = parse(&r, n);
 	free(r.strs.v);
+	return st;
+}
+
+enum mt_status pprof_parse_stream(struct gz_stream *s, struct profile *p,
+				  const struct mt_limits *lim, struct mt_err *e)
+{
+	size_t have;
+	bool done;
+	const uint8_t *base = gzs_wait(s, 0, &have, &done);
+	struct rd r = {.base = base, .end = base + have, .p = p, .e = e,
+		       .lim = lim ? lim : &mt_limits_default, .src = s, .src_done = done};
+	enum mt_status st = parse(&r, gzs_size_hint(s));
+	free(r.strs.v);
+	/* As if inflated first: an error of the gzip stream comes before
+	 * what the decoder found in the bytes it had. */
+	if (st != MT_ERR_CANCELLED) {
+		struct mt_err ge = {{0}};
+		enum mt_status gs = gzs_finish(s, &have, &ge);
+		if (gs) {
+			*e = ge;
+			st = gs;
+		}
+	}
 	return st;
 }
 

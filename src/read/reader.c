@@ -11,6 +11,7 @@
 
 #include "read/goroutines.h"
 #include "base/gz.h"
+#include "base/gzstream.h"
 #include "read/legacy_read.h"
 #include "read/pprof_read.h"
 #include "base/progress.h"
@@ -159,28 +160,94 @@ static enum mt_status head_check(const uint8_t *d, size_t n, void *ctx, struct m
 	return reader_check_head(d, n, e);
 }
 
+/* Parses inflated bytes data[0..n), or with s the pprof protobuf that s
+ * is inflating (data then its first n bytes, enough to detect it). */
+static enum mt_status parse_loaded(const uint8_t *data, size_t n, struct gz_stream *s,
+				   const struct mt_limits *lim, struct profile **out,
+				   struct mt_err *e)
+{
+	enum mt_status st;
+	enum mt_format f = reader_detect(data, n);
+	if (f == MT_FMT_UNKNOWN || !formats[f].parse) {
+		if (f == MT_FMT_UNKNOWN)
+			return not_a_profile(e);
+		return mt_errf(e, MT_ERR_FORMAT, "%s profiles are not supported yet",
+			       reader_format_name(f));
+	}
+	if ((st = text_check(f, data, n, e)))
+		return st;
+	struct mt_progress *pg = lim->progress;
+	struct profile *p = profile_new();
+	mt_progress_phase(pg, MT_PHASE_PARSE, s ? gzs_size_hint(s) : n);
+	st = s ? pprof_parse_stream(s, p, lim, e) : formats[f].parse(data, n, p, lim, e);
+	/* A text parser stops early (at a line) when cancelled. */
+	if (mt_progress_cancelled(pg))
+		st = mt_errf(e, MT_ERR_CANCELLED, "cancelled");
+	mt_progress_phase(pg, MT_PHASE_PREPARE, 0);
+	if (!st)
+		st = profile_check(p, e);
+	if (!st)
+		st = profile_prune(p, e);
+	if (st) {
+		profile_free(p);
+		return st;
+	}
+	*out = p;
+	return MT_OK;
+}
+
+/* Loads a gzip stream inflating on the other core: a pprof protobuf is
+ * decoded as it inflates; anything else is parsed once all is inflated. */
+static enum mt_status load_stream(struct gz_stream *s, const struct mt_limits *lim,
+				  struct profile **out, struct mt_err *e)
+{
+	size_t have;
+	bool done;
+	enum mt_status st;
+	/* The head check has passed once anything is readable. */
+	const uint8_t *d = gzs_wait(s, HEAD_CHECK_BYTES, &have, &done);
+	if (done && (st = gzs_finish(s, &have, e)))
+		return st;
+	if (reader_detect(d, have) == MT_FMT_PPROF)
+		return parse_loaded(d, have, s, lim, out, e);
+	if ((st = gzs_finish(s, &have, e)))
+		return st;
+	return parse_loaded(d, have, NULL, lim, out, e);
+}
+
 /* Loads from bytes the caller gives up (owned is freed here as soon as it
  * has been inflated) or lends (owned NULL). */
-static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
+static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned, bool mapped,
 			   const struct mt_limits *lim, struct profile **out,
 			   struct mt_err *e)
 {
 	if (!lim)
 		lim = &mt_limits_default;
 	uint8_t *raw = NULL;
-	size_t given = n;
-	size_t rawlen = n;
+	size_t rawlen = n, given = n;
 	enum mt_status st;
 	if (n == 0) {
 		free(owned);
 		return mt_errf(e, MT_ERR_FORMAT, "empty file");
 	}
-	struct mt_progress *pg = lim->progress;
+	/* Counts are sized from the bytes as given (gzip may make them 50
+	 * times more), or as inflated when an explicit --max-inflate vouches
+	 * for that size (streaming: that bound). */
+	struct mt_limits sized;
 	if (gz_is_gzip(data, n)) {
-		mt_progress_phase(pg, MT_PHASE_INFLATE, n);
+		mt_progress_phase(lim->progress, MT_PHASE_INFLATE, n);
 		struct gz_opts gz = {.max = lim->max_inflate,
 				     .ratio = lim->max_inflate_ratio,
-				     .head = head_check};
+				     .head = head_check, .in_mapped = mapped};
+		struct gz_stream *s = gzs_start(data, n, &gz);
+		if (s) {
+			sized = mt_limits_for_input(lim, lim->max_inflate_ratio ? given
+									   : lim->max_inflate);
+			st = load_stream(s, &sized, out, e);
+			gzs_free(s);
+			free(owned);
+			return st;
+		}
 		st = gz_inflate_opts(data, n, &gz, &raw, &rawlen, e);
 		/* The compressed bytes are no longer needed; on a big profile
 		 * freeing them now lowers the peak by their size. */
@@ -190,52 +257,18 @@ static enum mt_status load(const uint8_t *data, size_t n, uint8_t *owned,
 			return st;
 		data = raw;
 	}
-	/* Counts sized from the bytes as given (gzip may make them 50 times
-	 * more), or as inflated when an explicit --max-inflate vouches for
-	 * that size. */
-	struct mt_limits sized =
-	    mt_limits_for_input(lim, raw && !lim->max_inflate_ratio ? rawlen : given);
-	lim = &sized;
-	enum mt_format f = reader_detect(data, rawlen);
-	if (f == MT_FMT_UNKNOWN || !formats[f].parse) {
-		free(raw);
-		free(owned);
-		if (f == MT_FMT_UNKNOWN)
-			return not_a_profile(e);
-		return mt_errf(e, MT_ERR_FORMAT, "%s profiles are not supported yet",
-			       reader_format_name(f));
-	}
-	if ((st = text_check(f, data, rawlen, e))) {
-		free(raw);
-		free(owned);
-		return st;
-	}
-	struct profile *p = profile_new();
-	mt_progress_phase(pg, MT_PHASE_PARSE, rawlen);
-	st = formats[f].parse(data, rawlen, p, lim, e);
-	/* A text parser stops early (at a line) when cancelled. */
-	if (mt_progress_cancelled(pg))
-		st = mt_errf(e, MT_ERR_CANCELLED, "cancelled");
-	mt_progress_phase(pg, MT_PHASE_PREPARE, 0);
-	if (!st)
-		st = profile_check(p, e);
-	if (!st)
-		st = profile_prune(p, e);
+	sized = mt_limits_for_input(lim, raw && !lim->max_inflate_ratio ? rawlen : given);
+	st = parse_loaded(data, rawlen, NULL, &sized, out, e);
 	free(raw);
 	free(owned);
-	if (st) {
-		profile_free(p);
-		return st;
-	}
-	*out = p;
-	return MT_OK;
+	return st;
 }
 
 enum mt_status reader_load_bytes(const uint8_t *data, size_t n,
 				 const struct mt_limits *lim, struct profile **out,
 				 struct mt_err *e)
 {
-	return load(data, n, NULL, lim, out, e);
+	return load(data, n, NULL, false, lim, out, e);
 }
 
 /* Maps a regular file read-only when that is safe for the parsers: its
@@ -270,7 +303,7 @@ enum mt_status reader_load_file(const char *path, const struct mt_limits *lim,
 	uint8_t *m = map_file(path, lim->max_file, &mn);
 	if (m) {
 		mt_progress_phase(lim->progress, MT_PHASE_READ, mn);
-		enum mt_status st = load(m, mn, NULL, lim, out, e);
+		enum mt_status st = load(m, mn, NULL, true, lim, out, e);
 		munmap(m, mn);
 		return st;
 	}
@@ -280,5 +313,5 @@ enum mt_status reader_load_file(const char *path, const struct mt_limits *lim,
 		mt_read_file_progress(path, &data, &n, lim->max_file, lim->progress, e);
 	if (st)
 		return st;
-	return load(data, n, data, lim, out, e);
+	return load(data, n, data, false, lim, out, e);
 }
