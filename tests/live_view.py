@@ -137,6 +137,18 @@ try:
     check(m and int(m.group(3)) == grow[2] and "base the first fetch" in diff,
           f"view 4: the diff since the first fetch, main.grow {m and m.group(3)} == {grow[2]}")
 
+    # memtop BASE URL (another replica; here the same service twice): the
+    # base stays what was given after a refresh.
+    keys4 = os.path.join(tmp, "keys4")
+    with open(keys4, "w") as f:
+        f.write(f"R\n4\n:dump {tmp}/replica.txt\nq\n")
+    r = subprocess.run([memtop, "--db", db, "--gc", "--unit", "B", "--script", keys4,
+                        "--screen", "120x40", url, url], capture_output=True, text=True,
+                       env=env, timeout=120)
+    rep = open(os.path.join(tmp, "replica.txt"), encoding="utf-8").read()
+    check(r.returncode == 0 and "base heap" in rep and "the first fetch" not in rep,
+          "memtop BASE URL keeps BASE as the diff's base across refreshes")
+
     # The service goes away and comes back on its port, between keys
     # (":wait FILE" holds the script until the test has done it).
     keys2 = os.path.join(tmp, "keys2")
@@ -173,7 +185,7 @@ try:
     n = len([s for s in json.loads(subprocess.run(
         [memtop, "ls", "--db", db, "--format", "json"], capture_output=True, text=True,
         env=env).stdout)["snapshots"] if s["kind"] == "heap"])
-    check(n == 6, f"nothing lost in the database: {n} heap snapshots of 6")
+    check(n == 9, f"nothing lost in the database: {n} heap snapshots of 9")
     # On a terminal (tmux): the fetcher refetches every --interval beside
     # the keys, p pauses, a dead service is a message, q quits at once.
     if shutil.which("tmux"):

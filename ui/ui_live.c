@@ -2,8 +2,8 @@
  * beside the keys; each fetch it hands over replaces the model's profile
  * (filters, sample type and selection kept), joins the session's history
  * (view 1's growth columns) and becomes the new side of view 4, whose base
- * is the session's first fetch: the diff is the growth since you started
- * watching. A failed fetch is a status-line message and the last good data
+ * is the session's first fetch (the diff is the growth since you started
+ * watching), or the base given (memtop BASE URL: another replica). A failed fetch is a status-line message and the last good data
  * stays. */
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +33,7 @@ void ui_live_start(struct ui *ui, const char *url, const struct mt_query_opts *q
 {
 	ui->live_url = url;
 	ui->live_q = q;
+	ui->live_base_given = ui->md->base != NULL;
 	struct profile *c = copy_of(ui->md->p);
 	if (c)
 		live_hist_add(&ui->lhist, c, wall_ns());
@@ -45,10 +46,15 @@ static void apply(struct ui *ui, struct profile *np, int64_t id)
 {
 	struct model *md = ui->md;
 	struct profile *keep = copy_of(np);
-	struct profile *base = ui->lhist.n ? copy_of(ui->lhist.p[0]) : NULL;
+	/* memtop BASE URL keeps its base; else the diff is since the first
+	 * fetch. */
+	struct profile *base = ui->live_base_given ? copy_of(md->base)
+			       : ui->lhist.n	   ? copy_of(ui->lhist.p[0])
+						   : NULL;
+	const char *bname = ui->live_base_given ? md->base_name : "the first fetch";
 	struct mt_err e = {{0}};
 	ui_model_changing(ui);
-	if (!model_replace_live(md, np, base, id, "the first fetch", &e)) {
+	if (!model_replace_live(md, np, base, id, bname, &e)) {
 		profile_free(keep);
 		ui_message(ui, true, "%s: %s", ui->live_url, e.msg);
 		return;

@@ -160,6 +160,7 @@ struct ui {
 	struct live_hist lhist;
 	const struct mt_query_opts *live_q;
 	bool live_paused;
+	bool live_base_given; /* memtop BASE URL: the base stays BASE */
 	bool growth_sort; /* view 1 sorted by growth since the first fetch */
 };
 
