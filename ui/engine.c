@@ -800,10 +800,16 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 					      : "absolute: NEW as it is");
 		break;
 	case REQ_DIFF_FLAME:
-		if (v->kind == VIEW_DIFF_FLAME && ui->nhist > 1)
+		if (v->kind == VIEW_DIFF_FLAME && ui->nhist > 1) {
 			go_back(ui);
-		else
+		} else if (ui->live_url && md->base && !ui->live_base_given) {
+			/* A live URL's flame graph colored by growth since the
+			 * first fetch: the diff flame of view 4. */
+			ui_push(ui, VIEW_DIFF_FLAME, 0);
+			ui_message(ui, false, "colored by growth since the first fetch (d: back)");
+		} else {
 			ui_message(ui, false, "d: in the diff (4) and goroutine (6) views");
+		}
 		break;
 	case REQ_NONE:
 		break;
