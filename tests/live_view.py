@@ -93,18 +93,28 @@ try:
             break
     db = os.path.join(tmp, "live.db")
     keys = os.path.join(tmp, "keys")
-    # Each refresh waits a little so that the leak grows between fetches.
+    # Each refresh waits (":wait") until the test says the service has
+    # leaked for a while (it leaks 16 kB every 5 ms; a fetch can take less).
     steps = [":dump @/0.txt"]
     for k in (1, 2, 3):
-        steps += ["R", f":dump @/{k}.txt"]
+        steps += [f":wait @/go{k}", "R", f":dump @/{k}.txt"]
     steps += ["p", ":dump @/paused.txt", "p", ":dump @/resumed.txt", "D",
               ":dump @/growth.txt", "4", ":dump @/diff.txt", "1", "q"]
     with open(keys, "w") as f:
         f.write("\n".join(s.replace("@/", tmp + "/") for s in steps) + "\n")
-    r = subprocess.run([memtop, "--db", db, "--gc", "--unit", "B", "--script", keys,
-                        "--screen", "120x40", url], capture_output=True, text=True,
-                       env=env, timeout=120)
-    check(r.returncode == 0, f"memtop URL in script mode exits 0 ({r.returncode}: {r.stderr})")
+    p = subprocess.Popen([memtop, "--db", db, "--gc", "--unit", "B", "--script", keys,
+                          "--screen", "120x40", url], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env)
+    for k in (1, 2, 3):
+        # After dump k-1 is written, 100 ms (20 leaks) before fetch k.
+        for _ in range(3000):
+            if os.path.exists(os.path.join(tmp, f"{k - 1}.txt")) or p.poll() is not None:
+                break
+            time.sleep(0.01)
+        time.sleep(0.1)
+        open(os.path.join(tmp, f"go{k}"), "w").close()
+    out, err = p.communicate(timeout=120)
+    check(p.returncode == 0, f"memtop URL in script mode exits 0 ({p.returncode}: {err})")
     ls = json.loads(subprocess.run([memtop, "ls", "--db", db, "--format", "json"],
                                    capture_output=True, text=True, env=env).stdout)
     ids = [s["id"] for s in ls["snapshots"] if s["kind"] == "heap"]
