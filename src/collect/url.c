@@ -188,7 +188,9 @@ enum mt_status url_parse(const char *ref, int seconds, struct mt_url *u,
 		u->url = s;
 		/* pprof reads seconds= as a 32-bit integer; anything else is
 		 * left for the server to refuse. */
-		if (url_param(u->url, "seconds", v, sizeof v) && *v) {
+		/* A value cut to fit v is no number memtop read whole. */
+		if (url_param(u->url, "seconds", v, sizeof v) && *v &&
+		    strlen(v) < sizeof v - 1) {
 			char *end;
 			errno = 0;
 			long n = strtol(v, &end, 10);
