@@ -159,6 +159,24 @@ try:
     check(r.returncode == 0 and "base heap" in rep and "the first fetch" not in rep,
           "memtop BASE URL keeps BASE as the diff's base across refreshes")
 
+    # memtop host:port (the service's root): each fetch is a round of
+    # everything it offers; view 6 shows the round's goroutine dump with
+    # each group's count over the rounds of this session.
+    keys5 = os.path.join(tmp, "keys5")
+    root_db = os.path.join(tmp, "root.db")
+    with open(keys5, "w") as f:
+        f.write(f"R\nR\n6\n:dump {tmp}/root6.txt\nq\n")
+    r = subprocess.run([memtop, "--db", root_db, "--script", keys5, "--screen", "120x40",
+                        addr], capture_output=True, text=True, env=env, timeout=120)
+    r6 = open(os.path.join(tmp, "root6.txt"), encoding="utf-8").read()
+    dumps = [x for x in json.loads(subprocess.run(
+        [memtop, "ls", "--db", root_db, "--format", "json"], capture_output=True,
+        text=True, env=env).stdout)["snapshots"] if x["kind"] == "goroutine-dump"]
+    check(r.returncode == 0 and "3 stored snapshots" in r6 and "trend" in r6 and
+          len(dumps) == 3,
+          f"memtop host:port: view 6 is the round's goroutine dump, over 3 rounds "
+          f"({len(dumps)} dumps stored)")
+
     # The service goes away and comes back on its port, between keys
     # (":wait FILE" holds the script until the test has done it).
     keys2 = os.path.join(tmp, "keys2")

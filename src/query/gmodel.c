@@ -94,7 +94,8 @@ static void load_series(struct gmodel *gm, struct model *md)
 	struct store *s = NULL;
 	struct store_list l = {0};
 	struct mt_err e;
-	if (!md->snap_id || store_open(&s, md->q->db, false, &e))
+	int64_t id = gg_is_goroutines(md->p) ? md->snap_id : md->gor_id;
+	if (!id || store_open(&s, md->q->db, false, &e))
 		return;
 	if (store_list(s, &l, &e)) {
 		store_close(s);
@@ -103,9 +104,9 @@ static void load_series(struct gmodel *gm, struct model *md)
 	struct store_series *sv = NULL;
 	size_t nsv = 0;
 	store_series_group(&l, NULL, NULL, &sv, &nsv);
-	const struct store_series *se = store_series_of(sv, nsv, md->snap_id);
+	const struct store_series *se = store_series_of(sv, nsv, id);
 	struct gs_series gs;
-	struct gs_opts o = {.max_snaps = GM_MAX_SNAPS, .cur = &gm->set, .cur_id = md->snap_id};
+	struct gs_opts o = {.max_snaps = GM_MAX_SNAPS, .cur = &gm->set, .cur_id = id};
 	if (se && se->n >= 2 && gs_is_goroutine_kind(se->kind) &&
 	    gs_build(&gs, s, se, &o, &e) == MT_OK) {
 		if (gs.nsnap >= 2) {
@@ -255,12 +256,14 @@ struct gmodel *gmodel_get(struct model *md, const struct mt_limits *lim)
 	gm_clear(gm);
 	gm->generation = md->generation;
 	struct mt_err e = {{0}};
-	if (!gg_is_goroutines(md->p)) {
+	/* A heap of a service round: the goroutine dump of the same round. */
+	const struct profile *gp = gg_is_goroutines(md->p) ? md->p : md->gor_p;
+	if (!gp) {
 		snprintf(gm->err, sizeof gm->err, "this is a %s profile, not goroutines",
 			 md->kind);
 		return NULL;
 	}
-	if (gg_build(&gm->set, md->p, &e)) {
+	if (gg_build(&gm->set, gp, &e)) {
 		snprintf(gm->err, sizeof gm->err, "%.190s", e.msg);
 		return NULL;
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sat.h"
 #include "base/units.h"
 #include "profile/merge.h"
 #include "query/diffmodel.h"
@@ -128,6 +129,7 @@ bool model_load(struct model *md, const char *ref, const struct mt_query_opts *q
 		return false;
 	}
 	md->kind = profile_kind(md->p);
+	model_load_companion(md);
 	return true;
 }
 
@@ -166,6 +168,7 @@ void model_done(struct model *md)
 		model_unbuild(md);
 	profile_free(md->p);
 	profile_free(md->base);
+	profile_free(md->gor_p);
 	for (size_t i = 0; i < md->filters.n; i++)
 		filter_free(&md->filters.v[i]);
 	free(md->filters.v);
@@ -336,6 +339,7 @@ bool model_load_snapshots(struct model *md, int64_t id, int64_t base_id,
 	snprintf(md->base_snap_name, sizeof md->base_snap_name, "@%lld", (long long)base_id);
 	md->path = md->name = md->snap_name;
 	md->base_name = nb ? md->base_snap_name : NULL;
+	model_load_companion(md);
 	return true;
 }
 
@@ -352,7 +356,47 @@ bool model_replace_live(struct model *md, struct profile *np, struct profile *nb
 		return false;
 	md->snap_id = id;
 	md->base_name = nb ? base_name : NULL;
+	model_load_companion(md);
 	return true;
+}
+
+void model_load_companion(struct model *md)
+{
+	profile_free(md->gor_p);
+	md->gor_p = NULL;
+	md->gor_id = 0;
+	if (!md->snap_id || gmodel_is_goroutines(md->p))
+		return;
+	struct store *s = NULL;
+	struct store_list l = {0};
+	struct mt_err e;
+	if (store_open(&s, md->q->db, false, &e))
+		return;
+	int64_t best = 0;
+	if (!store_list(s, &l, &e)) {
+		const struct store_entry *en = NULL;
+		for (size_t i = 0; i < l.n && !en; i++)
+			if (l.v[i].id == md->snap_id)
+				en = &l.v[i];
+		const char *at = en && en->source ? strstr(en->source, "/debug/pprof/") : NULL;
+		size_t plen = at ? (size_t)(at - en->source) + strlen("/debug/pprof/") : 0;
+		for (size_t i = 0; at && i < l.n; i++) {
+			const struct store_entry *g = &l.v[i];
+			int64_t dt = mt_sat_sub(g->time, en->time);
+			if (g->kind && strcmp(g->kind, "goroutine-dump") == 0 && g->source &&
+			    strncmp(g->source, en->source, plen) == 0 && dt <= 5000000000 &&
+			    dt >= -5000000000 && g->id > best)
+				best = g->id;
+		}
+		store_list_done(&l);
+	}
+	store_close(s);
+	if (!best)
+		return;
+	char ref[32];
+	snprintf(ref, sizeof ref, "@%lld", (long long)best);
+	if (query_read(ref, md->q, &md->gor_p, NULL, NULL, &e) == MT_OK)
+		md->gor_id = best;
 }
 
 bool model_push_filter(struct model *md, enum mt_filter_kind kind, const char *pattern,

@@ -50,6 +50,11 @@ struct model {
 	char snap_name[24], base_snap_name[24]; /* "@N" of model_load_snapshots */
 	const struct mt_limits *lim;
 	struct mt_warnings warnings; /* of loading: shown once */
+	/* The goroutine dump fetched in the same round as the snapshot shown
+	 * (memtop host:6060 fetches them side by side), for view 6 when p
+	 * is no goroutine profile; NULL when there is none. */
+	struct profile *gor_p;
+	int64_t gor_id;
 	/* Built by the views that need them (view_diff.c, view_gor.c). */
 	struct diffmodel *diff;
 	struct gmodel *gor;
@@ -98,6 +103,10 @@ bool model_load_snapshots(struct model *md, int64_t id, int64_t base_id,
  * filled and the model unchanged when np cannot be shown in its place. */
 bool model_replace_live(struct model *md, struct profile *np, struct profile *nb,
 			int64_t id, const char *base_name, struct mt_err *e);
+/* Finds md->gor_p: the goroutine dump stored from the same service (URL
+ * up to /debug/pprof/) within 5 s of the snapshot shown. Quietly none
+ * when there is no such snapshot. */
+void model_load_companion(struct model *md);
 void model_done(struct model *md);
 
 /* Builds what the first screen does not need; the trees are expanded for

@@ -364,6 +364,10 @@ enum mt_status gs_build(struct gs_series *gs, struct store *s,
 	gs->order = xmalloc((ng + 1) * sizeof *gs->order);
 	for (size_t g = 0; g < ng; g++) {
 		trend_fit(gs->times, gs->counts + g * m, m, &gs->fit[g]);
+		/* Goroutines without a frame (a profile may catch one being
+		 * created) name no code: nothing to call a leak. */
+		if (!gs->set.groups.v[g].nf)
+			gs->fit[g].leak = false;
 		gs->order[g] = (uint32_t)g;
 	}
 	if (ng > 1)
