@@ -549,8 +549,10 @@ int ui_main(const struct ui_args *c)
 	struct prompt pr = {0};
 	engine_draw(&ui, &pr);
 	double t_first = now_ms(), c_first = cpu_ms();
-	/* The first screen is up; build the rest (frames, trees) now. */
+	/* The first screen is up; build the rest (frames, trees, the call
+	 * graph and the inline marks it gives) now, and show the marks. */
 	model_warm(&md, ui.cols);
+	engine_draw(&ui, &pr);
 	if (md.base) {
 		/* The diff's drill-down and flame graph: built now, so their
 		 * keys answer at once. */

@@ -16,6 +16,7 @@ struct top_view {
 	int sort;     /* MT_SORT_FLAT, MT_SORT_CUM, MT_SORT_NAME */
 	int idx;      /* sample type the rows are of */
 	bool growth;  /* sorted by growth since a live URL's first fetch */
+	unsigned marks; /* md->marks_serial of the rows copied */
 	struct list l;
 };
 
@@ -86,6 +87,7 @@ static void top_reload(struct ui *ui, struct top_view *t)
 		t->sum[i] = s;
 	}
 	t->idx = md->idx;
+	t->marks = md->marks_serial;
 	t->l.n = t->n;
 	if (keep != MT_NONE)
 		for (size_t i = 0; i < t->n; i++)
@@ -200,7 +202,8 @@ static void top_draw(struct ui *ui, struct view *v)
 	struct model *md = ui->md;
 	size_t nl = 0;
 	const int64_t *lf = live_flat(ui, &nl);
-	if (t->idx != md->idx || t->growth != (ui->growth_sort && lf))
+	if (t->idx != md->idx || t->growth != (ui->growth_sort && lf) ||
+	    t->marks != md->marks_serial)
 		top_reload(ui, t);
 	int y = ui->y0, bw = bar_width(ui->cols);
 	t->l.h = ui->h - 2;

@@ -54,11 +54,31 @@ static void model_unbuild(struct model *md)
 
 /* The rows as the options trim them (-n, --nodefraction, --cum), as
  * `memtop top` trims its own. */
+/* The rows' "(inline)" marks, as memtop top's (mt_report_inline_labels):
+ * from the graph of every node when nothing was trimmed. */
+static void mark_inline(struct model *md)
+{
+	md->marks_serial++;
+	if (md->rep.trimmed) {
+		mt_report_inline_labels(&md->rep);
+		return;
+	}
+	if (!md->graph_ok) {
+		mt_graph_build(&md->graph, &md->rep.nodes);
+		md->graph_ok = true;
+	}
+	mt_top_inline_labels_graph(&md->rep.top, md->rep.nodes.n, &md->graph, md->rep.index,
+				   mt_report_edge_cutoff(&md->rep, 0.001));
+}
+
 static void model_trim(struct model *md)
 {
 	mt_report_trim(&md->rep, md->q->nodefraction, md->q->nodecount, md->q->cum);
-	mt_report_inline_labels(&md->rep);
 	md->total = md->rep.total; /* pprof's, with --mean the mean's */
+	/* The inline marks need the call graph: on the first load, built
+	 * after the first screen (model_warm); then kept for every type. */
+	if (!md->marks_later)
+		mark_inline(md);
 }
 
 /* Builds the report under the current filters. */
@@ -123,8 +143,11 @@ bool model_load(struct model *md, const char *ref, const struct mt_query_opts *q
 			continue;
 		filter_add(md, (enum mt_filter_kind)k, pat, pat, NULL);
 	}
-	if (profile_sample_index(md->p, q->sample_index, &md->idx, e) ||
-	    !(model_set_unit(md), model_build(md, e))) {
+	md->marks_later = true;
+	bool built = !profile_sample_index(md->p, q->sample_index, &md->idx, e) &&
+		     (model_set_unit(md), model_build(md, e));
+	md->marks_later = false;
+	if (!built) {
 		model_done(md);
 		return false;
 	}
@@ -188,6 +211,10 @@ static void rows_select(struct model *md)
 	t->flat_sum = src->flat_sum;
 	md->rep.index = md->idx;
 	md->rep.total = src->total;
+	/* pprof's edge cutoff is of this type's flat total. */
+	md->rep.flat_total = 0;
+	for (size_t i = 0; i < t->n; i++)
+		md->rep.flat_total = mt_sat_add(md->rep.flat_total, t->rows[i].raw_flat);
 	model_trim(md);
 }
 
@@ -207,6 +234,7 @@ void model_warm(struct model *md, int cols)
 	int64_t min = md->total / (cols > 0 ? cols : 120);
 	calltree_expand_min(&md->td, CT_ROOT, md->idx, min > 0 ? min : 1, 512);
 	md->warm = true;
+	mark_inline(md);
 	/* The callers tree's first level costs a pass over all samples:
 	 * pay it here rather than on the key that asks for it. */
 	model_tree(md, true);

@@ -79,6 +79,10 @@ struct model {
 	bool bu_ok;
 	struct mt_graph graph;
 	bool graph_ok;
+	/* While the first report is built: its inline marks wait for
+	 * model_warm (the first screen does not pay for the call graph). */
+	bool marks_later;
+	unsigned marks_serial; /* counts mark_inline: views copy rows */
 };
 
 /* Loads ref (a file, or @ID from q->db) as query_load does, with the

@@ -152,31 +152,38 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 	free(cum);
 }
 
-void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
-			  const uint8_t *kept, int64_t edge_cutoff)
+void mt_top_inline_labels_graph(struct mt_top *t, size_t nnodes, const struct mt_graph *g,
+				int index, int64_t edge_cutoff)
 {
-	size_t nn = m->n;
-	uint32_t *row_of = xmalloc((nn ? nn : 1) * sizeof *row_of);
-	memset(row_of, 0xff, (nn ? nn : 1) * sizeof *row_of);
-	for (size_t i = 0; i < t->n; i++)
+	uint32_t *row_of = xmalloc((nnodes ? nnodes : 1) * sizeof *row_of);
+	memset(row_of, 0xff, (nnodes ? nnodes : 1) * sizeof *row_of);
+	for (size_t i = 0; i < t->n; i++) {
 		row_of[t->rows[i].node] = (uint32_t)i;
-	struct mt_graph g;
-	mt_graph_build_kept(&g, m, kept);
+		t->rows[i].inl = t->rows[i].noinl = false;
+	}
 	/* pprof drops edges lighter than the cutoff before it looks at them. */
 	if (edge_cutoff < 0)
 		edge_cutoff = -edge_cutoff;
-	for (uint32_t j = 0; j < g.n; j++) {
-		int64_t w = mt_edge_weight(&g, j, index);
-		uint32_t r = row_of[g.e[j].dst];
-		if (r == MT_NONE || !mt_edge_seen(&g, j, index) || mt_sat_abs(w) < edge_cutoff)
+	for (uint32_t j = 0; j < g->n; j++) {
+		int64_t w = mt_edge_weight(g, j, index);
+		uint32_t r = row_of[g->e[j].dst];
+		if (r == MT_NONE || !mt_edge_seen(g, j, index) || mt_sat_abs(w) < edge_cutoff)
 			continue;
-		if (mt_edge_inline(&g, j, index))
+		if (mt_edge_inline(g, j, index))
 			t->rows[r].inl = true;
 		else
 			t->rows[r].noinl = true;
 	}
-	mt_graph_done(&g);
 	free(row_of);
+}
+
+void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
+			  const uint8_t *kept, int64_t edge_cutoff)
+{
+	struct mt_graph g;
+	mt_graph_build_kept(&g, m, kept);
+	mt_top_inline_labels_graph(t, m->n, &g, index, edge_cutoff);
+	mt_graph_done(&g);
 }
 
 static inline int64_t abs64(int64_t v)

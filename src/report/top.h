@@ -39,6 +39,11 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
  * edges into each row's node that weigh at least edge_cutoff, in the graph
  * over the nodes marked in kept (NULL: all nodes; see mt_report_kept).
  * Costs a walk of all samples. */
+/* The same from a graph already built of the (untrimmed) nodes, which
+ * carries every sample type: nnodes is the nodes' count. */
+struct mt_graph;
+void mt_top_inline_labels_graph(struct mt_top *t, size_t nnodes, const struct mt_graph *g,
+				int index, int64_t edge_cutoff);
 void mt_top_inline_labels(struct mt_top *t, const struct mt_nodes *m, int index,
 			  const uint8_t *kept, int64_t edge_cutoff);
 void mt_top_sort(struct mt_top *t, const struct mt_nodes *m, enum mt_sort by);
