@@ -223,12 +223,14 @@ void model_warm(struct model *md, int cols)
 	if (md->warm)
 		return;
 	size_t nst = md->p->sample_types.n;
-	/* Rows of every sample type in one walk: 's' switches at once. */
+	/* The frames of every sample, collected once: the trees' and the
+	 * rows' of every sample type (one walk: 's' switches at once). */
+	ct_frames_init(&md->frames, &md->rep.nodes);
 	md->tops = xcalloc(nst, sizeof *md->tops);
-	mt_top_build_types(md->tops, &md->rep.nodes, 0, (int)nst, md->q->mean ? 0 : -1);
+	mt_top_build_types_frames(md->tops, &md->rep.nodes, 0, (int)nst, md->q->mean ? 0 : -1,
+				  md->frames.fr, md->frames.off);
 	for (size_t i = 0; i < nst; i++)
 		mt_top_sort(&md->tops[i], &md->rep.nodes, MT_SORT_FLAT);
-	ct_frames_init(&md->frames, &md->rep.nodes);
 	calltree_init(&md->td, &md->frames, false, md->idx);
 	/* What a full-width flame graph shows: frames of a cell or more. */
 	int64_t min = md->total / (cols > 0 ? cols : 120);

@@ -53,6 +53,12 @@ static void make_rows(struct mt_top *t, size_t nn, const int64_t *flat, const in
 void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, int nt,
 			int div)
 {
+	mt_top_build_types_frames(tops, m, t0, nt, div, NULL, NULL);
+}
+
+void mt_top_build_types_frames(struct mt_top *tops, const struct mt_nodes *m, int t0,
+			       int nt, int div, const uint32_t *cfr, const size_t *coff)
+{
 	const struct profile *p = m->p;
 	size_t nn = m->n, k = (size_t)nt, nst = p->sample_types.n;
 	/* Node-major sums: [node][type]; the divisor rides along as one
@@ -67,7 +73,9 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 	double *fcum = ex ? xcalloc((nn ? nn : 1) * w, sizeof *fcum) : NULL;
 	double fv[64], *fvv = !ex ? NULL : w <= 64 ? fv : xmalloc(w * sizeof *fvv);
 	uint32_t *stamp = xcalloc(nn ? nn : 1, sizeof *stamp);
-	struct mt_frame *fr = xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
+	/* The nodes of a sample: collected here, or lent by the caller. */
+	struct mt_frame *fr = cfr ? NULL : xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *fr);
+	uint32_t *nodes = cfr ? NULL : xmalloc((mt_nodes_max_frames(m) + 1) * sizeof *nodes);
 	int64_t v[64], *vv = w <= 64 ? v : xmalloc(w * sizeof *vv);
 	for (size_t s = 0; s < p->samples.n; s++) {
 		const int64_t *sv = VEC_AT(p->values, s * nst);
@@ -82,12 +90,26 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 		}
 		if (!any)
 			continue;
-		size_t nf = mt_nodes_frames(m, s, fr);
+		size_t nf;
+		const uint32_t *sn;
+		uint32_t leaf;
+		if (cfr) {
+			/* Root first: the leaf is the last. */
+			sn = cfr + coff[s];
+			nf = coff[s + 1] - coff[s];
+			leaf = nf ? sn[nf - 1] : 0;
+		} else {
+			nf = mt_nodes_frames(m, s, fr);
+			for (size_t i = 0; i < nf; i++)
+				nodes[i] = fr[i].node;
+			sn = nodes;
+			leaf = nf ? nodes[0] : 0;
+		}
 		if (nf == 0)
 			continue;
 		uint32_t mark = (uint32_t)s + 1;
 		for (size_t i = 0; i < nf; i++) {
-			uint32_t n = fr[i].node;
+			uint32_t n = sn[i];
 			if (stamp[n] == mark)
 				continue; /* cum once per sample, however deep */
 			stamp[n] = mark;
@@ -97,11 +119,11 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 			for (size_t j = 0; ex && j < w; j++)
 				fcum[(size_t)n * w + j] += fvv[j];
 		}
-		int64_t *f = flat + (size_t)fr[0].node * w;
+		int64_t *f = flat + (size_t)leaf * w;
 		for (size_t j = 0; j < w; j++)
 			f[j] = mt_sat_add(f[j], vv[j]);
 		for (size_t j = 0; ex && j < w; j++)
-			fflat[(size_t)fr[0].node * w + j] += fvv[j];
+			fflat[(size_t)leaf * w + j] += fvv[j];
 	}
 	for (size_t i = 0; ex && i < (nn ? nn : 1) * w; i++) {
 		flat[i] = profile_sum(fflat[i]);
@@ -148,6 +170,7 @@ void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, i
 	free(fcum);
 	free(stamp);
 	free(fr);
+	free(nodes);
 	free(flat);
 	free(cum);
 }

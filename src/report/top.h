@@ -35,6 +35,11 @@ void mt_top_build_mean(struct mt_top *t, const struct mt_nodes *m, int index, in
  * t0 .. t0+nt-1 in one walk of the samples (div < 0: no -mean). */
 void mt_top_build_types(struct mt_top *tops, const struct mt_nodes *m, int t0, int nt,
 			int div);
+/* The same from the nodes of every sample already collected (as
+ * report/calltree.h's ct_frames holds them: root first, sample s at
+ * fr[off[s] .. off[s+1])), so the viewer walks the frames once. */
+void mt_top_build_types_frames(struct mt_top *tops, const struct mt_nodes *m, int t0,
+			       int nt, int div, const uint32_t *fr, const size_t *off);
 /* Sets inl/noinl of the rows like pprof's text report: from the caller
  * edges into each row's node that weigh at least edge_cutoff, in the graph
  * over the nodes marked in kept (NULL: all nodes; see mt_report_kept).
