@@ -256,13 +256,17 @@ def live(memtop, root, db, tmp):
     subprocess.run(t + ['-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '40',
                         'env %s %s --db %s' % (env, memtop, db)], check=True)
 
-    def wait(text, limit=10.0):
+    def wait(text, limit=10.0, pattern=None):
+        """The screen once it shows text (and matches pattern): a capture
+        may catch a redraw half done, so it polls until both hold."""
         end = time.monotonic() + limit
+        scr = ''
         while time.monotonic() < end:
             scr = subprocess.run(t + ['capture-pane', '-p'], stdout=subprocess.PIPE).stdout.decode()
-            if text in scr:
+            if text in scr and (not pattern or re.search(pattern, scr, re.M)):
                 return scr
             time.sleep(0.1)
+        print(scr)
         return None
 
     try:
@@ -273,16 +277,15 @@ def live(memtop, root, db, tmp):
         os.makedirs(os.path.dirname(other))
         shutil.copyfile(os.path.join(root, 'tests/data/go/heap.pb.gz'), other)
         run([memtop, 'import', '--db', db, other])
-        scr = wait('13 snapshots in 2 series')
-        if not scr:
+        if not wait('13 snapshots in 2 series'):
             print('the new snapshot did not appear without a key')
             return 1
         # Its series (a directory of its own) gets a line with its total.
         total = scaled(json.loads(run([memtop, 'ls', '--db', db, '--format', 'json']))
                        ['snapshots'][-1]['total'])
-        if not re.search(r'heap +1 snapshot .* %s \S+ %s .*/other$' % (re.escape(total), re.escape(total)),
-                         scr, re.M):
-            print('no series line for the new snapshot (total %s):\n%s' % (total, scr))
+        line = r'heap +1 snapshot .* %s \S+ %s .*/other$' % (re.escape(total), re.escape(total))
+        if not wait('13 snapshots in 2 series', pattern=line):
+            print('no series line for the new snapshot (total %s)' % total)
             return 1
         subprocess.run(t + ['send-keys', 'q'], check=True)
         end = time.monotonic() + 10
