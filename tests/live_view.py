@@ -156,7 +156,7 @@ try:
                         "--screen", "120x40", url, url], capture_output=True, text=True,
                        env=env, timeout=120)
     rep = open(os.path.join(tmp, "replica.txt"), encoding="utf-8").read()
-    check(r.returncode == 0 and "base heap" in rep and "the first fetch" not in rep,
+    check(r.returncode == 0 and f"base {addr} heap" in rep and "the first fetch" not in rep,
           "memtop BASE URL keeps BASE as the diff's base across refreshes")
 
     # memtop host:port (the service's root): each fetch is a round of

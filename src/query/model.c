@@ -103,6 +103,36 @@ static void base_name_of(const char *path, const char **name)
 	*name = b && b[1] ? b + 1 : path;
 }
 
+/* A URL's name on the status bar: its host:port and the profile's name
+ * ("127.0.0.1:6060 heap"), so that two replicas side by side differ. */
+static void url_name_of(const char *url, char *buf, size_t n)
+{
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	size_t hl = strcspn(h, "/?#");
+	const char *path = h + hl, *end = path + strcspn(path, "?#");
+	const char *last = end;
+	while (last > path && last[-1] == '/')
+		last--;
+	const char *seg = last;
+	while (seg > path && seg[-1] != '/')
+		seg--;
+	if (seg < last && strncmp(path, "/debug/pprof/", 13) == 0)
+		snprintf(buf, n, "%.*s %.*s", (int)hl, h, (int)(last - seg), seg);
+	else
+		snprintf(buf, n, "%.*s", (int)(end - h), h);
+}
+
+static void name_of(const char *ref, char *buf, size_t n, const char **name)
+{
+	if (query_is_url(ref)) {
+		url_name_of(ref, buf, n);
+		*name = buf;
+	} else {
+		base_name_of(ref, name);
+	}
+}
+
 /* Pushes a filter without rebuilding. */
 static void filter_add(struct model *md, enum mt_filter_kind kind, const char *pattern,
 		       const char *label, const char *state)
@@ -126,7 +156,7 @@ bool model_load(struct model *md, const char *ref, const struct mt_query_opts *q
 	md->path = ref;
 	md->q = q;
 	md->lim = &q->lim;
-	base_name_of(ref, &md->name);
+	name_of(ref, md->url_name, sizeof md->url_name, &md->name);
 	md->gran = q->gran;
 	int64_t id = 0;
 	if (query_load(ref, q, &md->p, &id, &md->warnings, e)) {
@@ -179,7 +209,7 @@ bool model_load_base(struct model *md, const char *ref, struct mt_err *e)
 	}
 	md->base = b;
 	md->base_id = id;
-	base_name_of(ref, &md->base_name);
+	name_of(ref, md->base_url_name, sizeof md->base_url_name, &md->base_name);
 	return true;
 }
 

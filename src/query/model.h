@@ -48,6 +48,7 @@ struct model {
 	int64_t snap_id;
 	int64_t base_id; /* the base's snapshot id, 0 for a file or none */
 	char snap_name[24], base_snap_name[24]; /* "@N" of model_load_snapshots */
+	char url_name[160], base_url_name[160]; /* a URL's "host:port heap" */
 	const struct mt_limits *lim;
 	struct mt_warnings warnings; /* of loading: shown once */
 	/* The goroutine dump fetched in the same round as the snapshot shown
