@@ -66,15 +66,19 @@ static void read_back(struct store *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	static char path[64], wal[80], shm[80];
+	/* Every file SQLite may keep beside a database: one left from an
+	 * earlier input would make this one's outcome depend on it. */
+	static char path[64], wal[80], shm[80], journal[80];
 	if (!path[0]) {
 		snprintf(path, sizeof path, "/tmp/memtop-fuzz-store-%d.db",
 			 (int)getpid());
 		snprintf(wal, sizeof wal, "%s-wal", path);
 		snprintf(shm, sizeof shm, "%s-shm", path);
+		snprintf(journal, sizeof journal, "%s-journal", path);
 	}
 	unlink(wal);
 	unlink(shm);
+	unlink(journal);
 	write_file(path, d, n);
 	struct store *s = NULL;
 	struct mt_err e = {{0}};
@@ -87,5 +91,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	unlink(path);
 	unlink(wal);
 	unlink(shm);
+	unlink(journal);
 	return 0;
 }

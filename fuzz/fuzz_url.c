@@ -34,8 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		if (seconds > 0 && !u.root && u.seconds != seconds)
 			abort();
 		char buf[64];
+		/* The value as read, when it fits the buffer whole. */
 		if (url_param(u.url, "seconds", buf, sizeof buf) && u.seconds > 0 &&
-		    strtol(buf, NULL, 10) != u.seconds)
+		    strlen(buf) < sizeof buf - 1 && strtol(buf, NULL, 10) != u.seconds)
 			abort();
 		char *w = url_with_param(u.url, "debug", "2");
 		if (!url_param(w, "debug", buf, sizeof buf) || strcmp(buf, "2"))

@@ -98,6 +98,24 @@ static void test_normalize(void)
 	CHECK_EQ_INT(url_parse("h:1/debug/pprof/allocs?seconds=abc", 0, &u, &e), MT_OK);
 	CHECK_EQ_INT(u.seconds, 0);
 	url_done(&u);
+	/* As strconv.Atoi reads it: leading zeros, whatever the length; a
+	 * value too long for a buffer is never cut into another number
+	 * (fuzz_url found seconds=000...0299511187 read as 299511). */
+	CHECK_EQ_INT(url_parse("h:1/debug/pprof/allocs?seconds="
+			       "00000000000000000000000000000000000045",
+			       0, &u, &e),
+		     MT_OK);
+	CHECK_EQ_INT(u.seconds, 45);
+	url_done(&u);
+	CHECK_EQ_INT(url_parse("h:1/x/debug/pprof/allocs?seconds="
+			       "0000000000000000000000000299511187=:/",
+			       0, &u, &e),
+		     MT_OK);
+	CHECK_EQ_INT(u.seconds, 0);
+	url_done(&u);
+	CHECK_EQ_INT(url_parse("h:1/debug/pprof/allocs?seconds=2147483648", 0, &u, &e), MT_OK);
+	CHECK_EQ_INT(u.seconds, 0);
+	url_done(&u);
 }
 
 static void test_params(void)

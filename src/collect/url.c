@@ -2,7 +2,6 @@
  * the round of requests a service's pprof root stands for. */
 #include "collect/url.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -134,6 +133,50 @@ static bool root_path(const char *path, size_t n, size_t *keep)
 	return false;
 }
 
+/* Where the value of query parameter key starts in url, and its length;
+ * NULL when the parameter is not there. */
+static const char *param_span(const char *url, const char *key, size_t *len)
+{
+	const char *q = strchr(url, '?');
+	size_t k = strlen(key);
+	while (q) {
+		q++;
+		if (strncmp(q, key, k) == 0 &&
+		    (q[k] == '=' || q[k] == '&' || !q[k] || q[k] == '#')) {
+			const char *v = q[k] == '=' ? q + k + 1 : q + k;
+			*len = strcspn(v, "&#");
+			return v;
+		}
+		q = strchr(q, '&');
+	}
+	return NULL;
+}
+
+/* v[0..n) as Go's strconv.Atoi reads it (a sign, then decimal digits, any
+ * number of leading zeros) into a positive 32-bit seconds count; false
+ * for anything else, a number too long for a buffer included. */
+static bool parse_seconds(const char *v, size_t n, long *out)
+{
+	size_t i = 0;
+	bool neg = false;
+	if (i < n && (v[i] == '+' || v[i] == '-'))
+		neg = v[i++] == '-';
+	if (i == n)
+		return false;
+	long x = 0;
+	for (; i < n; i++) {
+		if (!is_digit(v[i]))
+			return false;
+		x = x * 10 + (v[i] - '0');
+		if (x > INT_MAX)
+			return false;
+	}
+	if (neg || x == 0)
+		return false;
+	*out = x;
+	return true;
+}
+
 enum mt_status url_parse(const char *ref, int seconds, struct mt_url *u,
 			 struct mt_err *e)
 {
@@ -187,16 +230,13 @@ enum mt_status url_parse(const char *ref, int seconds, struct mt_url *u,
 	} else {
 		u->url = s;
 		/* pprof reads seconds= as a 32-bit integer; anything else is
-		 * left for the server to refuse. */
-		/* A value cut to fit v is no number memtop read whole. */
-		if (url_param(u->url, "seconds", v, sizeof v) && *v &&
-		    strlen(v) < sizeof v - 1) {
-			char *end;
-			errno = 0;
-			long n = strtol(v, &end, 10);
-			if (!errno && !*end && n > 0 && n <= INT_MAX)
-				u->seconds = n;
-		}
+		 * left for the server to refuse. Read where it stands: a copy
+		 * into a buffer would cut a long value into another number. */
+		size_t vn;
+		const char *sv = param_span(u->url, "seconds", &vn);
+		long secs;
+		if (sv && parse_seconds(sv, vn, &secs))
+			u->seconds = secs;
 	}
 	return MT_OK;
 }
@@ -210,24 +250,16 @@ void url_done(struct mt_url *u)
 
 bool url_param(const char *url, const char *key, char *buf, size_t n)
 {
-	const char *q = strchr(url, '?');
-	size_t k = strlen(key);
+	size_t len;
+	const char *v = param_span(url, key, &len);
 	buf[0] = 0;
-	while (q) {
-		q++;
-		if (strncmp(q, key, k) == 0 &&
-		    (q[k] == '=' || q[k] == '&' || !q[k] || q[k] == '#')) {
-			const char *v = q[k] == '=' ? q + k + 1 : q + k;
-			size_t len = strcspn(v, "&#");
-			if (len >= n)
-				len = n - 1;
-			memcpy(buf, v, len);
-			buf[len] = 0;
-			return true;
-		}
-		q = strchr(q, '&');
-	}
-	return false;
+	if (!v)
+		return false;
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, v, len);
+	buf[len] = 0;
+	return true;
 }
 
 char *url_with_param(const char *url, const char *key, const char *value)

@@ -322,7 +322,8 @@ static struct stk_block *find_block(struct ld *l, int64_t id, enum mt_status *st
 		else
 			hi = mid;
 	}
-	if (lo < l->blocks.n && l->blocks.v[lo].first <= id)
+	if (lo < l->blocks.n && l->blocks.v[lo].first <= id &&
+	    id - l->blocks.v[lo].first < l->blocks.v[lo].n)
 		return &l->blocks.v[lo];
 	sqlite3_stmt *q = store_stmt(l->s, ST_GET_STACK,
 		"SELECT id, n, locs FROM stack WHERE id <= ? ORDER BY id DESC LIMIT 1", l->e);
@@ -339,7 +340,11 @@ static struct stk_block *find_block(struct ld *l, int64_t id, enum mt_status *st
 	}
 	struct stk_block b = {.first = sqlite3_column_int64(q, 0), .n = sqlite3_column_int64(q, 1)};
 	size_t len = (size_t)sqlite3_column_bytes(q, 2);
-	if (b.n <= 0 || b.n > STACK_BLOCK || id >= b.first + b.n) {
+	/* The row SQLite found need not hold id in a crafted database (an id
+	 * column that is no integer compares otherwise): checked here, with
+	 * no sum that could overflow. */
+	if (b.n <= 0 || b.n > STACK_BLOCK || b.first > INT64_MAX - STACK_BLOCK || id < b.first ||
+	    id - b.first >= b.n) {
 		sqlite3_reset(q);
 		*st = bad(l, "stack id");
 		return NULL;
@@ -365,6 +370,15 @@ static struct stk_block *find_block(struct ld *l, int64_t id, enum mt_status *st
 		return NULL;
 	}
 	b.len = len;
+	/* The cache is searched as disjoint ranges in order: blocks that
+	 * overlap (a damaged database) are refused, never cached. */
+	if ((lo > 0 && l->blocks.v[lo - 1].first + l->blocks.v[lo - 1].n > b.first) ||
+	    (lo < l->blocks.n && b.first + b.n > l->blocks.v[lo].first)) {
+		free(b.bytes);
+		free(b.off);
+		*st = bad(l, "stack blocks (they overlap)");
+		return NULL;
+	}
 	VEC_RESERVE(l->blocks, l->blocks.n + 1);
 	memmove(l->blocks.v + lo + 1, l->blocks.v + lo, (l->blocks.n - lo) * sizeof b);
 	l->blocks.v[lo] = b;

@@ -67,7 +67,7 @@ def main():
     base = f"http://127.0.0.1:{srv.server_port}"
     slow, good = base + "/drip/debug/pprof/heap", base + "/debug/pprof/heap"
     try:
-        rounds, tmo = 4, 3
+        rounds, tmo = 3, 2
         # The slow URL first: a collector that scraped in turn would wait
         # out its timeout before the good URL's first round.
         p = subprocess.run([MEMTOP, "collect", "--db", os.path.join(d, "c.db"),
