@@ -739,8 +739,13 @@ bool engine_request(struct ui *ui, struct prompt *pr, enum request req)
 						      : "sorted as before (D: by growth)");
 		break;
 	case REQ_LABELS:
-		if (v->kind != VIEW_LABELS)
+		if (v->kind != VIEW_LABELS) {
+			/* A pass over every sample's labels (0.1 s on 1M). */
+			ui_message(ui, false, "counting the samples' labels...");
+			ui_draw_now(ui);
+			ui->msg[0] = 0;
 			ui_push(ui, VIEW_LABELS, 0);
+		}
 		break;
 	case REQ_FOCUS:
 	case REQ_IGNORE:
