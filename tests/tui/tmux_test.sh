@@ -8,13 +8,13 @@ set -u
 memtop=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$2
 command -v tmux >/dev/null || { echo "tmux not installed"; exit 77; }
-sock="memtop-test-$$"
+base="memtop-test-$$"
+sock=$base
 # The second part runs on a server of its own: killing the last session of
 # a server makes it exit, and a new-session racing that exit fails.
 t() { tmux -L "$sock" "$@"; }
 tmp=$(mktemp -d)
-trap 'tmux -L "$sock" kill-server 2>/dev/null; tmux -L "$sock-2" kill-server 2>/dev/null;
-      tmux -L "$sock-3" kill-server 2>/dev/null; tmux -L "$sock-3-4" kill-server 2>/dev/null;
+trap 'for s in "$base" "$base-2" "$base-3" "$base-4"; do tmux -L "$s" kill-server 2>/dev/null; done
       rm -f "$tmp/hold"; rm -rf "$tmp"' EXIT
 
 # wait_for TEXT [absent]: polls the pane for up to 10 s.
@@ -68,7 +68,7 @@ esac
 
 # memtop BASE NEW: opens on the diff (view 4); drill, diff flame, normalize.
 t kill-server 2>/dev/null
-sock="$sock-2"
+sock="$base-2"
 t -f /dev/null new-session -d -s mt -x 120 -y 40 \
 	"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS=120 LINES=40 \
 	 NO_COLOR= MEMTOP_DB=:memory: '$memtop' tests/data/go/heap.pb.gz tests/data/go/heap2.pb.gz; echo \"EXIT=\$?\"; read x" || exit 1
@@ -118,7 +118,8 @@ c.execute("ROLLBACK")' "$db" "$tmp/hold" "$tmp/locked" &
 	[ -e "$tmp/locked" ] || { echo "could not lock the database"; exit 1; }
 }
 count() { MEMTOP_DB=$db "$memtop" ls | grep -c heap; }
-sock="$sock-3"
+t kill-server 2>/dev/null # the diff's server is done
+sock="$base-3"
 for how in skip finish; do
 	hold_lock
 	t -f /dev/null new-session -d -s mt -x 80 -y 24 \
@@ -151,7 +152,7 @@ done
 # One back stack across views: from the timeline (a database of two
 # snapshots opens on view 5), Enter opens a snapshot in view 1, Enter
 # drills into its callers; Esc steps back through each, then q quits.
-sock="$sock-4"
+sock="$base-4"
 t -f /dev/null new-session -d -s mt -x 120 -y 40 \
 	"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS=120 LINES=40 \
 	 NO_COLOR= '$memtop' --db '$db'; echo \"EXIT=\$?\"; read x" || exit 1
