@@ -23,9 +23,8 @@ static int64_t wall_ns(void)
 static struct profile *copy_of(struct profile *p)
 {
 	struct profile *c = NULL;
-	int one = 1;
 	struct mt_err e;
-	return profile_merge(&p, &one, NULL, 1, &c, &e) ? NULL : c;
+	return profile_copy(p, &c, &e) ? NULL : c;
 }
 
 void ui_live_start(struct ui *ui, const char *url, const struct mt_query_opts *q,

@@ -282,9 +282,8 @@ int cmd_traces(struct cli *c)
 	 * same stack and labels into one; traces shows samples, so do too. */
 	if (!c->q.base && !c->q.diff_base) {
 		struct profile *merged = NULL;
-		int one = 1;
 		struct mt_err e;
-		if (profile_merge(&p, &one, NULL, 1, &merged, &e) == MT_OK) {
+		if (profile_copy(p, &merged, &e) == MT_OK) {
 			profile_free(p);
 			p = merged;
 		}

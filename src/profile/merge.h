@@ -23,4 +23,9 @@ enum mt_status profile_merge(struct profile *const *srcs, const int *scale,
  * are dropped. */
 void profile_normalize(struct profile *p, const struct profile *base);
 
+/* profile_merge of p alone: a copy that folds samples with the same stack
+ * and labels into one, as pprof does to every profile it loads. The caller
+ * frees *out. */
+enum mt_status profile_copy(const struct profile *p, struct profile **out, struct mt_err *e);
+
 #endif

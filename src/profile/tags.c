@@ -298,9 +298,8 @@ enum mt_status mt_label_frames(const struct profile *src, const char *rootkeys,
 {
 	*rootm = *leafm = false;
 	*out = NULL;
-	struct profile *srcs[1] = {(struct profile *)src}, *p = NULL;
-	int one = 1;
-	enum mt_status st = profile_merge(srcs, &one, NULL, 1, &p, e);
+	struct profile *p = NULL;
+	enum mt_status st = profile_copy(src, &p, e);
 	if (st)
 		return st;
 	char *rc, *lc;

@@ -53,10 +53,8 @@ static bool dm_build(struct diffmodel *dm, struct model *md)
 {
 	if (dm->normalized) {
 		/* pprof normalizes the whole profile, then filters. */
-		struct profile *srcs[1] = {md->p};
-		int one = 1;
 		struct mt_err e;
-		if (profile_merge(srcs, &one, NULL, 1, &dm->np_norm, &e))
+		if (profile_copy(md->p, &dm->np_norm, &e))
 			return false;
 		profile_normalize(dm->np_norm, md->base);
 	}
