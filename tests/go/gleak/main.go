@@ -166,9 +166,36 @@ func dumping(dir string, h http.Handler) http.Handler {
 	})
 }
 
+// warmSudogs parks and wakes n goroutines in a two-case select, so that the
+// runtime's per-P caches of wait records (sudogs) are full before the leak
+// starts: the leaked goroutines then park on cached ones, and the heap
+// profile, sampling every 4 kB, does not show the runtime allocating them
+// under main.pollLoop or main.parkForever in some runs and not others.
+func warmSudogs(n int) {
+	var parked, woke sync.WaitGroup
+	a, b := make(chan int), make(chan int)
+	for i := 0; i < n; i++ {
+		parked.Add(1)
+		woke.Add(1)
+		go func() {
+			parked.Done()
+			select {
+			case <-a:
+			case <-b:
+			}
+			woke.Done()
+		}()
+	}
+	parked.Wait()
+	time.Sleep(10 * time.Millisecond) // each is in its select
+	close(a)
+	woke.Wait()
+}
+
 func main() {
 	dump := flag.String("dump", "", "directory for copies of served profiles")
 	flag.Parse()
+	warmSudogs(512)
 	for i := 0; i < 4; i++ {
 		go worker()
 	}
